@@ -1,0 +1,269 @@
+//! Turning a request body into validated beacons: JSON parsing, the batch
+//! shape (one object or an array of 1–50), and validation of every beacon
+//! against `schema/beacon.schema.json`.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The beacon contract, embedded from `schema/beacon.schema.json` at build time.
+pub const BEACON_SCHEMA: &str = include_str!("../../schema/beacon.schema.json");
+
+/// Most beacons accepted in one request body.
+pub const MAX_BATCH: usize = 50;
+
+/// Most validation messages returned for one request.
+pub const MAX_DETAILS: usize = 20;
+
+/// One beacon that passed the schema, with the columns the store indexes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beacon {
+    /// `id`: 16 hex digits, unique per beacon.
+    pub id: String,
+    /// `journey.id`: 32 hex digits.
+    pub journey: String,
+    /// `seq`: order within the journey.
+    pub seq: i64,
+    /// `trigger`: what made the probe send.
+    pub trigger: String,
+    /// `service`: code of the public service.
+    pub service: String,
+    /// `page.path`: scrubbed page path.
+    pub path: String,
+    /// The whole beacon, re-serialised as compact JSON.
+    pub body: String,
+}
+
+/// Why a request body was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BodyError {
+    /// The body is not JSON at all.
+    #[error("body is not JSON: {0}")]
+    NotJson(String),
+    /// JSON, but neither a beacon object nor an array of them.
+    #[error("{0}")]
+    Shape(String),
+    /// At least one beacon breaks the schema; one message per problem
+    /// (`beacon I: /json/pointer: message`), at most [`MAX_DETAILS`].
+    #[error("invalid beacon")]
+    Invalid(Vec<String>),
+}
+
+/// Validates beacons against the embedded schema, compiled once.
+pub struct BeaconValidator {
+    validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for BeaconValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BeaconValidator").finish_non_exhaustive()
+    }
+}
+
+impl BeaconValidator {
+    /// The process-wide validator; the schema is parsed and compiled on first use.
+    ///
+    /// # Panics
+    /// If the embedded schema is not valid JSON Schema, which the unit tests rule out.
+    pub fn get() -> &'static BeaconValidator {
+        static VALIDATOR: OnceLock<BeaconValidator> = OnceLock::new();
+        VALIDATOR.get_or_init(|| {
+            Self::compile().unwrap_or_else(|e| panic!("embedded beacon schema: {e}"))
+        })
+    }
+
+    /// Compiles the embedded schema.
+    pub fn compile() -> Result<BeaconValidator, String> {
+        let schema: Value =
+            serde_json::from_str(BEACON_SCHEMA).map_err(|e| format!("not JSON: {e}"))?;
+        let validator = jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())?;
+        Ok(BeaconValidator { validator })
+    }
+
+    /// Schema problems of one beacon as `beacon INDEX: POINTER: message`.
+    pub fn problems(&self, index: usize, beacon: &Value) -> Vec<String> {
+        self.validator
+            .iter_errors(beacon)
+            .map(|e| {
+                let path = e.instance_path().as_str();
+                let path = if path.is_empty() { "(root)" } else { path };
+                format!("beacon {index}: {path}: {e}")
+            })
+            .collect()
+    }
+
+    /// Parses a request body (one beacon object, or an array of 1–[`MAX_BATCH`])
+    /// and validates every beacon. All-or-nothing: any invalid beacon fails the lot.
+    pub fn parse_body(&self, body: &[u8]) -> Result<Vec<Beacon>, BodyError> {
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| BodyError::NotJson(e.to_string()))?;
+        let items = match value {
+            Value::Array(items) if items.is_empty() => {
+                return Err(BodyError::Shape(format!(
+                    "empty array: send one beacon object or an array of 1–{MAX_BATCH} beacons"
+                )))
+            }
+            Value::Array(items) if items.len() > MAX_BATCH => {
+                return Err(BodyError::Shape(format!(
+                    "array of {} beacons: at most {MAX_BATCH} per request",
+                    items.len()
+                )))
+            }
+            Value::Array(items) => items,
+            obj @ Value::Object(_) => vec![obj],
+            other => {
+                return Err(BodyError::Shape(format!(
+                "body is a JSON {}: send one beacon object or an array of 1–{MAX_BATCH} beacons",
+                json_kind(&other)
+            )))
+            }
+        };
+        let mut problems = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            problems.extend(self.problems(i, item));
+        }
+        if !problems.is_empty() {
+            return Err(BodyError::Invalid(cap_details(problems)));
+        }
+        Ok(items.iter().map(extract).collect())
+    }
+}
+
+/// Keeps at most [`MAX_DETAILS`] messages; when some are dropped the last one says how many.
+fn cap_details(mut problems: Vec<String>) -> Vec<String> {
+    if problems.len() > MAX_DETAILS {
+        let dropped = problems.len() - (MAX_DETAILS - 1);
+        problems.truncate(MAX_DETAILS - 1);
+        problems.push(format!("… and {dropped} more problems"));
+    }
+    problems
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Pulls the indexed columns out of a beacon that passed the schema.
+fn extract(v: &Value) -> Beacon {
+    let text = |ptr: &str| {
+        v.pointer(ptr)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // The schema's "integer" also admits 3.0; the range check bounds it.
+    let seq = v
+        .get("seq")
+        .and_then(|n| n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)))
+        .unwrap_or_default();
+    Beacon {
+        id: text("/id"),
+        journey: text("/journey/id"),
+        seq,
+        trigger: text("/trigger"),
+        service: text("/service"),
+        path: text("/page/path"),
+        body: v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid() -> Value {
+        json!({"v":1,"id":"0123456789abcdef","seq":0,"trigger":"pagehide","service":"1.001234",
+            "journey":{"id":"0123456789abcdef0123456789abcdef","logged_in":true,"since_login_ms":12300},
+            "page":{"n":0,"path":"/dich-vu/1.001234/buoc-1","t_ms":4500},
+            "fields":{"total":9,"declared":3,"server":1,"script":2,"user":2,"empty":1},
+            "ua":{"mobile":false,"browser":"chrome","major":156}})
+    }
+
+    fn parse(v: &Value) -> Result<Vec<Beacon>, BodyError> {
+        BeaconValidator::get().parse_body(v.to_string().as_bytes())
+    }
+
+    #[test]
+    fn schema_compiles() {
+        BeaconValidator::compile().unwrap();
+    }
+
+    #[test]
+    fn valid_beacon_extracts_columns() {
+        let b = parse(&valid()).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].id, "0123456789abcdef");
+        assert_eq!(b[0].journey, "0123456789abcdef0123456789abcdef");
+        assert_eq!(b[0].seq, 0);
+        assert_eq!(b[0].trigger, "pagehide");
+        assert_eq!(b[0].service, "1.001234");
+        assert_eq!(b[0].path, "/dich-vu/1.001234/buoc-1");
+        let round: Value = serde_json::from_str(&b[0].body).unwrap();
+        assert_eq!(round, valid());
+        assert!(!b[0].body.contains(' '));
+    }
+
+    #[test]
+    fn integral_float_seq_is_read() {
+        let mut v = valid();
+        v["seq"] = json!(7.0);
+        assert_eq!(parse(&v).unwrap()[0].seq, 7);
+    }
+
+    #[test]
+    fn not_json_and_bad_shapes() {
+        let val = BeaconValidator::get();
+        assert!(matches!(
+            val.parse_body(b"{nope"),
+            Err(BodyError::NotJson(_))
+        ));
+        assert!(matches!(val.parse_body(b"[]"), Err(BodyError::Shape(_))));
+        assert!(matches!(val.parse_body(b"42"), Err(BodyError::Shape(_))));
+        let many = Value::Array(vec![valid(); MAX_BATCH + 1]);
+        assert!(matches!(parse(&many), Err(BodyError::Shape(_))));
+        let max = Value::Array(vec![valid(); MAX_BATCH]);
+        assert_eq!(parse(&max).unwrap().len(), MAX_BATCH);
+    }
+
+    #[test]
+    fn details_name_index_and_pointer() {
+        let mut bad = valid();
+        bad["page"]["path"] = json!("abc");
+        let Err(BodyError::Invalid(d)) = parse(&json!([valid(), bad])) else {
+            panic!("expected invalid")
+        };
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("beacon 1: /page/path: "), "{d:?}");
+        assert!(d[0].contains("does not match"), "{d:?}");
+    }
+
+    #[test]
+    fn root_problems_are_labelled() {
+        let mut bad = valid();
+        bad["value"] = json!("Nguyễn Văn A");
+        let Err(BodyError::Invalid(d)) = parse(&bad) else {
+            panic!("expected invalid")
+        };
+        assert!(d[0].starts_with("beacon 0: (root): "), "{d:?}");
+        assert!(d[0].contains("value"), "{d:?}");
+    }
+
+    #[test]
+    fn details_are_capped() {
+        let mut bad = valid();
+        bad["id"] = json!("x");
+        let Err(BodyError::Invalid(d)) = parse(&Value::Array(vec![bad; 30])) else {
+            panic!("expected invalid")
+        };
+        assert_eq!(d.len(), MAX_DETAILS);
+        assert_eq!(d[MAX_DETAILS - 1], "… and 11 more problems");
+    }
+}

@@ -1,0 +1,151 @@
+//! The real `journey-collector` binary: startup line, SIGTERM, `list`, exit codes.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+
+use common::{beacon, request, TempDir};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
+
+#[test]
+fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
+    let dir = TempDir::new("bin");
+    let db = dir.0.join("j.db");
+    let db_arg = db.to_str().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", db_arg])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim_end()
+        .strip_prefix("journey-collector listening on http://")
+        .unwrap_or_else(|| panic!("unexpected startup line {line:?}"))
+        .parse()
+        .unwrap();
+    assert_ne!(addr.port(), 0);
+
+    let r = request(
+        addr,
+        "POST",
+        "/v1/beacons",
+        &[("content-type", "text/plain;charset=UTF-8")],
+        beacon("0123456789abcdef", 0).to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+    let r = request(
+        addr,
+        "POST",
+        "/v1/beacons",
+        &[("content-type", "application/json")],
+        b"[1]",
+    );
+    assert_eq!(r.status, 400);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+    assert!(stderr.contains("hint: no --allow-origin"), "{stderr}");
+    assert!(
+        stderr.contains("rejected POST /v1/beacons: 400 invalid beacon: beacon 0: (root): "),
+        "{stderr}"
+    );
+
+    let out = Command::new(BIN)
+        .args(["list", "--db", db_arg, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["beacon"], beacon("0123456789abcdef", 0));
+    assert!(lines[0]["received_ms"].as_i64().unwrap() > 1_600_000_000_000);
+
+    let out = Command::new(BIN)
+        .args(["list", "--db", db_arg])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("RECEIVED (UTC)"), "{table}");
+    assert!(table.contains("/dich-vu/1.001234/buoc-1"), "{table}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_problem() {
+    for (args, needle) in [
+        (
+            &["frobnicate"][..],
+            "unknown command 'frobnicate'; accepted commands: serve, list, help",
+        ),
+        (
+            &["serve", "--port", "80"],
+            "unknown flag '--port' for 'serve'",
+        ),
+        (
+            &["list", "--format", "csv"],
+            "invalid value 'csv' for --format: expected json or table",
+        ),
+        (&[], "no command given"),
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("journey-collector serve [--db PATH]"));
+}
+
+#[test]
+fn runtime_errors_exit_1_and_name_the_path() {
+    let out = Command::new(BIN)
+        .args(["list", "--db", "/nonexistent-journey-dir/x.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("database /nonexistent-journey-dir/x.db does not exist"),
+        "{stderr}"
+    );
+
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            "/nonexistent-journey-dir/x.db",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot open database /nonexistent-journey-dir/x.db: "),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,219 @@
+//! Test harness: a real collector on 127.0.0.1:0 with a temp SQLite file,
+//! and a tiny blocking HTTP/1.1 client over `TcpStream`.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use journey_collector::{serve, AllowedOrigins, RunningServer, ServeConfig};
+use serde_json::{json, Value};
+
+/// A temp directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "journey-collector-test-{}-{tag}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A collector running in-process on its own runtime.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    server: Option<RunningServer>,
+    rt: tokio::runtime::Runtime,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub fn start(allow_origins: AllowedOrigins) -> TestServer {
+        let dir = TempDir::new("srv");
+        let db = dir.0.join("beacons.db");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt
+            .block_on(serve(ServeConfig {
+                db: db.clone(),
+                listen: "127.0.0.1:0".parse().unwrap(),
+                allow_origins,
+            }))
+            .unwrap();
+        TestServer {
+            addr: server.local_addr(),
+            db,
+            server: Some(server),
+            rt,
+            _dir: dir,
+        }
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        request(self.addr, method, path, headers, body)
+    }
+
+    /// POST /v1/beacons with `application/json`.
+    pub fn post(&self, body: &Value) -> Response {
+        self.request(
+            "POST",
+            "/v1/beacons",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    }
+
+    /// All stored beacons via GET /v1/beacons?limit=1000.
+    pub fn stored(&self) -> Vec<Value> {
+        let r = self.request("GET", "/v1/beacons?limit=1000", &[], b"");
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["beacons"].as_array().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.rt.block_on(server.shutdown()).unwrap();
+        }
+    }
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    /// Header names lower-cased; repeated headers joined with ", ".
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`).
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        head.push_str(&format!("content-length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (and stop reading) before the whole body is sent.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Response {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut headers: HashMap<String, String> = HashMap::new();
+    for line in lines {
+        let (k, v) = line.split_once(':').unwrap();
+        headers
+            .entry(k.trim().to_ascii_lowercase())
+            .and_modify(|old| {
+                old.push_str(", ");
+                old.push_str(v.trim());
+            })
+            .or_insert_with(|| v.trim().to_owned());
+    }
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|t| t == "chunked")
+    {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let eol = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..eol]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 4 + size..];
+    }
+}
+
+/// The example beacon from the brief, with a chosen id and seq.
+pub fn beacon(id: &str, seq: u64) -> Value {
+    json!({"v":1,"id":id,"seq":seq,"trigger":"pagehide","service":"1.001234",
+        "journey":{"id":"0123456789abcdef0123456789abcdef","logged_in":true,"since_login_ms":12300},
+        "page":{"n":0,"path":"/dich-vu/1.001234/buoc-1","t_ms":4500},
+        "fields":{"total":9,"declared":3,"server":1,"script":2,"user":2,"empty":1},
+        "ua":{"mobile":false,"browser":"chrome","major":156}})
+}

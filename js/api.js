@@ -1,0 +1,131 @@
+// The public `window.JourneyProbe` API and the boot sequence, shared by the classic-script
+// loader (classic.js) and the ES module entry (module.js).
+//
+// Rules this file keeps, because the probe runs on pages it does not own:
+// - nothing here throws into the page: every call into the probe goes through `guard`, and the
+//   first exception turns the whole probe off with one console warning;
+// - calls made before the probe has loaded are queued (at most MAX_QUEUE) and replayed in order;
+// - including the probe twice does nothing the second time.
+
+/** Version stamp, replaced at build time. */
+export const VERSION = __VERSION__;
+/** Commands queued before the probe has loaded, at most. */
+const MAX_QUEUE = 100;
+/** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
+const METHODS = ['login', 'submitted'];
+
+function warn(message) {
+  try {
+    console.warn('journey-probe: ' + message);
+  } catch (_) {
+    // A page that replaced console with something broken still must not see an exception.
+  }
+}
+
+/**
+ * Installs `window.JourneyProbe` and starts the probe.
+ * @param {Window} win
+ * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string }} how
+ * @returns {object} the API object
+ */
+export function install(win, how) {
+  const existing = win.JourneyProbe;
+  if (existing && typeof existing === 'object' && existing.version) {
+    return existing; // already installed: a second <script> tag is harmless
+  }
+  let queue = Array.isArray(existing) ? existing.slice(0, MAX_QUEUE) : [];
+  let state = 'loading'; // 'loading' | 'running' | 'off'
+  let probe = null; // the glue module's exports once started
+
+  function turnOff(error) {
+    if (state === 'off') return;
+    state = 'off';
+    queue = [];
+    warn('internal error, the probe has turned itself off (' + ((error && error.message) || error) + '). The page is not affected.');
+  }
+
+  // Wraps a function the browser will call into the probe.
+  function guard(fn) {
+    return function (arg) {
+      if (state === 'off') return undefined;
+      try {
+        return fn(arg);
+      } catch (error) {
+        turnOff(error);
+        return undefined;
+      }
+    };
+  }
+
+  function run(command) {
+    if (!Array.isArray(command) || typeof command[0] !== 'string') {
+      warn('push() expects an array whose first item is a command name, e.g. JourneyProbe.push([\'login\'])');
+      return;
+    }
+    if (state === 'loading') {
+      if (queue.length < MAX_QUEUE) queue.push(command);
+      return;
+    }
+    if (state === 'running') guard(() => probe.command(command[0]))();
+  }
+
+  const api = {
+    version: VERSION,
+    push: (command) => run(command),
+    snapshot: () => (state === 'running' ? guard(() => probe.snapshot())() ?? null : null),
+    stop: () => {
+      if (state === 'running') guard(() => probe.stop())();
+      state = 'off';
+      queue = [];
+    },
+  };
+  for (const name of METHODS) api[name] = () => run([name]);
+  Object.defineProperty(api, 'selfTestPanic', {
+    // For end-to-end tests of the failure path: proves a panic turns the probe off, not the page.
+    value: () => (state === 'running' ? guard(() => probe.self_test_panic())() : undefined),
+  });
+  win.JourneyProbe = api;
+
+  Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
+    .then(([glue, module]) =>
+      Promise.resolve(glue.default({ module_or_path: module })).then(() => {
+        if (state !== 'loading') return;
+        const started = guard(() => glue.start(how.attributes, guard))();
+        if (!started) {
+          if (state === 'loading') state = 'off';
+          queue = [];
+          return;
+        }
+        probe = glue;
+        state = 'running';
+        const pending = queue;
+        queue = [];
+        pending.forEach(run);
+      }),
+    )
+    .catch((error) => {
+      if (state === 'loading') state = 'off';
+      queue = [];
+      warn('could not load (' + ((error && error.message) || error) + '). The page is not affected.');
+    });
+  return api;
+}
+
+/** Fetches and compiles the wasm, streaming when the server sends the right MIME type. */
+function compileWasm(win, url) {
+  return win.fetch(url).then((response) => {
+    if (!response.ok) throw new Error(url + ' answered HTTP ' + response.status);
+    const type = (response.headers.get('Content-Type') || '').split(';')[0].trim();
+    if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+      return WebAssembly.compileStreaming(response);
+    }
+    // Servers that send another type (often application/octet-stream) still work, less fast.
+    return response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+}
+
+/** Resolves once the document is parsed, so fields below the script tag are found too. */
+function domReady(doc) {
+  if (doc.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => doc.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+}

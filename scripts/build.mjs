@@ -1,0 +1,115 @@
+// Builds the probe into dist/: the release wasm (size profile), wasm-bindgen's glue, wasm-opt
+// (npm's binaryen), the loader and the ES module entry (esbuild), and prints a size table.
+//
+//   dist/journey-probe.js               the loader, one <script> tag (stable name)
+//   dist/journey-probe.mjs              the ES module entry for bundlers
+//   dist/journey-probe.d.ts             TypeScript types
+//   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue (content-hashed: cache forever)
+//   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
+//   dist/sizes.json                     the size table, for the bench
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { ROOT, run, step } from './lib.mjs';
+
+const DIST = join(ROOT, 'dist');
+const STAGE = join(ROOT, 'target', 'wasm-bindgen');
+const RAW_WASM = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'journey_probe.wasm');
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+/** Raw, gzip (level 9) and brotli (quality 11) sizes of a buffer, in bytes. */
+export function sizes(buffer) {
+  return {
+    raw: buffer.length,
+    gzip: gzipSync(buffer, { level: 9 }).length,
+    brotli: brotliCompressSync(buffer, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
+    }).length,
+  };
+}
+
+function hash(buffer) {
+  return createHash('sha256').update(buffer).digest('hex').slice(0, 10);
+}
+
+async function main() {
+  step('compiling the probe to wasm (release, opt-level z)');
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'journey-probe']);
+
+  step('wasm-bindgen');
+  rmSync(STAGE, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', STAGE, '--out-name', 'journey_probe', RAW_WASM]);
+
+  step('wasm-opt -Oz (npm binaryen)');
+  const bindgenWasm = join(STAGE, 'journey_probe_bg.wasm');
+  const optimised = join(STAGE, 'journey_probe_opt.wasm');
+  run('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--strip-debug',
+    '--strip-producers', bindgenWasm, '-o', optimised]);
+
+  step('loader, module entry and glue (esbuild)');
+  const esbuild = await import('esbuild');
+  const wasm = readFileSync(optimised);
+  const glueSource = readFileSync(join(STAGE, 'journey_probe.js'), 'utf8');
+  const glue = Buffer.from(
+    esbuild.transformSync(glueSource, { format: 'esm', minify: true, target: 'es2020' }).code,
+  );
+  const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
+  const glueFile = `journey-probe-glue.${hash(glue)}.js`;
+  const define = {
+    __VERSION__: JSON.stringify(VERSION),
+    __GLUE_FILE__: JSON.stringify(glueFile),
+    __WASM_FILE__: JSON.stringify(wasmFile),
+  };
+  const bundle = (entry, format) =>
+    Buffer.from(
+      esbuild.buildSync({
+        entryPoints: [join(ROOT, 'js', entry)],
+        bundle: true,
+        write: false,
+        minify: true,
+        format,
+        target: 'es2020',
+        define,
+        legalComments: 'none',
+      }).outputFiles[0].contents,
+    );
+  const loader = bundle('classic.js', 'iife');
+  const moduleEntry = bundle('module.js', 'esm');
+
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  writeFileSync(join(DIST, wasmFile), wasm);
+  writeFileSync(join(DIST, glueFile), glue);
+  writeFileSync(join(DIST, 'journey-probe.js'), loader);
+  writeFileSync(join(DIST, 'journey-probe.mjs'), moduleEntry);
+  copyFileSync(join(ROOT, 'js', 'journey-probe.d.ts'), join(DIST, 'journey-probe.d.ts'));
+
+  const rows = [
+    ['wasm', wasmFile, sizes(wasm)],
+    ['glue', glueFile, sizes(glue)],
+    ['loader', 'journey-probe.js', sizes(loader)],
+  ];
+  const total = rows.reduce(
+    (t, [, , s]) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip, brotli: t.brotli + s.brotli }),
+    { raw: 0, gzip: 0, brotli: 0 },
+  );
+  const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
+  console.log('\nWhat a citizen downloads (dist/):');
+  console.log('part    file                                raw        gzip       brotli');
+  for (const [part, file, s] of rows) {
+    console.log(`${part.padEnd(7)} ${file.padEnd(34)} ${kb(s.raw)} ${kb(s.gzip)} ${kb(s.brotli)}`);
+  }
+  console.log(`${'total'.padEnd(7)} ${''.padEnd(34)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+  writeFileSync(
+    join(DIST, 'sizes.json'),
+    JSON.stringify({ version: VERSION, files: Object.fromEntries(rows.map(([p, f, s]) => [p, { file: f, ...s }])), total }, null, 2) + '\n',
+  );
+  console.log(`\ndist/ written: ${readdirSync(DIST).join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(`build failed: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+// Small helpers shared by the build, demo, test and bench scripts.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the wasm-bindgen CLI that `cargo install` puts is found. */
+export const CARGO_BIN = join(process.env.CARGO_HOME || join(process.env.HOME || '/root', '.cargo'), 'bin');
+
+/** PATH with the project's node_modules/.bin first (npm's wasm-opt, never Debian's) and cargo's bin. */
+export function toolPath() {
+  return [join(ROOT, 'node_modules', '.bin'), CARGO_BIN, process.env.PATH].join(':');
+}
+
+/** Runs a command, streaming its output; throws with the command line if it fails. */
+export function run(cmd, args, opts = {}) {
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    ...opts,
+    env: { ...process.env, PATH: toolPath(), ...(opts.env || {}) },
+  });
+  if (result.error) throw new Error(`${cmd} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${result.status}`);
+  return result;
+}
+
+/** Runs a command and returns its stdout, or null if it cannot run or fails. */
+export function capture(cmd, args, opts = {}) {
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    ...opts,
+    env: { ...process.env, PATH: toolPath(), ...(opts.env || {}) },
+  });
+  return result.status === 0 ? result.stdout : null;
+}
+
+/**
+ * Runs a command, streaming its output to ours while keeping a copy; resolves with
+ * { code, output } (never rejects on a non-zero exit).
+ */
+export function runTee(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      ...opts,
+      env: { ...process.env, PATH: toolPath(), ...(opts.env || {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** Prints a step header. */
+export function step(message) {
+  console.log(`\n== ${message}`);
+}

@@ -1,0 +1,280 @@
+//! The probe's configuration, read from the `data-*` attributes of its `<script>` tag and
+//! validated before anything else runs.
+//!
+//! A portal developer who mistypes an attribute gets one message per mistake that names the
+//! attribute, the value given and what is accepted; with any mistake in a required attribute
+//! the probe stays off and the page is untouched.
+
+use std::fmt;
+
+/// Attribute that names where beacons go.
+pub const ATTR_COLLECTOR: &str = "data-collector";
+/// Attribute that names the online public service the page belongs to.
+pub const ATTR_SERVICE: &str = "data-service";
+
+/// Longest collector URL accepted.
+const MAX_URL_LEN: usize = 2048;
+/// Longest service code accepted (national service codes are about a dozen characters).
+pub const MAX_SERVICE_LEN: usize = 64;
+/// How much of a bad value a message quotes.
+const QUOTE_LEN: usize = 80;
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Where beacons are sent: an absolute `http(s)` URL or a path on the page's own origin.
+    pub collector: String,
+    /// Code of the service the page belongs to.
+    pub service: ServiceCode,
+}
+
+/// A service code as the portal declares it, e.g. `1.001234`: 1–64 characters of ASCII letters,
+/// digits, `.`, `-` and `_`, so that it can never smuggle free text into a beacon.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ServiceCode(String);
+
+impl ServiceCode {
+    /// Accepts `code` if it has the shape of a service code.
+    pub fn parse(code: &str) -> Option<ServiceCode> {
+        let ok = !code.is_empty()
+            && code.len() <= MAX_SERVICE_LEN
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+        ok.then(|| ServiceCode(code.to_string()))
+    }
+
+    /// The code as declared.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ServiceCode {
+    type Error = &'static str;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        ServiceCode::parse(&s).ok_or("not a service code")
+    }
+}
+
+impl From<ServiceCode> for String {
+    fn from(code: ServiceCode) -> String {
+        code.0
+    }
+}
+
+/// One mistake in the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The attribute at fault, e.g. `data-collector`.
+    pub attribute: &'static str,
+    /// The value given, or `None` when the attribute is missing.
+    pub value: Option<String>,
+    /// What the attribute accepts, in words, with an example.
+    pub accepted: &'static str,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            None => write!(f, "{} is missing: expected {}", self.attribute, self.accepted),
+            Some(v) => write!(
+                f,
+                "{}=\"{}\" is not accepted: expected {}",
+                self.attribute,
+                quote(v),
+                self.accepted
+            ),
+        }
+    }
+}
+
+const COLLECTOR_ACCEPTED: &str = "the URL beacons are sent to: an absolute http:// or https:// URL, \
+or a path starting with / on this site (e.g. https://collector.example.gov.vn/v1/beacons)";
+const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
+or '_' (e.g. 1.001234)";
+
+impl Config {
+    /// Builds the configuration from the script tag's attributes, given as `(name, value)`
+    /// pairs. Attributes this version does not know are ignored. Returns every mistake found,
+    /// not just the first, so that one page load shows the developer all of them.
+    pub fn from_attributes<'a, I>(attributes: I) -> Result<Config, Vec<ConfigError>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut collector = None;
+        let mut service = None;
+        for (name, value) in attributes {
+            match name {
+                ATTR_COLLECTOR => collector = Some(value),
+                ATTR_SERVICE => service = Some(value),
+                _ => {}
+            }
+        }
+
+        let mut errors = Vec::new();
+        let collector = match collector {
+            Some(url) if is_collector_url(url) => Some(url.to_string()),
+            other => {
+                errors.push(ConfigError {
+                    attribute: ATTR_COLLECTOR,
+                    value: other.map(str::to_string),
+                    accepted: COLLECTOR_ACCEPTED,
+                });
+                None
+            }
+        };
+        let service = match service.map(|s| (s, ServiceCode::parse(s))) {
+            Some((_, Some(code))) => Some(code),
+            other => {
+                errors.push(ConfigError {
+                    attribute: ATTR_SERVICE,
+                    value: other.map(|(s, _)| s.to_string()),
+                    accepted: SERVICE_ACCEPTED,
+                });
+                None
+            }
+        };
+        match (collector, service) {
+            (Some(collector), Some(service)) if errors.is_empty() => {
+                Ok(Config { collector, service })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An absolute `http(s)` URL with a host, or a path on the page's own origin; no whitespace or
+/// control characters anywhere.
+fn is_collector_url(url: &str) -> bool {
+    if url.is_empty() || url.len() > MAX_URL_LEN {
+        return false;
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let rest = if let Some(rest) = url.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        rest
+    } else {
+        // A path on the same origin; "//host" would be protocol-relative, which hides the scheme.
+        return url.starts_with('/') && !url.starts_with("//");
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || port.is_empty() => {
+            if !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            host
+        }
+        _ => authority,
+    };
+    !host.is_empty()
+        && !authority.contains('@')
+        && (host.starts_with('[')
+            || host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+}
+
+fn quote(value: &str) -> String {
+    let mut out: String = value.chars().take(QUOTE_LEN).collect();
+    if value.chars().count() > QUOTE_LEN {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Config, Vec<ConfigError>> {
+        Config::from_attributes(pairs.iter().copied())
+    }
+
+    #[test]
+    fn accepts_the_documented_snippet() {
+        let config = parse(&[
+            ("src", "/journey-probe/journey-probe.js"),
+            ("data-collector", "https://collector.example.gov.vn/v1/beacons"),
+            ("data-service", "1.001234"),
+        ])
+        .unwrap();
+        assert_eq!(config.collector, "https://collector.example.gov.vn/v1/beacons");
+        assert_eq!(config.service.as_str(), "1.001234");
+    }
+
+    #[test]
+    fn accepts_the_collector_forms_portals_use() {
+        for url in [
+            "http://127.0.0.1:8787/v1/beacons",
+            "https://thu-thap.dichvucong.example.vn/v1/beacons",
+            "/v1/beacons",
+            "https://collector.example.gov.vn:8443/v1/beacons?portal=hbx",
+            "http://[::1]:8787/v1/beacons",
+        ] {
+            assert!(parse(&[("data-collector", url), ("data-service", "1")]).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn rejects_collectors_that_are_not_http_urls() {
+        for url in [
+            "",
+            "collector.example.gov.vn/v1/beacons",
+            "//collector.example.gov.vn/v1/beacons",
+            "javascript:alert(1)",
+            "ftp://collector.example.gov.vn/",
+            "https://",
+            "https:///v1/beacons",
+            "https://user:pw@collector.example.gov.vn/",
+            "https://collector.example.gov.vn:80a/",
+            "https://collector example.gov.vn/",
+            " https://collector.example.gov.vn/v1/beacons",
+        ] {
+            let errors = parse(&[("data-collector", url), ("data-service", "1.001234")]).unwrap_err();
+            assert_eq!(errors.len(), 1, "{url}");
+            assert_eq!(errors[0].attribute, "data-collector");
+            assert_eq!(errors[0].value.as_deref(), Some(url));
+        }
+    }
+
+    #[test]
+    fn service_codes_are_short_and_plain() {
+        for good in ["1.001234", "2.002154", "1.000046.000.00.00.H12", "DVC_01", "x"] {
+            assert!(ServiceCode::parse(good).is_some(), "{good}");
+        }
+        let too_long = "9".repeat(65);
+        for bad in ["", "1.001234 ", "Nguyễn Văn A", "a/b", "1,2", too_long.as_str()] {
+            assert!(ServiceCode::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reports_every_mistake_at_once() {
+        let errors = parse(&[("data-service", "dịch vụ")]).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(
+            errors[0].to_string(),
+            format!("data-collector is missing: expected {COLLECTOR_ACCEPTED}")
+        );
+        assert_eq!(
+            errors[1].to_string(),
+            format!("data-service=\"dịch vụ\" is not accepted: expected {SERVICE_ACCEPTED}")
+        );
+    }
+
+    #[test]
+    fn messages_quote_long_values_briefly() {
+        let long = "x".repeat(500);
+        let errors = parse(&[("data-collector", "/c"), ("data-service", long.as_str())]).unwrap_err();
+        let message = errors[0].to_string();
+        assert!(message.contains(&format!("\"{}…\"", "x".repeat(80))), "{message}");
+        assert!(message.len() < 400);
+    }
+}

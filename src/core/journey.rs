@@ -1,0 +1,195 @@
+//! The journey: one citizen's way through one service, from login to successful submission
+//! (QCVN criterion 2, "under 5 minutes").
+//!
+//! A journey outlives the page: the shell stores it in `sessionStorage` (per tab) after every
+//! change and hands it back on the next page load, where [`Journey::resume`] decides whether
+//! the new page continues it or starts the next one.
+
+use crate::core::config::ServiceCode;
+use crate::core::ids::JourneyId;
+use crate::core::time::round_ms;
+
+/// A journey as stored between pages. Times are wall-clock milliseconds since the Unix epoch;
+/// they stay in the tab and never go into a beacon (beacons carry rounded differences).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Journey {
+    /// Random id.
+    pub id: JourneyId,
+    /// The service the journey belongs to.
+    pub service: ServiceCode,
+    /// When the citizen logged in (the journey clock's start), if they have.
+    pub login_at: Option<f64>,
+    /// When the dossier was submitted successfully, once it has been.
+    pub submitted_at: Option<f64>,
+    /// Sequence number of the next beacon.
+    pub next_seq: u32,
+    /// Page views so far; the current page view's index is `pages - 1`.
+    pub pages: u32,
+}
+
+/// How a stored journey relates to the page now loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resumed {
+    /// No journey was stored: a new one starts, not logged in.
+    Fresh,
+    /// The stored journey goes on.
+    Continued,
+    /// The stored journey ended with a submission: the next one starts, its clock running from
+    /// that submission (the citizen is still logged in).
+    AfterSubmission,
+    /// The page belongs to another service: a new journey starts for it, logged in if the
+    /// previous one was, its clock running from now.
+    OtherService,
+}
+
+impl Journey {
+    /// Decides the journey of a page that is loading, from what the tab stored (if anything),
+    /// and counts the page view. `fresh_id` is used only if a new journey starts.
+    pub fn resume(
+        stored: Option<Journey>,
+        service: &ServiceCode,
+        now: f64,
+        fresh_id: JourneyId,
+    ) -> (Journey, Resumed) {
+        let fresh = |login_at| Journey {
+            id: fresh_id.clone(),
+            service: service.clone(),
+            login_at,
+            submitted_at: None,
+            next_seq: 0,
+            pages: 0,
+        };
+        let (mut journey, how) = match stored {
+            None => (fresh(None), Resumed::Fresh),
+            Some(old) if old.submitted_at.is_some() => {
+                (fresh(old.submitted_at), Resumed::AfterSubmission)
+            }
+            Some(old) if &old.service != service => {
+                (fresh(old.login_at.map(|_| now)), Resumed::OtherService)
+            }
+            Some(old) => (old, Resumed::Continued),
+        };
+        journey.pages = journey.pages.saturating_add(1);
+        (journey, how)
+    }
+
+    /// Starts the journey clock; a second login (re-authentication) keeps the first time.
+    /// Returns whether anything changed.
+    pub fn login(&mut self, now: f64) -> bool {
+        if self.login_at.is_some() || self.submitted_at.is_some() {
+            return false;
+        }
+        self.login_at = Some(now);
+        true
+    }
+
+    /// Ends the journey with a successful submission. Returns `false` if it had already ended
+    /// (a receipt page reloaded must not end it twice).
+    pub fn submit(&mut self, now: f64) -> bool {
+        if self.submitted_at.is_some() {
+            return false;
+        }
+        self.submitted_at = Some(now);
+        true
+    }
+
+    /// Takes the next beacon sequence number.
+    pub fn take_seq(&mut self) -> u32 {
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.saturating_add(1);
+        seq
+    }
+
+    /// Index of the current page view within the journey.
+    pub fn page_index(&self) -> u32 {
+        self.pages.saturating_sub(1)
+    }
+
+    /// Time since login, rounded, if the citizen has logged in. Stops at the submission.
+    pub fn since_login_ms(&self, now: f64) -> Option<u64> {
+        let end = self.submitted_at.unwrap_or(now);
+        self.login_at.map(|start| round_ms(end - start))
+    }
+
+    /// Login to successful submission, rounded, once both happened.
+    pub fn duration_ms(&self) -> Option<u64> {
+        match (self.login_at, self.submitted_at) {
+            (Some(start), Some(end)) => Some(round_ms(end - start)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: &str) -> ServiceCode {
+        ServiceCode::parse(code).unwrap()
+    }
+
+    fn id(n: u8) -> JourneyId {
+        JourneyId::from_random([n; 16])
+    }
+
+    const T0: f64 = 1_795_000_000_000.0;
+
+    #[test]
+    fn a_journey_runs_from_login_to_submission_across_pages() {
+        let (mut j, how) = Journey::resume(None, &service("1.001234"), T0, id(1));
+        assert_eq!(how, Resumed::Fresh);
+        assert_eq!((j.page_index(), j.since_login_ms(T0)), (0, None));
+        assert!(j.login(T0 + 1_000.0));
+        assert!(!j.login(T0 + 2_000.0), "a second login keeps the first time");
+
+        let (mut j, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 60_000.0, id(2));
+        assert_eq!(how, Resumed::Continued);
+        assert_eq!(j.id, id(1));
+        assert_eq!(j.page_index(), 1);
+        assert_eq!(j.since_login_ms(T0 + 61_040.0), Some(60_000));
+
+        assert!(j.submit(T0 + 241_000.0));
+        assert!(!j.submit(T0 + 250_000.0), "a reloaded receipt does not end it twice");
+        assert_eq!(j.duration_ms(), Some(240_000));
+        assert_eq!(j.since_login_ms(T0 + 999_999.0), Some(240_000));
+    }
+
+    #[test]
+    fn the_next_journey_starts_at_the_previous_submission() {
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(1));
+        j.login(T0);
+        j.submit(T0 + 100_000.0);
+        let (next, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 130_000.0, id(2));
+        assert_eq!(how, Resumed::AfterSubmission);
+        assert_eq!(next.id, id(2));
+        assert_eq!((next.login_at, next.submitted_at, next.next_seq, next.page_index()), (Some(T0 + 100_000.0), None, 0, 0));
+    }
+
+    #[test]
+    fn another_service_starts_another_journey() {
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(1));
+        j.login(T0);
+        let (next, how) = Journey::resume(Some(j), &service("2.002154"), T0 + 5_000.0, id(2));
+        assert_eq!(how, Resumed::OtherService);
+        assert_eq!((next.id, next.login_at), (id(2), Some(T0 + 5_000.0)));
+
+        let (anonymous, _) = Journey::resume(None, &service("1.001234"), T0, id(3));
+        let (next, _) = Journey::resume(Some(anonymous), &service("2.002154"), T0, id(4));
+        assert_eq!(next.login_at, None, "not logged in stays not logged in");
+    }
+
+    #[test]
+    fn sequence_numbers_increase_across_pages() {
+        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
+        assert_eq!((j.take_seq(), j.take_seq()), (0, 1));
+        let (mut j, _) = Journey::resume(Some(j), &service("1"), T0, id(2));
+        assert_eq!(j.take_seq(), 2);
+    }
+
+    #[test]
+    fn a_clock_set_backwards_gives_zero_not_a_negative_time() {
+        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
+        j.login(T0);
+        assert_eq!(j.since_login_ms(T0 - 3_600_000.0), Some(0));
+    }
+}

@@ -1,0 +1,16 @@
+//! The pure core: every decision the probe makes, with no browser in sight.
+//!
+//! Inputs arrive as plain Rust values (attribute strings, timestamps in milliseconds, random
+//! bytes, facts about a field); outputs are plain Rust values (a validated [`config::Config`],
+//! [`beacon::Beacon`]s to send, [`journey::Journey`] state to store). The browser shell turns
+//! DOM events into these inputs and carries out the outputs.
+
+pub mod beacon;
+pub mod config;
+pub mod field;
+pub mod ids;
+pub mod journey;
+pub mod probe;
+pub mod time;
+pub mod ua;
+pub mod url;

@@ -1,0 +1,20 @@
+//! # journey-probe
+//!
+//! Measures how citizens experience an online public service, as Vietnam's regulation on the
+//! quality of user experience of online public services asks: which form fields the state's
+//! databases filled in and which the citizen had to type, how long the citizen takes from login
+//! to a successful submission, and nothing that identifies the citizen.
+//!
+//! The crate is split along one seam:
+//!
+//! - [`core`] is pure Rust. It decides everything — configuration rules, the field and journey
+//!   models, payload building, privacy rules — and imports nothing from the browser, so
+//!   `cargo test` exercises it natively.
+//! - `shell` (compiled for `wasm32` only) is the thin browser side: it observes the DOM, keeps
+//!   time, stores state in `sessionStorage` and delivers beacons. It asks the core what to do.
+#![deny(missing_docs)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod shell;

@@ -1,0 +1,115 @@
+//! The wasm boundary: what the loader calls, and the guard every browser callback goes through.
+//!
+//! A panic in WebAssembly aborts with a trap, which JavaScript sees as an exception. The loader
+//! hands the probe a `guard(fn)` that wraps `fn` in `try … catch`, switches the whole probe off
+//! at the first exception and warns once; the shell wraps every listener with it, so nothing the
+//! probe does can surface as an error in the host page.
+
+use crate::core::config::Config;
+use crate::shell::page::PageProbe;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// The loader's `guard(fn) -> fn`, if it gave one.
+    static GUARD: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// The probe of this page, while it runs.
+    static RUNNING: RefCell<Option<PageProbe>> = const { RefCell::new(None) };
+}
+
+/// Prefix of every console message the probe writes.
+const PREFIX: &str = "journey-probe: ";
+
+/// Writes one warning to the console.
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("{PREFIX}{message}")));
+}
+
+/// Wraps a function the browser will call with the loader's guard (or returns it as is when
+/// the shell runs without a loader, as in its own browser tests).
+pub fn guarded(f: &js_sys::Function) -> js_sys::Function {
+    GUARD.with(|guard| {
+        guard
+            .borrow()
+            .as_ref()
+            .and_then(|g| g.call1(&JsValue::NULL, f).ok())
+            .and_then(|wrapped| wrapped.dyn_into().ok())
+            .unwrap_or_else(|| f.clone())
+    })
+}
+
+/// Runs `f` with the running probe, if there is one and it is not already in use (a page
+/// handler that calls back into the probe while the probe is busy is ignored, not a panic).
+pub fn with_running<R>(f: impl FnOnce(&mut PageProbe) -> R) -> Option<R> {
+    RUNNING.with(|running| running.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+/// Starts the probe on this page. `attributes` is the script tag's attributes as an array of
+/// `[name, value]` pairs; `guard` is the loader's guard (may be `undefined`). Returns whether
+/// the probe runs: with a configuration mistake it warns once per mistake and stays off.
+#[wasm_bindgen]
+pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
+    if let Some(guard) = guard.dyn_ref::<js_sys::Function>() {
+        GUARD.with(|g| *g.borrow_mut() = Some(guard.clone()));
+    }
+    let pairs: Vec<(String, String)> = attributes
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect();
+    let config = match Config::from_attributes(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
+        Ok(config) => config,
+        Err(errors) => {
+            for error in errors {
+                warn(&format!("{error}. The probe is off on this page."));
+            }
+            return false;
+        }
+    };
+    stop();
+    match PageProbe::start(config) {
+        Ok(page) => {
+            RUNNING.with(|running| *running.borrow_mut() = Some(page));
+            true
+        }
+        Err(reason) => {
+            warn(&format!("{reason}. The probe is off on this page."));
+            false
+        }
+    }
+}
+
+/// Applies a command from `JourneyProbe.push([name])` or a `JourneyProbe` method.
+#[wasm_bindgen]
+pub fn command(name: &str) {
+    match crate::core::probe::Command::parse(name) {
+        Ok(command) => {
+            with_running(|page| page.command(command));
+        }
+        Err(unknown) => warn(&unknown.to_string()),
+    }
+}
+
+/// What the probe sees on this page, as a plain object (for QA tools and tests). `null` when
+/// the probe is off.
+#[wasm_bindgen]
+pub fn snapshot() -> JsValue {
+    with_running(|page| page.snapshot()).unwrap_or(JsValue::NULL)
+}
+
+/// Stops the probe: removes every listener it added. The journey stored in the tab stays.
+#[wasm_bindgen]
+pub fn stop() {
+    let page = RUNNING.with(|running| running.try_borrow_mut().ok().and_then(|mut r| r.take()));
+    drop(page);
+}
+
+/// Panics on purpose, so that end-to-end tests can prove a panic turns the probe off and
+/// leaves the page alone. Never called by the loader on its own.
+#[wasm_bindgen]
+pub fn self_test_panic() {
+    panic!("self-test panic requested");
+}

@@ -1,0 +1,46 @@
+//! The environment the core needs readings of: the two clocks, random bytes and the page's
+//! location and browser.
+
+use crate::core::probe::Now;
+use wasm_bindgen::JsValue;
+
+/// Reads both clocks.
+pub fn now() -> Now {
+    let page_ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0);
+    Now { epoch_ms: js_sys::Date::now(), page_ms }
+}
+
+/// Fills `N` bytes from `crypto.getRandomValues`; `None` if the browser has no usable
+/// cryptographic randomness (then the probe stays off rather than make guessable ids).
+pub fn random_bytes<const N: usize>() -> Option<[u8; N]> {
+    let crypto = web_sys::window()?.crypto().ok()?;
+    let mut bytes = [0u8; N];
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// `location.pathname`; the query string and fragment are never read.
+pub fn pathname() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// `navigator.userAgent`, only ever passed to the core's coarse classifier.
+pub fn user_agent() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default()
+}
+
+/// Turns a JS exception into a short message for the console.
+pub fn describe(error: &JsValue) -> String {
+    js_sys::Reflect::get(error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}

@@ -1,0 +1,41 @@
+//! The journey's home between page loads: `sessionStorage`, so it lives exactly as long as the
+//! tab and is never shared with other tabs or sent anywhere (unlike a cookie).
+
+use crate::core::journey::Journey;
+use wasm_bindgen::JsValue;
+
+/// The `sessionStorage` key the journey is kept under (versioned with the stored format).
+pub const KEY: &str = "journey-probe:v1";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    // Throws in sandboxed frames and with storage disabled: then journeys are per page.
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The journey the tab stored, if there is one and it is well-formed; anything else (absent,
+/// unparsable, edited by hand) is treated as no journey.
+pub fn load() -> Option<Journey> {
+    let text = session_storage()?.get_item(KEY).ok().flatten()?;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// Stores the journey; returns whether it was written (a full or disabled storage is not an
+/// error the page should see).
+pub fn save(journey: &Journey) -> bool {
+    let Some(storage) = session_storage() else {
+        return false;
+    };
+    let Some(text) = to_json(journey) else {
+        return false;
+    };
+    storage.set_item(KEY, &text).is_ok()
+}
+
+/// Serialises any core value to JSON text with the browser's own `JSON.stringify`, which keeps
+/// `serde_json` out of the wasm build.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Option<String> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let js: JsValue = value.serialize(&serializer).ok()?;
+    js_sys::JSON::stringify(&js).ok()?.as_string()
+}

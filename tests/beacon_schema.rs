@@ -1,0 +1,113 @@
+//! The beacon contract: what the core builds validates against `schema/beacon.schema.json`,
+//! and the schema refuses what the privacy rules forbid.
+#![cfg(not(target_arch = "wasm32"))]
+
+use journey_probe::core::beacon::{Beacon, Trigger};
+use journey_probe::core::config::Config;
+use journey_probe::core::field::FieldFacts;
+use journey_probe::core::probe::{Command, Now, PageStart, Probe};
+use serde_json::{json, Value};
+
+const SCHEMA: &str = include_str!("../schema/beacon.schema.json");
+const T0: f64 = 1_795_000_000_000.0;
+
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(SCHEMA).expect("the schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("the schema compiles")
+}
+
+fn errors(validator: &jsonschema::Validator, beacon: &Value) -> Vec<String> {
+    validator
+        .iter_errors(beacon)
+        .map(|e| format!("{}: {}", e.instance_path(), e))
+        .collect()
+}
+
+fn page(stored: Option<journey_probe::core::journey::Journey>, path: &str, t: f64) -> Probe {
+    Probe::start(PageStart {
+        config: Config::from_attributes([
+            ("data-collector", "https://collector.example.gov.vn/v1/beacons"),
+            ("data-service", "1.001234"),
+        ])
+        .unwrap(),
+        stored,
+        path,
+        user_agent: "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+        now: Now { epoch_ms: t, page_ms: 0.0 },
+        random_journey_id: [7; 16],
+    })
+}
+
+/// Beacons of a whole journey: a page before login, a form step, the receipt.
+fn journey_beacons() -> Vec<Beacon> {
+    let mut out = Vec::new();
+    let mut login = page(None, "/dang-nhap", T0);
+    out.push(login.page_hidden(Trigger::Pagehide, Now { epoch_ms: T0 + 2_000.0, page_ms: 2_000.4 }, &[], [1; 8]).unwrap());
+    let mut step = page(Some(login.journey().clone()), "/dich-vu/1.001234/buoc-1?cccd=001190012345", T0 + 3_000.0);
+    step.command(Command::Login, Now { epoch_ms: T0 + 3_000.0, page_ms: 10.0 }, &[], [2; 8]);
+    for (i, name) in ["ho_ten", "so_dien_thoai", "email"].iter().enumerate() {
+        step.field_seen(FieldFacts {
+            name: Some(name.to_string()),
+            id: None,
+            position: i,
+            prefill_source: (i == 0).then(|| "CSDLQG-DC".to_string()),
+            has_value: i == 0,
+            value_is_default: true,
+        });
+    }
+    step.field_input(1);
+    out.push(step.page_hidden(Trigger::Hidden, Now { epoch_ms: T0 + 90_000.0, page_ms: 87_000.0 }, &[true, true, false], [3; 8]).unwrap());
+    let mut receipt = page(Some(step.journey().clone()), "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001", T0 + 200_000.0);
+    out.push(receipt.command(Command::Submitted, Now { epoch_ms: T0 + 200_000.0, page_ms: 30.0 }, &[], [4; 8]).unwrap());
+    out
+}
+
+#[test]
+fn every_beacon_the_core_builds_is_valid() {
+    let validator = validator();
+    let beacons = journey_beacons();
+    assert_eq!(beacons.len(), 3);
+    for beacon in &beacons {
+        let value = serde_json::to_value(beacon).unwrap();
+        assert_eq!(errors(&validator, &value), Vec::<String>::new(), "{value}");
+    }
+    let step = serde_json::to_value(&beacons[1]).unwrap();
+    assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
+    assert_eq!(step["fields"], json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1}));
+    assert_eq!(step["ua"], json!({"mobile":true,"browser":"chrome","major":131}));
+    let receipt = serde_json::to_value(&beacons[2]).unwrap();
+    assert_eq!(receipt["journey"]["outcome"], "submitted");
+    assert_eq!(receipt["journey"]["duration_ms"], 197_000);
+}
+
+#[test]
+fn a_typical_beacon_is_small() {
+    let beacon = serde_json::to_string(&journey_beacons()[1]).unwrap();
+    assert!(beacon.len() < 1024, "{} bytes: {beacon}", beacon.len());
+}
+
+#[test]
+fn the_schema_refuses_what_must_never_be_sent() {
+    let validator = validator();
+    let good = serde_json::to_value(&journey_beacons()[1]).unwrap();
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        ("a field value", Box::new(|b| b["value"] = json!("Nguyễn Văn A"))),
+        ("a value inside page", Box::new(|b| b["page"]["title"] = json!("Hồ sơ của Nguyễn Văn A"))),
+        ("a query string", Box::new(|b| b["page"]["path"] = json!("/buoc-1?cccd=1"))),
+        ("a citizen ID in the path", Box::new(|b| b["page"]["path"] = json!("/ho-so/001190012345"))),
+        ("an e-mail in the path", Box::new(|b| b["page"]["path"] = json!("/u/a@b.vn"))),
+        ("an unrounded time", Box::new(|b| b["page"]["t_ms"] = json!(87_012))),
+        ("an absolute timestamp", Box::new(|b| b["journey"]["since_login_ms"] = json!(1_795_000_087_000u64))),
+        ("a short journey id", Box::new(|b| b["journey"]["id"] = json!("0707"))),
+        ("another version", Box::new(|b| b["v"] = json!(2))),
+        ("a full user agent", Box::new(|b| b["ua"]["string"] = json!("Mozilla/5.0"))),
+        ("a clock before login", Box::new(|b| b["journey"]["logged_in"] = json!(false))),
+        ("a duration without outcome", Box::new(|b| b["journey"]["duration_ms"] = json!(1000))),
+    ];
+    assert!(errors(&validator, &good).is_empty());
+    for (what, mutate) in cases {
+        let mut bad = good.clone();
+        mutate(&mut bad);
+        assert!(!errors(&validator, &bad).is_empty(), "the schema accepted {what}: {bad}");
+    }
+}

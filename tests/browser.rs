@@ -1,0 +1,162 @@
+//! Browser tests of the shell, in headless Chromium against a real DOM:
+//! `cargo test --target wasm32-unknown-unknown --test browser` (npm test runs them).
+#![cfg(target_arch = "wasm32")]
+
+use journey_probe::core::field::FieldFacts;
+use journey_probe::shell::{boundary, dom, listener::EventListener, storage};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Puts `html` in a fresh container in the body and returns the container.
+fn fixture(html: &str) -> web_sys::Element {
+    let doc = document();
+    let old = doc.get_element_by_id("fixture");
+    if let Some(old) = old {
+        old.remove();
+    }
+    let div = doc.create_element("div").unwrap();
+    div.set_id("fixture");
+    div.set_inner_html(html);
+    doc.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn by_id(id: &str) -> web_sys::Element {
+    document().get_element_by_id(id).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn finds_fillable_fields_only() {
+    fixture(
+        r#"<form>
+          <input id="a" name="ho_ten"><input type="hidden" name="csrf" value="x">
+          <input type="submit"><input type="button" value="b"><input type="image"><input type="reset">
+          <input id="b" type="checkbox"><textarea id="c"></textarea><select id="d"><option>1</option></select>
+        </form><input id="e" type="email">"#,
+    );
+    let ids: Vec<String> = dom::find_fields(&document()).iter().map(|e| e.id()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[wasm_bindgen_test]
+fn reads_server_rendered_and_script_set_values() {
+    fixture(
+        r#"<div data-prefill-source="CSDLQG-DC"><input id="declared" name="ho_ten" value="Nguyễn Văn A"></div>
+           <input id="server" value="Hà Nội">
+           <input id="script">
+           <select id="picked"><option value="">Chọn</option><option value="nam">Nam</option><option value="nu" selected>Nữ</option></select>
+           <select id="placeholder"><option value="">Chọn</option><option value="nam">Nam</option></select>
+           <input id="box" type="checkbox" checked>"#,
+    );
+    by_id("script").unchecked_into::<web_sys::HtmlInputElement>().set_value("set by page script");
+
+    let declared = dom::facts(&by_id("declared"), 0);
+    assert_eq!(declared.name.as_deref(), Some("ho_ten"));
+    assert_eq!(declared.prefill_source.as_deref(), Some("CSDLQG-DC"));
+    assert!(declared.has_value && declared.value_is_default);
+
+    let server = dom::facts(&by_id("server"), 1);
+    assert_eq!(server.prefill_source, None);
+    assert!(server.has_value && server.value_is_default);
+
+    let script: FieldFacts = dom::facts(&by_id("script"), 2);
+    assert!(script.has_value && !script.value_is_default, "a value unlike the markup's is script's");
+
+    let picked = dom::facts(&by_id("picked"), 3);
+    assert!(picked.has_value && picked.value_is_default);
+    let placeholder = dom::facts(&by_id("placeholder"), 4);
+    assert!(!placeholder.has_value, "the placeholder option is no value");
+    assert!(dom::has_value(&by_id("box")));
+}
+
+#[wasm_bindgen_test]
+fn listeners_are_passive_and_removed_on_drop() {
+    let div = fixture(r#"<input id="x">"#);
+    let calls = Rc::new(Cell::new(0));
+    let seen = calls.clone();
+    let listener = EventListener::new(&div, "custom", false, move |event| {
+        // A passive listener cannot cancel the page's default action.
+        event.prevent_default();
+        assert!(!event.default_prevented());
+        seen.set(seen.get() + 1);
+    })
+    .unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_cancelable(true);
+    let event = web_sys::Event::new_with_event_init_dict("custom", &init).unwrap();
+    assert!(div.dispatch_event(&event).unwrap(), "default not prevented");
+    assert_eq!(calls.get(), 1);
+    drop(listener);
+    div.dispatch_event(&web_sys::Event::new("custom").unwrap()).unwrap();
+    assert_eq!(calls.get(), 1, "a dropped listener is gone");
+}
+
+#[wasm_bindgen_test]
+fn the_loader_guard_wraps_every_listener() {
+    // A guard like the loader's, that counts the functions it wraps.
+    let wrapped = Rc::new(Cell::new(0));
+    let count = wrapped.clone();
+    let guard = Closure::<dyn FnMut(js_sys::Function) -> js_sys::Function>::new(move |f: js_sys::Function| {
+        count.set(count.get() + 1);
+        f
+    });
+    let attrs = js_sys::Array::new();
+    // No configuration: start refuses, but it keeps the guard for later listeners.
+    assert!(!boundary::start(attrs, guard.as_ref().clone()));
+    let div = fixture("");
+    let _listener = EventListener::new(&div, "x", false, |_| {}).unwrap();
+    assert_eq!(wrapped.get(), 1);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_configuration_leaves_the_probe_off() {
+    let attrs = js_sys::Array::new();
+    for (name, value) in [("data-collector", "ftp://nope"), ("data-service", "1.001234")] {
+        attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
+    }
+    assert!(!boundary::start(attrs, JsValue::UNDEFINED));
+    assert!(boundary::snapshot().is_null());
+}
+
+#[wasm_bindgen_test]
+fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
+    web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
+    fixture(
+        r#"<form><input name="ho_ten" value="Nguyễn Văn A" data-prefill-source="CSDLQG-DC">
+           <input id="phone" name="so_dien_thoai"><input name="email"></form>"#,
+    );
+    let attrs = js_sys::Array::new();
+    for (name, value) in [("data-collector", "/v1/beacons"), ("data-service", "1.001234")] {
+        attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
+    }
+    assert!(boundary::start(attrs, JsValue::UNDEFINED));
+    boundary::command("login");
+
+    let stored = storage::load().expect("the journey is in sessionStorage");
+    assert!(stored.login_at.is_some());
+    assert_eq!(stored.service.as_str(), "1.001234");
+
+    // Untrusted (script-dispatched) input does not make a field the citizen's.
+    let phone = by_id("phone").unchecked_into::<web_sys::HtmlInputElement>();
+    phone.set_value("0912345678");
+    phone.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+
+    let snapshot = boundary::snapshot();
+    let json = js_sys::JSON::stringify(&snapshot).unwrap().as_string().unwrap();
+    assert!(json.contains(r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC"}"#), "{json}");
+    assert!(json.contains(r#"{"key":"so_dien_thoai","origin":"script"}"#), "{json}");
+    assert!(json.contains(r#"{"key":"email","origin":"empty"}"#), "{json}");
+    assert!(json.contains(r#""logged_in":true"#), "{json}");
+    assert!(!json.contains("0912345678") && !json.contains("Nguyễn"), "no value in the snapshot: {json}");
+    boundary::stop();
+    assert!(boundary::snapshot().is_null());
+}

@@ -1,0 +1,217 @@
+// End-to-end: a citizen goes through the demo portal's service in real Chromium, the probe
+// sends beacons over real HTTP to the real collector (real SQLite), and the tests assert on
+// what the collector stored and on the raw requests that left the browser.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../../demo/server.mjs';
+import { freePort, startCollector } from '../../scripts/stack.mjs';
+import { startRecorder } from './support/recorder.mjs';
+import { eventually, launch, openPage } from './support/browser.mjs';
+
+const SERVICE = '/dich-vu/1.001234';
+// What the scripted citizen types, and what the portal pre-fills: none of it may leave the browser.
+const TYPED = {
+  noi_o_hien_tai: 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm',
+  so_dien_thoai: '0912345678',
+  email: 'minh.khai.test@example.vn',
+  muc_dich: 'Bổ sung hồ sơ xin việc tại công ty ABC',
+};
+const PREFILLED = ['Nguyễn Thị Minh Khai', '001190012345', '1990-05-14', 'Lê Lợi', 'Tân Phong'];
+
+let dir, collector, recorder, portal, browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'journey-probe-e2e-'));
+  const portalPort = await freePort();
+  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
+  recorder = await startRecorder(collector.url);
+  portal = await startDemo({ port: portalPort, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 50 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.close();
+  await recorder?.close();
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Walks the whole service like a citizen, including one server-side validation error. */
+async function citizenJourney(page) {
+  await page.goto(`${portal.url}${SERVICE}`);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/\/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai);
+  await page.fill('#so_dien_thoai', TYPED.so_dien_thoai);
+  await page.fill('#email', TYPED.email);
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await page.check('#loai_phieu_1');
+  await page.fill('#muc_dich', TYPED.muc_dich);
+  await page.fill('#so_luong', '12'); // more than 10: the server refuses
+  await page.selectOption('#noi_nhan', 'truc-tiep');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForSelector('#tom-tat-loi');
+  await page.fill('#so_luong', '2');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-3$/);
+  await page.check('#cam_ket');
+  await page.click('#btn-nop');
+  await page.waitForURL(/bien-nhan\//);
+  const dossier = (await page.textContent('#ma-ho-so')).trim();
+  await page.goto('about:blank'); // leaving the receipt sends its last beacon
+  return dossier;
+}
+
+describe('a citizen submits the demo service', () => {
+  let beacons, requests, dossier, pageErrors;
+
+  before(async () => {
+    const { context, page, errors } = await openPage(browser);
+    dossier = await citizenJourney(page);
+    pageErrors = errors;
+    // Nine page views: info, login, step 1, step 2, step 2 again (422), step 3, receipt.
+    beacons = await eventually(async () => {
+      const stored = await collector.stored();
+      return stored.some((b) => b.beacon.trigger === 'submitted') && stored.some((b) => b.beacon.page.path.endsWith('/bien-nhan/:id') && b.beacon.trigger !== 'submitted') ? stored : null;
+    });
+    assert.ok(beacons, 'the collector received the receipt page beacons');
+    requests = recorder.requests.filter((r) => r.method === 'POST');
+    await context.close();
+  });
+
+  test('the collector stored one well-formed journey, page by page', () => {
+    const ids = new Set(beacons.map((b) => b.beacon.journey.id));
+    assert.equal(ids.size, 1, 'one journey from the service page to the receipt');
+    const paths = beacons.filter((b) => b.beacon.trigger !== 'submitted').map((b) => b.beacon.page.path);
+    assert.deepEqual(paths, [
+      SERVICE,
+      '/dang-nhap',
+      `${SERVICE}/buoc-1`,
+      `${SERVICE}/buoc-2`,
+      `${SERVICE}/buoc-2`,
+      `${SERVICE}/buoc-3`,
+      `${SERVICE}/bien-nhan/:id`,
+    ]);
+    const seqs = beacons.map((b) => b.beacon.seq).sort((a, b) => a - b);
+    assert.deepEqual(seqs, seqs.map((_, i) => i), 'sequence numbers 0..n without gaps');
+    for (const { beacon } of beacons) {
+      assert.equal(beacon.v, 1);
+      assert.equal(beacon.service, '1.001234');
+      assert.equal(beacon.ua.browser, 'chrome');
+      assert.equal(beacon.page.t_ms % 100, 0, 'times are rounded');
+    }
+  });
+
+  test('the journey clock starts at login and stops at the receipt', () => {
+    const byPath = (p) => beacons.find((b) => b.beacon.page.path === p && b.beacon.trigger !== 'submitted').beacon;
+    assert.equal(byPath(SERVICE).journey.logged_in, false);
+    assert.equal(byPath('/dang-nhap').journey.logged_in, false);
+    assert.equal(byPath(`${SERVICE}/buoc-1`).journey.logged_in, true, 'the queued push([\'login\']) was replayed');
+    const submitted = beacons.filter((b) => b.beacon.trigger === 'submitted');
+    assert.equal(submitted.length, 1);
+    const end = submitted[0].beacon.journey;
+    assert.equal(end.outcome, 'submitted');
+    assert.ok(end.duration_ms > 0 && end.duration_ms < 120_000, `duration ${end.duration_ms} ms`);
+    assert.equal(submitted[0].beacon.page.path, `${SERVICE}/bien-nhan/:id`);
+  });
+
+  test('step 1 fields are classified by where their values came from', () => {
+    const step1 = beacons.find((b) => b.beacon.page.path === `${SERVICE}/buoc-1`).beacon;
+    // ho_ten, ngay_sinh, so_dinh_danh declared; gioi_tinh server-rendered; four fields filled by
+    // the page's script from the population database; three typed; nghe_nghiep left empty.
+    assert.deepEqual(step1.fields, { total: 12, declared: 3, server: 1, script: 4, user: 3, empty: 1 });
+  });
+
+  test('nothing identifying left the browser: no value, no citizen ID, no cookie, no referrer', () => {
+    assert.ok(requests.length >= 8, `${requests.length} beacon requests`);
+    const secrets = [...Object.values(TYPED), ...PREFILLED, dossier];
+    for (const request of requests) {
+      const raw = [request.url, request.rawHeaders.join('\n'), request.body].join('\n');
+      for (const secret of [...secrets, encodeURIComponent(TYPED.email)]) {
+        assert.ok(!raw.includes(secret), `a request carried ${JSON.stringify(secret)}:\n${raw}`);
+      }
+      assert.equal(request.url, '/v1/beacons', 'the collector URL carries nothing else');
+      assert.equal(request.headers.cookie, undefined, 'no cookie');
+      assert.equal(request.headers.referer, undefined, 'no Referer: the page URL stays in the browser');
+      assert.match(request.headers['content-type'], /^text\/plain/, 'a simple request: no CORS preflight');
+    }
+    assert.ok(!recorder.requests.some((r) => r.method === 'OPTIONS'), 'no preflight was needed');
+  });
+
+  test('the probe never threw into the page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('the probe never breaks the host page', () => {
+  test('a bad configuration gives one warning per attribute and sends nothing', async () => {
+    const bad = await startDemo({ collectorUrl: `${recorder.url}/v1/beacons`, probeAttrs: { 'data-collector': 'ftp://sai', 'data-service': null } });
+    const { context, page, errors, console: messages } = await openPage(browser);
+    const before = recorder.requests.length;
+    await page.goto(`${bad.url}${SERVICE}`);
+    await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
+    const warnings = await eventually(() => {
+      const w = messages.filter((m) => m.type === 'warning' && m.text.startsWith('journey-probe:'));
+      return w.length >= 2 ? w : null;
+    });
+    assert.equal(warnings.length, 2, JSON.stringify(messages));
+    assert.match(warnings[0].text, /data-collector="ftp:\/\/sai" is not accepted: expected .*https?:\/\//);
+    assert.match(warnings[1].text, /data-service is missing: expected the service code/);
+    assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null);
+    await page.click('#btn-nop-ho-so'); // the page still works
+    await page.waitForURL(/dang-nhap/);
+    await page.goto('about:blank');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(recorder.requests.length, before, 'nothing was sent');
+    assert.deepEqual(errors, []);
+    await context.close();
+    await bad.close();
+  });
+
+  test('a panic inside the probe turns the probe off, warns once, and the page goes on', async () => {
+    const { context, page, errors, console: messages } = await openPage(browser);
+    let pageSawError = false;
+    await page.exposeFunction('reportError', () => { pageSawError = true; });
+    await page.addInitScript(() => {
+      window.addEventListener('error', () => window.reportError());
+      window.addEventListener('unhandledrejection', () => window.reportError());
+    });
+    await page.goto(`${portal.url}${SERVICE}`);
+    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    await page.evaluate(() => window.JourneyProbe.selfTestPanic());
+    await page.evaluate(() => window.JourneyProbe.push(['login']));
+    assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'the probe is off');
+    const warnings = messages.filter((m) => m.type === 'warning' && m.text.includes('turned itself off'));
+    assert.equal(warnings.length, 1, JSON.stringify(messages));
+    await page.click('#btn-nop-ho-so');
+    await page.waitForURL(/dang-nhap/);
+    assert.deepEqual(errors, []);
+    assert.equal(pageSawError, false, 'no error event reached the page');
+    await context.close();
+  });
+
+  test('listeners are passive: the page can still prevent a default and sees every event', async () => {
+    const { context, page, errors } = await openPage(browser);
+    await page.goto(`${portal.url}/dang-nhap?tiep=${SERVICE}/buoc-1`);
+    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    const seen = await page.evaluate(() => {
+      const form = document.querySelector('form');
+      let got = 0;
+      form.addEventListener('submit', (e) => { got += 1; e.preventDefault(); });
+      const event = new Event('submit', { cancelable: true, bubbles: true });
+      form.dispatchEvent(event);
+      return { got, prevented: event.defaultPrevented };
+    });
+    assert.deepEqual(seen, { got: 1, prevented: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
