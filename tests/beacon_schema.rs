@@ -42,9 +42,33 @@ fn page(stored: Option<journey_probe::core::journey::Journey>, path: &str, t: f6
 fn journey_beacons() -> Vec<Beacon> {
     let mut out = Vec::new();
     let mut login = page(None, "/dang-nhap", T0);
-    out.push(login.page_hidden(Trigger::Pagehide, Now { epoch_ms: T0 + 2_000.0, page_ms: 2_000.4 }, &[], [1; 8]).unwrap());
-    let mut step = page(Some(login.journey().clone()), "/dich-vu/1.001234/buoc-1?cccd=001190012345", T0 + 3_000.0);
-    step.command(Command::Login, Now { epoch_ms: T0 + 3_000.0, page_ms: 10.0 }, &[], [2; 8]);
+    out.push(
+        login
+            .page_hidden(
+                Trigger::Pagehide,
+                Now {
+                    epoch_ms: T0 + 2_000.0,
+                    page_ms: 2_000.4,
+                },
+                &[],
+                [1; 8],
+            )
+            .unwrap(),
+    );
+    let mut step = page(
+        Some(login.journey().clone()),
+        "/dich-vu/1.001234/buoc-1?cccd=001190012345",
+        T0 + 3_000.0,
+    );
+    step.command(
+        Command::Login,
+        Now {
+            epoch_ms: T0 + 3_000.0,
+            page_ms: 10.0,
+        },
+        &[],
+        [2; 8],
+    );
     for (i, name) in ["ho_ten", "so_dien_thoai", "email"].iter().enumerate() {
         step.field_seen(FieldFacts {
             name: Some(name.to_string()),
@@ -56,9 +80,36 @@ fn journey_beacons() -> Vec<Beacon> {
         });
     }
     step.field_input(1);
-    out.push(step.page_hidden(Trigger::Hidden, Now { epoch_ms: T0 + 90_000.0, page_ms: 87_000.0 }, &[true, true, false], [3; 8]).unwrap());
-    let mut receipt = page(Some(step.journey().clone()), "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001", T0 + 200_000.0);
-    out.push(receipt.command(Command::Submitted, Now { epoch_ms: T0 + 200_000.0, page_ms: 30.0 }, &[], [4; 8]).unwrap());
+    out.push(
+        step.page_hidden(
+            Trigger::Hidden,
+            Now {
+                epoch_ms: T0 + 90_000.0,
+                page_ms: 87_000.0,
+            },
+            &[true, true, false],
+            [3; 8],
+        )
+        .unwrap(),
+    );
+    let mut receipt = page(
+        Some(step.journey().clone()),
+        "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001",
+        T0 + 200_000.0,
+    );
+    out.push(
+        receipt
+            .command(
+                Command::Submitted,
+                Now {
+                    epoch_ms: T0 + 200_000.0,
+                    page_ms: 30.0,
+                },
+                &[],
+                [4; 8],
+            )
+            .unwrap(),
+    );
     out
 }
 
@@ -73,8 +124,14 @@ fn every_beacon_the_core_builds_is_valid() {
     }
     let step = serde_json::to_value(&beacons[1]).unwrap();
     assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
-    assert_eq!(step["fields"], json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1}));
-    assert_eq!(step["ua"], json!({"mobile":true,"browser":"chrome","major":131}));
+    assert_eq!(
+        step["fields"],
+        json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1})
+    );
+    assert_eq!(
+        step["ua"],
+        json!({"mobile":true,"browser":"chrome","major":131})
+    );
     let receipt = serde_json::to_value(&beacons[2]).unwrap();
     assert_eq!(receipt["journey"]["outcome"], "submitted");
     assert_eq!(receipt["journey"]["duration_ms"], 197_000);
@@ -86,28 +143,67 @@ fn a_typical_beacon_is_small() {
     assert!(beacon.len() < 1024, "{} bytes: {beacon}", beacon.len());
 }
 
+/// A change that turns a good beacon into one the schema must refuse.
+type Mutation = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn the_schema_refuses_what_must_never_be_sent() {
     let validator = validator();
     let good = serde_json::to_value(&journey_beacons()[1]).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("a field value", Box::new(|b| b["value"] = json!("Nguyễn Văn A"))),
-        ("a value inside page", Box::new(|b| b["page"]["title"] = json!("Hồ sơ của Nguyễn Văn A"))),
-        ("a query string", Box::new(|b| b["page"]["path"] = json!("/buoc-1?cccd=1"))),
-        ("a citizen ID in the path", Box::new(|b| b["page"]["path"] = json!("/ho-so/001190012345"))),
-        ("an e-mail in the path", Box::new(|b| b["page"]["path"] = json!("/u/a@b.vn"))),
-        ("an unrounded time", Box::new(|b| b["page"]["t_ms"] = json!(87_012))),
-        ("an absolute timestamp", Box::new(|b| b["journey"]["since_login_ms"] = json!(1_795_000_087_000u64))),
-        ("a short journey id", Box::new(|b| b["journey"]["id"] = json!("0707"))),
+    let cases: Vec<(&str, Mutation)> = vec![
+        (
+            "a field value",
+            Box::new(|b| b["value"] = json!("Nguyễn Văn A")),
+        ),
+        (
+            "a value inside page",
+            Box::new(|b| b["page"]["title"] = json!("Hồ sơ của Nguyễn Văn A")),
+        ),
+        (
+            "a query string",
+            Box::new(|b| b["page"]["path"] = json!("/buoc-1?cccd=1")),
+        ),
+        (
+            "a citizen ID in the path",
+            Box::new(|b| b["page"]["path"] = json!("/ho-so/001190012345")),
+        ),
+        (
+            "an e-mail in the path",
+            Box::new(|b| b["page"]["path"] = json!("/u/a@b.vn")),
+        ),
+        (
+            "an unrounded time",
+            Box::new(|b| b["page"]["t_ms"] = json!(87_012)),
+        ),
+        (
+            "an absolute timestamp",
+            Box::new(|b| b["journey"]["since_login_ms"] = json!(1_795_000_087_000u64)),
+        ),
+        (
+            "a short journey id",
+            Box::new(|b| b["journey"]["id"] = json!("0707")),
+        ),
         ("another version", Box::new(|b| b["v"] = json!(2))),
-        ("a full user agent", Box::new(|b| b["ua"]["string"] = json!("Mozilla/5.0"))),
-        ("a clock before login", Box::new(|b| b["journey"]["logged_in"] = json!(false))),
-        ("a duration without outcome", Box::new(|b| b["journey"]["duration_ms"] = json!(1000))),
+        (
+            "a full user agent",
+            Box::new(|b| b["ua"]["string"] = json!("Mozilla/5.0")),
+        ),
+        (
+            "a clock before login",
+            Box::new(|b| b["journey"]["logged_in"] = json!(false)),
+        ),
+        (
+            "a duration without outcome",
+            Box::new(|b| b["journey"]["duration_ms"] = json!(1000)),
+        ),
     ];
     assert!(errors(&validator, &good).is_empty());
     for (what, mutate) in cases {
         let mut bad = good.clone();
         mutate(&mut bad);
-        assert!(!errors(&validator, &bad).is_empty(), "the schema accepted {what}: {bad}");
+        assert!(
+            !errors(&validator, &bad).is_empty(),
+            "the schema accepted {what}: {bad}"
+        );
     }
 }

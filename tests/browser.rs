@@ -43,7 +43,10 @@ fn finds_fillable_fields_only() {
           <input id="b" type="checkbox"><textarea id="c"></textarea><select id="d"><option>1</option></select>
         </form><input id="e" type="email">"#,
     );
-    let ids: Vec<String> = dom::find_fields(&document()).iter().map(|e| e.id()).collect();
+    let ids: Vec<String> = dom::find_fields(&document())
+        .iter()
+        .map(|e| e.id())
+        .collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }
 
@@ -57,7 +60,9 @@ fn reads_server_rendered_and_script_set_values() {
            <select id="placeholder"><option value="">Chọn</option><option value="nam">Nam</option></select>
            <input id="box" type="checkbox" checked>"#,
     );
-    by_id("script").unchecked_into::<web_sys::HtmlInputElement>().set_value("set by page script");
+    by_id("script")
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .set_value("set by page script");
 
     let declared = dom::facts(&by_id("declared"), 0);
     assert_eq!(declared.name.as_deref(), Some("ho_ten"));
@@ -69,7 +74,10 @@ fn reads_server_rendered_and_script_set_values() {
     assert!(server.has_value && server.value_is_default);
 
     let script: FieldFacts = dom::facts(&by_id("script"), 2);
-    assert!(script.has_value && !script.value_is_default, "a value unlike the markup's is script's");
+    assert!(
+        script.has_value && !script.value_is_default,
+        "a value unlike the markup's is script's"
+    );
 
     let picked = dom::facts(&by_id("picked"), 3);
     assert!(picked.has_value && picked.value_is_default);
@@ -96,7 +104,8 @@ fn listeners_are_passive_and_removed_on_drop() {
     assert!(div.dispatch_event(&event).unwrap(), "default not prevented");
     assert_eq!(calls.get(), 1);
     drop(listener);
-    div.dispatch_event(&web_sys::Event::new("custom").unwrap()).unwrap();
+    div.dispatch_event(&web_sys::Event::new("custom").unwrap())
+        .unwrap();
     assert_eq!(calls.get(), 1, "a dropped listener is gone");
 }
 
@@ -105,10 +114,12 @@ fn the_loader_guard_wraps_every_listener() {
     // A guard like the loader's, that counts the functions it wraps.
     let wrapped = Rc::new(Cell::new(0));
     let count = wrapped.clone();
-    let guard = Closure::<dyn FnMut(js_sys::Function) -> js_sys::Function>::new(move |f: js_sys::Function| {
-        count.set(count.get() + 1);
-        f
-    });
+    let guard = Closure::<dyn FnMut(js_sys::Function) -> js_sys::Function>::new(
+        move |f: js_sys::Function| {
+            count.set(count.get() + 1);
+            f
+        },
+    );
     let attrs = js_sys::Array::new();
     // No configuration: start refuses, but it keeps the guard for later listeners.
     assert!(!boundary::start(attrs, guard.as_ref().clone()));
@@ -120,7 +131,10 @@ fn the_loader_guard_wraps_every_listener() {
 #[wasm_bindgen_test]
 fn a_bad_configuration_leaves_the_probe_off() {
     let attrs = js_sys::Array::new();
-    for (name, value) in [("data-collector", "ftp://nope"), ("data-service", "1.001234")] {
+    for (name, value) in [
+        ("data-collector", "ftp://nope"),
+        ("data-service", "1.001234"),
+    ] {
         attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
     }
     assert!(!boundary::start(attrs, JsValue::UNDEFINED));
@@ -129,13 +143,22 @@ fn a_bad_configuration_leaves_the_probe_off() {
 
 #[wasm_bindgen_test]
 fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
-    web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
     fixture(
         r#"<form><input name="ho_ten" value="Nguyễn Văn A" data-prefill-source="CSDLQG-DC">
            <input id="phone" name="so_dien_thoai"><input name="email"></form>"#,
     );
     let attrs = js_sys::Array::new();
-    for (name, value) in [("data-collector", "/v1/beacons"), ("data-service", "1.001234")] {
+    for (name, value) in [
+        ("data-collector", "/v1/beacons"),
+        ("data-service", "1.001234"),
+    ] {
         attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
     }
     assert!(boundary::start(attrs, JsValue::UNDEFINED));
@@ -148,15 +171,32 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
     // Untrusted (script-dispatched) input does not make a field the citizen's.
     let phone = by_id("phone").unchecked_into::<web_sys::HtmlInputElement>();
     phone.set_value("0912345678");
-    phone.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    phone
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
 
     let snapshot = boundary::snapshot();
-    let json = js_sys::JSON::stringify(&snapshot).unwrap().as_string().unwrap();
-    assert!(json.contains(r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC"}"#), "{json}");
-    assert!(json.contains(r#"{"key":"so_dien_thoai","origin":"script"}"#), "{json}");
-    assert!(json.contains(r#"{"key":"email","origin":"empty"}"#), "{json}");
+    let json = js_sys::JSON::stringify(&snapshot)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        json.contains(r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC"}"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#"{"key":"so_dien_thoai","origin":"script"}"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#"{"key":"email","origin":"empty"}"#),
+        "{json}"
+    );
     assert!(json.contains(r#""logged_in":true"#), "{json}");
-    assert!(!json.contains("0912345678") && !json.contains("Nguyễn"), "no value in the snapshot: {json}");
+    assert!(
+        !json.contains("0912345678") && !json.contains("Nguyễn"),
+        "no value in the snapshot: {json}"
+    );
     boundary::stop();
     assert!(boundary::snapshot().is_null());
 }

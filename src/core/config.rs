@@ -30,8 +30,8 @@ pub struct Config {
 
 /// A service code as the portal declares it, e.g. `1.001234`: 1–64 characters of ASCII letters,
 /// digits, `.`, `-` and `_`, so that it can never smuggle free text into a beacon.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "String")]
 pub struct ServiceCode(String);
 
 impl ServiceCode {
@@ -48,14 +48,6 @@ impl ServiceCode {
     /// The code as declared.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl TryFrom<String> for ServiceCode {
-    type Error = &'static str;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        ServiceCode::parse(&s).ok_or("not a service code")
     }
 }
 
@@ -79,7 +71,11 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
-            None => write!(f, "{} is missing: expected {}", self.attribute, self.accepted),
+            None => write!(
+                f,
+                "{} is missing: expected {}",
+                self.attribute, self.accepted
+            ),
             Some(v) => write!(
                 f,
                 "{}=\"{}\" is not accepted: expected {}",
@@ -91,7 +87,8 @@ impl fmt::Display for ConfigError {
     }
 }
 
-const COLLECTOR_ACCEPTED: &str = "the URL beacons are sent to: an absolute http:// or https:// URL, \
+const COLLECTOR_ACCEPTED: &str =
+    "the URL beacons are sent to: an absolute http:// or https:// URL, \
 or a path starting with / on this site (e.g. https://collector.example.gov.vn/v1/beacons)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
@@ -201,11 +198,17 @@ mod tests {
     fn accepts_the_documented_snippet() {
         let config = parse(&[
             ("src", "/journey-probe/journey-probe.js"),
-            ("data-collector", "https://collector.example.gov.vn/v1/beacons"),
+            (
+                "data-collector",
+                "https://collector.example.gov.vn/v1/beacons",
+            ),
             ("data-service", "1.001234"),
         ])
         .unwrap();
-        assert_eq!(config.collector, "https://collector.example.gov.vn/v1/beacons");
+        assert_eq!(
+            config.collector,
+            "https://collector.example.gov.vn/v1/beacons"
+        );
         assert_eq!(config.service.as_str(), "1.001234");
     }
 
@@ -218,7 +221,10 @@ mod tests {
             "https://collector.example.gov.vn:8443/v1/beacons?portal=hbx",
             "http://[::1]:8787/v1/beacons",
         ] {
-            assert!(parse(&[("data-collector", url), ("data-service", "1")]).is_ok(), "{url}");
+            assert!(
+                parse(&[("data-collector", url), ("data-service", "1")]).is_ok(),
+                "{url}"
+            );
         }
     }
 
@@ -237,7 +243,8 @@ mod tests {
             "https://collector example.gov.vn/",
             " https://collector.example.gov.vn/v1/beacons",
         ] {
-            let errors = parse(&[("data-collector", url), ("data-service", "1.001234")]).unwrap_err();
+            let errors =
+                parse(&[("data-collector", url), ("data-service", "1.001234")]).unwrap_err();
             assert_eq!(errors.len(), 1, "{url}");
             assert_eq!(errors[0].attribute, "data-collector");
             assert_eq!(errors[0].value.as_deref(), Some(url));
@@ -246,11 +253,24 @@ mod tests {
 
     #[test]
     fn service_codes_are_short_and_plain() {
-        for good in ["1.001234", "2.002154", "1.000046.000.00.00.H12", "DVC_01", "x"] {
+        for good in [
+            "1.001234",
+            "2.002154",
+            "1.000046.000.00.00.H12",
+            "DVC_01",
+            "x",
+        ] {
             assert!(ServiceCode::parse(good).is_some(), "{good}");
         }
         let too_long = "9".repeat(65);
-        for bad in ["", "1.001234 ", "Nguyễn Văn A", "a/b", "1,2", too_long.as_str()] {
+        for bad in [
+            "",
+            "1.001234 ",
+            "Nguyễn Văn A",
+            "a/b",
+            "1,2",
+            too_long.as_str(),
+        ] {
             assert!(ServiceCode::parse(bad).is_none(), "{bad}");
         }
     }
@@ -272,9 +292,13 @@ mod tests {
     #[test]
     fn messages_quote_long_values_briefly() {
         let long = "x".repeat(500);
-        let errors = parse(&[("data-collector", "/c"), ("data-service", long.as_str())]).unwrap_err();
+        let errors =
+            parse(&[("data-collector", "/c"), ("data-service", long.as_str())]).unwrap_err();
         let message = errors[0].to_string();
-        assert!(message.contains(&format!("\"{}…\"", "x".repeat(80))), "{message}");
+        assert!(
+            message.contains(&format!("\"{}…\"", "x".repeat(80))),
+            "{message}"
+        );
         assert!(message.len() < 400);
     }
 }

@@ -223,7 +223,10 @@ mod tests {
             has_value: true,
             ..facts("ho_ten")
         });
-        let server = model.observe(FieldFacts { has_value: true, ..facts("gioi_tinh") });
+        let server = model.observe(FieldFacts {
+            has_value: true,
+            ..facts("gioi_tinh")
+        });
         let early_script = model.observe(FieldFacts {
             has_value: true,
             value_is_default: false,
@@ -235,15 +238,37 @@ mod tests {
         model.user_input(typed);
 
         let now = [true, true, true, true, true, false];
-        let origins: Vec<Origin> = model.fields().iter().zip(now).map(|(f, v)| f.origin(v)).collect();
+        let origins: Vec<Origin> = model
+            .fields()
+            .iter()
+            .zip(now)
+            .map(|(f, v)| f.origin(v))
+            .collect();
         assert_eq!(
             origins,
-            [Origin::Declared, Origin::Server, Origin::Script, Origin::Script, Origin::User, Origin::Empty]
+            [
+                Origin::Declared,
+                Origin::Server,
+                Origin::Script,
+                Origin::Script,
+                Origin::User,
+                Origin::Empty
+            ]
         );
-        assert_eq!((declared, server, early_script, late_script, typed, empty), (0, 1, 2, 3, 4, 5));
+        assert_eq!(
+            (declared, server, early_script, late_script, typed, empty),
+            (0, 1, 2, 3, 4, 5)
+        );
         assert_eq!(
             model.counts(&now),
-            FieldCounts { total: 6, declared: 1, server: 1, script: 2, user: 1, empty: 1 }
+            FieldCounts {
+                total: 6,
+                declared: 1,
+                server: 1,
+                script: 2,
+                user: 1,
+                empty: 1
+            }
         );
     }
 
@@ -258,7 +283,10 @@ mod tests {
     #[test]
     fn a_declared_field_filled_late_by_script_is_declared() {
         let mut model = FieldModel::default();
-        let i = model.observe(FieldFacts { prefill_source: Some("CSDLQG-DC".into()), ..facts("que_quan") });
+        let i = model.observe(FieldFacts {
+            prefill_source: Some("CSDLQG-DC".into()),
+            ..facts("que_quan")
+        });
         assert_eq!(model.fields()[i].origin(false), Origin::Empty);
         assert_eq!(model.fields()[i].origin(true), Origin::Declared);
     }
@@ -267,7 +295,10 @@ mod tests {
     fn radio_buttons_of_one_group_are_one_field() {
         let mut model = FieldModel::default();
         let a = model.observe(facts("loai_phieu"));
-        let b = model.observe(FieldFacts { has_value: true, ..facts("loai_phieu") });
+        let b = model.observe(FieldFacts {
+            has_value: true,
+            ..facts("loai_phieu")
+        });
         assert_eq!(a, b);
         assert_eq!(model.fields().len(), 1);
         assert_eq!(model.fields()[a].origin(true), Origin::Server);

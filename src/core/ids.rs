@@ -6,8 +6,8 @@
 use std::fmt;
 
 /// Identifies one journey: 128 random bits, written as 32 lowercase hex digits.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize)]
+#[serde(into = "String")]
 pub struct JourneyId(String);
 
 /// Identifies one beacon, so collectors can drop duplicates: 64 random bits, 16 hex digits.
@@ -81,7 +81,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn is_lower_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

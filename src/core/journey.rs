@@ -2,8 +2,10 @@
 //! (QCVN criterion 2, "under 5 minutes").
 //!
 //! A journey outlives the page: the shell stores it in `sessionStorage` (per tab) after every
-//! change and hands it back on the next page load, where [`Journey::resume`] decides whether
-//! the new page continues it or starts the next one.
+//! change, as the short text [`Journey::encode`] writes, and hands it back on the next page
+//! load, where [`Journey::decode`] checks it and [`Journey::resume`] decides whether the new
+//! page continues it or starts the next one. (A hand-written codec rather than serde: serde's
+//! deserializer would add ~10 KB of float formatting to the wasm for a seven-field record.)
 
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
@@ -11,7 +13,7 @@ use crate::core::time::round_ms;
 
 /// A journey as stored between pages. Times are wall-clock milliseconds since the Unix epoch;
 /// they stay in the tab and never go into a beacon (beacons carry rounded differences).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Journey {
     /// Random id.
     pub id: JourneyId,
@@ -42,7 +44,60 @@ pub enum Resumed {
     OtherService,
 }
 
+/// First field of the stored text: the version of its format.
+const FORMAT: &str = "1";
+
 impl Journey {
+    /// The journey as stored in the tab: `1;id;service;login;submitted;seq;pages`, times as
+    /// whole epoch milliseconds or `-` when absent.
+    pub fn encode(&self) -> String {
+        let time =
+            |t: Option<f64>| t.map_or_else(|| "-".to_string(), |t| (t.max(0.0) as u64).to_string());
+        [
+            FORMAT.to_string(),
+            self.id.to_string(),
+            self.service.as_str().to_string(),
+            time(self.login_at),
+            time(self.submitted_at),
+            self.next_seq.to_string(),
+            self.pages.to_string(),
+        ]
+        .join(";")
+    }
+
+    /// Reads back what [`Journey::encode`] wrote; anything else (another format version, a
+    /// value edited by hand, a truncated write) is `None`: the tab then starts afresh.
+    pub fn decode(text: &str) -> Option<Journey> {
+        let mut parts = text.split(';');
+        let mut next = || parts.next();
+        if next()? != FORMAT {
+            return None;
+        }
+        let id = JourneyId::try_from(next()?.to_string()).ok()?;
+        let service = ServiceCode::parse(next()?)?;
+        let time = |s: &str| -> Option<Option<f64>> {
+            match s {
+                "-" => Some(None),
+                digits => digits.parse::<u64>().ok().map(|t| Some(t as f64)),
+            }
+        };
+        let login_at = time(next()?)?;
+        let submitted_at = time(next()?)?;
+        let next_seq = next()?.parse().ok()?;
+        let pages = next()?.parse().ok()?;
+        if next().is_some() {
+            return None;
+        }
+        Some(Journey {
+            id,
+            service,
+            login_at,
+            submitted_at,
+            next_seq,
+            pages,
+        })
+    }
+
     /// Decides the journey of a page that is loading, from what the tab stored (if anything),
     /// and counts the page view. `fresh_id` is used only if a new journey starts.
     pub fn resume(
@@ -140,7 +195,10 @@ mod tests {
         assert_eq!(how, Resumed::Fresh);
         assert_eq!((j.page_index(), j.since_login_ms(T0)), (0, None));
         assert!(j.login(T0 + 1_000.0));
-        assert!(!j.login(T0 + 2_000.0), "a second login keeps the first time");
+        assert!(
+            !j.login(T0 + 2_000.0),
+            "a second login keeps the first time"
+        );
 
         let (mut j, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 60_000.0, id(2));
         assert_eq!(how, Resumed::Continued);
@@ -149,7 +207,10 @@ mod tests {
         assert_eq!(j.since_login_ms(T0 + 61_040.0), Some(60_000));
 
         assert!(j.submit(T0 + 241_000.0));
-        assert!(!j.submit(T0 + 250_000.0), "a reloaded receipt does not end it twice");
+        assert!(
+            !j.submit(T0 + 250_000.0),
+            "a reloaded receipt does not end it twice"
+        );
         assert_eq!(j.duration_ms(), Some(240_000));
         assert_eq!(j.since_login_ms(T0 + 999_999.0), Some(240_000));
     }
@@ -162,7 +223,15 @@ mod tests {
         let (next, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 130_000.0, id(2));
         assert_eq!(how, Resumed::AfterSubmission);
         assert_eq!(next.id, id(2));
-        assert_eq!((next.login_at, next.submitted_at, next.next_seq, next.page_index()), (Some(T0 + 100_000.0), None, 0, 0));
+        assert_eq!(
+            (
+                next.login_at,
+                next.submitted_at,
+                next.next_seq,
+                next.page_index()
+            ),
+            (Some(T0 + 100_000.0), None, 0, 0)
+        );
     }
 
     #[test]
@@ -184,6 +253,40 @@ mod tests {
         assert_eq!((j.take_seq(), j.take_seq()), (0, 1));
         let (mut j, _) = Journey::resume(Some(j), &service("1"), T0, id(2));
         assert_eq!(j.take_seq(), 2);
+    }
+
+    #[test]
+    fn the_stored_text_round_trips() {
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(9));
+        assert_eq!(Journey::decode(&j.encode()), Some(j.clone()));
+        j.login(T0 + 1_000.0);
+        j.submit(T0 + 250_000.0);
+        j.take_seq();
+        let text = j.encode();
+        assert_eq!(
+            text,
+            "1;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1"
+        );
+        assert_eq!(Journey::decode(&text), Some(j));
+    }
+
+    #[test]
+    fn damaged_stored_text_is_no_journey() {
+        let good = "1;09090909090909090909090909090909;1.001234;-;-;0;1";
+        assert!(Journey::decode(good).is_some());
+        for bad in [
+            "",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1",
+            "1;0909;1.001234;-;-;0;1",
+            "1;09090909090909090909090909090909;dịch vụ;-;-;0;1",
+            "1;09090909090909090909090909090909;1.001234;x;-;0;1",
+            "1;09090909090909090909090909090909;1.001234;-;-;-1;1",
+            "1;09090909090909090909090909090909;1.001234;-;-;0",
+            "1;09090909090909090909090909090909;1.001234;-;-;0;1;extra",
+            "{\"id\":\"09090909090909090909090909090909\"}",
+        ] {
+            assert_eq!(Journey::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

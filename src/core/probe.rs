@@ -39,7 +39,11 @@ pub struct UnknownCommand(pub String);
 impl fmt::Display for UnknownCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name: String = self.0.chars().take(40).collect();
-        write!(f, "unknown command \"{name}\": accepted commands are {}", Command::NAMES.join(", "))
+        write!(
+            f,
+            "unknown command \"{name}\": accepted commands are {}",
+            Command::NAMES.join(", ")
+        )
     }
 }
 
@@ -186,7 +190,13 @@ impl Probe {
         Some(self.beacon(trigger, now, has_value_now, beacon_id))
     }
 
-    fn beacon(&mut self, trigger: Trigger, now: Now, has_value_now: &[bool], id: [u8; 8]) -> Beacon {
+    fn beacon(
+        &mut self,
+        trigger: Trigger,
+        now: Now,
+        has_value_now: &[bool],
+        id: [u8; 8],
+    ) -> Beacon {
         let seq = self.journey.take_seq();
         let journey = &self.journey;
         let fields = (!self.fields.fields().is_empty()).then(|| self.fields.counts(has_value_now));
@@ -236,7 +246,10 @@ mod tests {
             stored,
             path,
             user_agent: CHROME,
-            now: Now { epoch_ms, page_ms: 0.0 },
+            now: Now {
+                epoch_ms,
+                page_ms: 0.0,
+            },
             random_journey_id: [0xab; 16],
         })
     }
@@ -250,9 +263,13 @@ mod tests {
         let mut probe = start(None, "/dich-vu/1.001234", T0);
         let first = probe.page_hidden(Trigger::Hidden, at(T0 + 5_000.0, 5_012.3), &[], [1; 8]);
         assert!(first.is_some());
-        assert!(probe.page_hidden(Trigger::Pagehide, at(T0 + 5_001.0, 5_013.0), &[], [2; 8]).is_none());
+        assert!(probe
+            .page_hidden(Trigger::Pagehide, at(T0 + 5_001.0, 5_013.0), &[], [2; 8])
+            .is_none());
         probe.page_visible();
-        let second = probe.page_hidden(Trigger::Pagehide, at(T0 + 9_000.0, 9_000.0), &[], [3; 8]).unwrap();
+        let second = probe
+            .page_hidden(Trigger::Pagehide, at(T0 + 9_000.0, 9_000.0), &[], [3; 8])
+            .unwrap();
         assert_eq!((second.seq, second.page.t_ms), (1, 9_000));
     }
 
@@ -260,11 +277,20 @@ mod tests {
     fn a_journey_from_login_to_receipt() {
         // Login page: not logged in yet.
         let mut login_page = start(None, "/dang-nhap", T0);
-        let b = login_page.page_hidden(Trigger::Pagehide, at(T0 + 3_000.0, 3_000.0), &[], [1; 8]).unwrap();
-        assert_eq!((b.journey.logged_in, b.journey.since_login_ms, b.page.n), (false, None, 0));
+        let b = login_page
+            .page_hidden(Trigger::Pagehide, at(T0 + 3_000.0, 3_000.0), &[], [1; 8])
+            .unwrap();
+        assert_eq!(
+            (b.journey.logged_in, b.journey.since_login_ms, b.page.n),
+            (false, None, 0)
+        );
 
         // Step 1: the portal says the citizen just logged in; the citizen types one field.
-        let mut step1 = start(Some(login_page.journey().clone()), "/dich-vu/1.001234/buoc-1", T0 + 4_000.0);
+        let mut step1 = start(
+            Some(login_page.journey().clone()),
+            "/dich-vu/1.001234/buoc-1",
+            T0 + 4_000.0,
+        );
         step1.command(Command::Login, at(T0 + 4_100.0, 100.0), &[], [2; 8]);
         let name = step1.field_seen(FieldFacts {
             name: Some("ho_ten".into()),
@@ -283,21 +309,54 @@ mod tests {
             value_is_default: true,
         });
         step1.field_input(phone);
-        let b = step1.page_hidden(Trigger::Pagehide, at(T0 + 64_100.0, 60_100.0), &[true, true], [3; 8]).unwrap();
+        let b = step1
+            .page_hidden(
+                Trigger::Pagehide,
+                at(T0 + 64_100.0, 60_100.0),
+                &[true, true],
+                [3; 8],
+            )
+            .unwrap();
         assert_eq!((name, phone), (0, 1));
         assert_eq!(b.page.path, "/dich-vu/1.001234/buoc-1");
-        assert_eq!((b.seq, b.page.n, b.journey.since_login_ms), (1, 1, Some(60_000)));
-        assert_eq!(b.fields, Some(FieldCounts { total: 2, declared: 1, user: 1, ..Default::default() }));
+        assert_eq!(
+            (b.seq, b.page.n, b.journey.since_login_ms),
+            (1, 1, Some(60_000))
+        );
+        assert_eq!(
+            b.fields,
+            Some(FieldCounts {
+                total: 2,
+                declared: 1,
+                user: 1,
+                ..Default::default()
+            })
+        );
 
         // Receipt: the dossier code in the path is scrubbed; submission ends the journey at once.
-        let mut receipt = start(Some(step1.journey().clone()), "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001", T0 + 200_000.0);
-        let b = receipt.command(Command::Submitted, at(T0 + 200_040.0, 40.0), &[], [4; 8]).unwrap();
+        let mut receipt = start(
+            Some(step1.journey().clone()),
+            "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001",
+            T0 + 200_000.0,
+        );
+        let b = receipt
+            .command(Command::Submitted, at(T0 + 200_040.0, 40.0), &[], [4; 8])
+            .unwrap();
         assert_eq!(b.trigger, Trigger::Submitted);
         assert_eq!(b.page.path, "/dich-vu/1.001234/bien-nhan/:id");
-        assert_eq!((b.journey.outcome, b.journey.duration_ms), (Some(Outcome::Submitted), Some(195_900)));
+        assert_eq!(
+            (b.journey.outcome, b.journey.duration_ms),
+            (Some(Outcome::Submitted), Some(195_900))
+        );
         assert_eq!(b.fields, None, "a page without fields reports none");
-        assert!(receipt.command(Command::Submitted, at(T0 + 200_050.0, 50.0), &[], [5; 8]).is_none());
-        assert_eq!(b.journey.id, login_page.journey().id, "one journey from login page to receipt");
+        assert!(receipt
+            .command(Command::Submitted, at(T0 + 200_050.0, 50.0), &[], [5; 8])
+            .is_none());
+        assert_eq!(
+            b.journey.id,
+            login_page.journey().id,
+            "one journey from login page to receipt"
+        );
     }
 
     #[test]
@@ -305,6 +364,9 @@ mod tests {
         assert_eq!(Command::parse("login"), Ok(Command::Login));
         assert_eq!(Command::parse("submitted"), Ok(Command::Submitted));
         let err = Command::parse("logn").unwrap_err();
-        assert_eq!(err.to_string(), "unknown command \"logn\": accepted commands are login, submitted");
+        assert_eq!(
+            err.to_string(),
+            "unknown command \"logn\": accepted commands are login, submitted"
+        );
     }
 }

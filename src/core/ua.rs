@@ -103,7 +103,15 @@ mod tests {
             ("", false, Other, 0),
         ];
         for (ua, mobile, browser, major) in table {
-            assert_eq!(classify(ua), UserAgentClass { mobile, browser, major }, "{ua}");
+            assert_eq!(
+                classify(ua),
+                UserAgentClass {
+                    mobile,
+                    browser,
+                    major
+                },
+                "{ua}"
+            );
         }
     }
 

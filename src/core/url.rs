@@ -116,18 +116,21 @@ mod tests {
     #[test]
     fn replaces_identifiers_in_paths() {
         let table = [
-            ("/ho-so/001190012345", "/ho-so/:id"),                      // personal identification number
-            ("/cmnd/123456789/sua", "/cmnd/:id/sua"),                     // old 9-digit ID card
-            ("/tra-cuu/0912345678", "/tra-cuu/:id"),                      // phone number
-            ("/tra-cuu/%2B84912345678", "/tra-cuu/:id"),                  // +84 phone, encoded
-            ("/doanh-nghiep/0101234567-001", "/doanh-nghiep/:id"),        // tax code of a branch
-            ("/bhxh/7912345678/so", "/bhxh/:id/so"),                      // social-insurance number
-            ("/nguoi-dung/nguyen.van.a@gmail.com", "/nguoi-dung/:id"),    // e-mail
-            ("/nguoi-dung/nguyen.van.a%40gmail.com", "/nguoi-dung/:id"),  // e-mail, encoded
-            ("/dich-vu/1.001234/bien-nhan/H99.12-261122-0001", "/dich-vu/1.001234/bien-nhan/:id"),
+            ("/ho-so/001190012345", "/ho-so/:id"), // personal identification number
+            ("/cmnd/123456789/sua", "/cmnd/:id/sua"), // old 9-digit ID card
+            ("/tra-cuu/0912345678", "/tra-cuu/:id"), // phone number
+            ("/tra-cuu/%2B84912345678", "/tra-cuu/:id"), // +84 phone, encoded
+            ("/doanh-nghiep/0101234567-001", "/doanh-nghiep/:id"), // tax code of a branch
+            ("/bhxh/7912345678/so", "/bhxh/:id/so"), // social-insurance number
+            ("/nguoi-dung/nguyen.van.a@gmail.com", "/nguoi-dung/:id"), // e-mail
+            ("/nguoi-dung/nguyen.van.a%40gmail.com", "/nguoi-dung/:id"), // e-mail, encoded
+            (
+                "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001",
+                "/dich-vu/1.001234/bien-nhan/:id",
+            ),
             ("/ho-so/3f2b8c1e-9d4a-4b7e-8f00-aa11bb22cc33", "/ho-so/:id"), // UUID
-            ("/phien/a8Kd92LmQ0xZp7Rt", "/phien/:id"),                    // opaque token
-            ("/x/2026-11-22", "/x/:id"),                                  // date: six digits or more
+            ("/phien/a8Kd92LmQ0xZp7Rt", "/phien/:id"),                     // opaque token
+            ("/x/2026-11-22", "/x/:id"), // date: six digits or more
         ];
         for (path, want) in table {
             assert_eq!(scrub_path(path, SERVICE), want, "{path}");

@@ -60,7 +60,8 @@ pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
         .collect();
-    let config = match Config::from_attributes(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
+    let config = match Config::from_attributes(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    {
         Ok(config) => config,
         Err(errors) => {
             for error in errors {

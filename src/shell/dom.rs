@@ -88,7 +88,10 @@ fn value_state(element: &Element) -> (bool, bool) {
                 continue;
             };
             all_default &= option.selected() == option.default_selected();
-            if option.selected() && !option.value().is_empty() && (i > 0 || option.default_selected()) {
+            if option.selected()
+                && !option.value().is_empty()
+                && (i > 0 || option.default_selected())
+            {
                 chosen = true;
             }
         }

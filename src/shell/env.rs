@@ -10,7 +10,10 @@ pub fn now() -> Now {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0);
-    Now { epoch_ms: js_sys::Date::now(), page_ms }
+    Now {
+        epoch_ms: js_sys::Date::now(),
+        page_ms,
+    }
 }
 
 /// Fills `N` bytes from `crypto.getRandomValues`; `None` if the browser has no usable

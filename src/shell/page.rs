@@ -49,7 +49,8 @@ impl PageProbe {
         };
         for (position, element) in dom::find_fields(&document).into_iter().enumerate() {
             let index = page.probe.field_seen(dom::facts(&element, position));
-            page.index_of.set(element.unchecked_ref(), &JsValue::from(index as u32));
+            page.index_of
+                .set(element.unchecked_ref(), &JsValue::from(index as u32));
             match page.elements.get_mut(index) {
                 Some(group) => group.push(element),
                 None => page.elements.push(vec![element]),
@@ -61,7 +62,9 @@ impl PageProbe {
 
     /// Applies a command from the portal.
     pub fn command(&mut self, command: Command) {
-        let Some(id) = env::random_bytes::<8>() else { return };
+        let Some(id) = env::random_bytes::<8>() else {
+            return;
+        };
         let values = self.values_now();
         let beacon = self.probe.command(command, env::now(), &values, id);
         storage::save(self.probe.journey());
@@ -110,7 +113,9 @@ impl PageProbe {
     }
 
     fn hidden(&mut self, trigger: Trigger) {
-        let Some(id) = env::random_bytes::<8>() else { return };
+        let Some(id) = env::random_bytes::<8>() else {
+            return;
+        };
         let values = self.values_now();
         if let Some(beacon) = self.probe.page_hidden(trigger, env::now(), &values, id) {
             storage::save(self.probe.journey());
@@ -126,7 +131,9 @@ impl PageProbe {
     }
 
     fn send(&self, beacon: &Beacon) {
-        let Some(body) = storage::to_json(beacon) else { return };
+        let Some(body) = storage::to_json(beacon) else {
+            return;
+        };
         if transport::send(&self.probe.config().collector, &body) == transport::Sent::Failed {
             warn("a beacon could not be handed to the browser");
         }

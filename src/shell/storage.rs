@@ -15,9 +15,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 /// The journey the tab stored, if there is one and it is well-formed; anything else (absent,
 /// unparsable, edited by hand) is treated as no journey.
 pub fn load() -> Option<Journey> {
-    let text = session_storage()?.get_item(KEY).ok().flatten()?;
-    let value = js_sys::JSON::parse(&text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    Journey::decode(&session_storage()?.get_item(KEY).ok().flatten()?)
 }
 
 /// Stores the journey; returns whether it was written (a full or disabled storage is not an
@@ -26,10 +24,7 @@ pub fn save(journey: &Journey) -> bool {
     let Some(storage) = session_storage() else {
         return false;
     };
-    let Some(text) = to_json(journey) else {
-        return false;
-    };
-    storage.set_item(KEY, &text).is_ok()
+    storage.set_item(KEY, &journey.encode()).is_ok()
 }
 
 /// Serialises any core value to JSON text with the browser's own `JSON.stringify`, which keeps

@@ -1,0 +1,63 @@
+// npm test: every test layer, in order, with a count per layer and one closing line.
+//
+//   lint      cargo fmt --check and cargo clippy -D warnings
+//   native    cargo test --workspace: the pure core and the collector, no browser
+//   browser   wasm-bindgen-test in headless Chromium: the shell against a real DOM
+//   e2e       node --test: the built probe in Chromium, the demo portal, the real collector
+import { ROOT, runTee, run, step } from './lib.mjs';
+import { buildCollector } from './stack.mjs';
+
+const layers = [];
+
+/** Sums cargo's "test result:" lines. */
+function cargoCounts(output) {
+  let passed = 0;
+  let failed = 0;
+  for (const m of output.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  return { passed, failed };
+}
+
+/** Reads node's test runner summary. */
+function nodeCounts(output) {
+  const pass = output.match(/^# pass (\d+)$/m);
+  const fail = output.match(/^# fail (\d+)$/m);
+  return { passed: pass ? Number(pass[1]) : 0, failed: fail ? Number(fail[1]) : 0 };
+}
+
+async function layer(name, cmd, args, count, env = {}) {
+  step(`${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const { code, output } = await runTee(cmd, args, { env });
+  const counts = count(output);
+  // A runner that failed without counting a failure (a compile error) still fails the layer.
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  layers.push({ name, ...counts, seconds: (Date.now() - started) / 1000 });
+}
+
+await layer('lint', 'sh', ['-c', 'cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings && cargo clippy -p journey-probe --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings && echo "test result: ok. 1 passed; 0 failed"'], cargoCounts);
+await layer('native', 'cargo', ['test', '--workspace'], cargoCounts);
+await layer('browser', 'cargo', ['test', '-p', 'journey-probe', '--target', 'wasm32-unknown-unknown', '--test', 'browser'], cargoCounts, {
+  CHROMEDRIVER: process.env.CHROMEDRIVER || '/usr/bin/chromedriver',
+  WASM_BINDGEN_TEST_TIMEOUT: '120',
+});
+step('building dist/ and the collector for the end-to-end layer');
+try {
+  run('node', ['scripts/build.mjs'], { cwd: ROOT });
+  buildCollector();
+  await layer('e2e', 'node', ['--test', '--test-concurrency=1', 'tests/e2e/'], nodeCounts);
+} catch (error) {
+  console.error(error.message);
+  layers.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
+}
+
+const passed = layers.reduce((n, l) => n + l.passed, 0);
+const failed = layers.reduce((n, l) => n + l.failed, 0);
+console.log('\nlayer     passed  failed  seconds');
+for (const l of layers) {
+  console.log(`${l.name.padEnd(9)} ${String(l.passed).padStart(6)}  ${String(l.failed).padStart(6)}  ${l.seconds.toFixed(1).padStart(7)}`);
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && layers.every((l) => l.passed > 0) ? 0 : 1);

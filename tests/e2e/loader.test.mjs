@@ -1,0 +1,110 @@
+// The loader: one classic <script> tag or an ES module import, a queue for early calls,
+// idempotent inclusion, and wasm served with the wrong MIME type.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startCollector } from '../../scripts/stack.mjs';
+import { startStatic } from './support/static.mjs';
+import { eventually, launch, openPage } from './support/browser.mjs';
+
+let dir, collector, browser;
+const servers = [];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'journey-probe-loader-'));
+  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const s of servers) await s.close();
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(options = {}) {
+  const server = await startStatic({ ...options, vars: { COLLECTOR: collector.beaconsUrl, ...(options.vars || {}) } });
+  servers.push(server);
+  return server;
+}
+
+async function running(page) {
+  await page.waitForFunction(() => window.JourneyProbe && typeof window.JourneyProbe.snapshot === 'function' && window.JourneyProbe.snapshot() !== null, null, { timeout: 10_000 });
+  return page.evaluate(() => window.JourneyProbe.snapshot());
+}
+
+test('one classic script tag: queued calls replayed, fields below the tag found', async () => {
+  const server = await serve();
+  const { context, page, errors, console: messages } = await openPage(browser);
+  await page.goto(`${server.url}/form.html`);
+  const snapshot = await running(page);
+  assert.equal(snapshot.logged_in, true, "the queued push(['login']) ran");
+  assert.deepEqual(snapshot.fields.map((f) => [f.key, f.origin]), [
+    ['ho_ten', 'declared'],
+    ['dien_thoai', 'empty'],
+    ['truong_cuoi', 'empty'],
+  ]);
+  const unknown = messages.filter((m) => m.text.includes('unknown command "no-such-command"'));
+  assert.equal(unknown.length, 1, 'an unknown queued command is named once');
+  assert.match(unknown[0].text, /accepted commands are login, submitted/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a second script tag is harmless: one API, one beacon per hide', async () => {
+  const second = '<script src="/journey-probe/journey-probe.js" async data-collector="{{COLLECTOR}}" data-service="1.001234"></script>';
+  const server = await serve({ vars: { SECOND_TAG: second.replace('{{COLLECTOR}}', collector.beaconsUrl) } });
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${server.url}/form.html`);
+  const { journey } = await running(page);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('script[src*="journey-probe.js"]').length), 2);
+  await page.goto('about:blank');
+  const stored = await eventually(async () => {
+    const b = await collector.stored(`&journey=${journey}`);
+    return b.length ? b : null;
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await collector.stored(`&journey=${journey}`)).length, 1, 'the page was counted once');
+  assert.equal(stored[0].beacon.trigger, 'pagehide');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('wasm served as application/octet-stream still loads (no streaming compile)', async () => {
+  const server = await serve({ wasmType: 'application/octet-stream' });
+  const { context, page, errors, console: messages } = await openPage(browser);
+  await page.goto(`${server.url}/form.html`);
+  const snapshot = await running(page);
+  assert.equal(snapshot.service, '1.001234');
+  // The browser's own favicon 404 aside, nothing went wrong.
+  assert.deepEqual(messages.filter((m) => m.type === 'error' && /wasm|WebAssembly|journey-probe|MIME/i.test(m.text)), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the ES module entry works for bundler users', async () => {
+  const server = await serve();
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${server.url}/module.html`);
+  const snapshot = await running(page);
+  assert.deepEqual(snapshot.fields, [{ key: 'ho_ten', origin: 'declared', source: 'CSDLQG-DC' }]);
+  assert.equal(await page.evaluate(() => window.startedVersion), await page.evaluate(() => window.JourneyProbe.version));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a missing wasm file leaves the page alone with one warning', async () => {
+  const server = await serve();
+  const { context, page, errors, console: messages } = await openPage(browser);
+  await page.route(/\.wasm$/, (route) => route.fulfill({ status: 404, body: '' }));
+  await page.goto(`${server.url}/form.html`);
+  const warning = await eventually(() => messages.find((m) => m.text.startsWith('journey-probe: could not load')));
+  assert.ok(warning, JSON.stringify(messages));
+  assert.match(warning.text, /HTTP 404/);
+  assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

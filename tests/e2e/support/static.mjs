@@ -1,0 +1,37 @@
+// A static server for the loader tests: serves tests/e2e/pages/*.html and the built dist/ under
+// /journey-probe/, with the wasm MIME type a test chooses (real servers get it wrong).
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ROOT } from '../../../scripts/lib.mjs';
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript' };
+
+/**
+ * @param {{ wasmType?: string, vars?: Record<string,string> }} options `vars` replace {{NAME}} in pages
+ */
+export function startStatic({ wasmType = 'application/wasm', vars = {} } = {}) {
+  const server = http.createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const name = basename(path);
+    const file = path.startsWith('/journey-probe/') ? join(ROOT, 'dist', name) : join(ROOT, 'tests', 'e2e', 'pages', name);
+    try {
+      let body = await readFile(file);
+      const ext = name.slice(name.lastIndexOf('.'));
+      if (ext === '.html') body = Buffer.from(body.toString('utf8').replace(/\{\{(\w+)\}\}/g, (_, k) => vars[k] ?? ''));
+      res.writeHead(200, { 'Content-Type': ext === '.wasm' ? wasmType : TYPES[ext] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+      }),
+    ),
+  );
+}
