@@ -4,7 +4,9 @@
 // Rules this file keeps, because the probe runs on pages it does not own:
 // - nothing here throws into the page: every call into the probe goes through `guard`, and the
 //   first exception turns the whole probe off with one console warning;
-// - calls made before the probe has loaded are queued (at most MAX_QUEUE) and replayed in order;
+// - calls made before the probe has loaded are queued (at most MAX_QUEUE) with the time they
+//   were made, and replayed in order with that time (a queued login starts the clock when the
+//   citizen logged in, not when the wasm finished loading);
 // - including the probe twice does nothing the second time.
 
 /** Version stamp, replaced at build time. */
@@ -33,9 +35,15 @@ export function install(win, how) {
   if (existing && typeof existing === 'object' && existing.version) {
     return existing; // already installed: a second <script> tag is harmless
   }
-  let queue = Array.isArray(existing) ? existing.slice(0, MAX_QUEUE) : [];
+  // Commands pushed on the array before the loader ran carry no time: the best estimate is
+  // the loader's start.
+  const loaderStart = Date.now();
+  let queue = Array.isArray(existing)
+    ? existing.slice(0, MAX_QUEUE).map((command) => ({ command, at: loaderStart }))
+    : [];
   let state = 'loading'; // 'loading' | 'running' | 'off'
   let probe = null; // the glue module's exports once started
+  let overflowWarned = false;
 
   function turnOff(error) {
     if (state === 'off') return;
@@ -57,16 +65,21 @@ export function install(win, how) {
     };
   }
 
-  function run(command) {
+  function run(command, at = Date.now()) {
     if (!Array.isArray(command) || typeof command[0] !== 'string') {
       warn('push() expects an array whose first item is a command name, e.g. JourneyProbe.push([\'login\'])');
       return;
     }
     if (state === 'loading') {
-      if (queue.length < MAX_QUEUE) queue.push(command);
+      if (queue.length < MAX_QUEUE) {
+        queue.push({ command, at });
+      } else if (!overflowWarned) {
+        overflowWarned = true;
+        warn('more than ' + MAX_QUEUE + ' calls before the probe loaded; later ones are dropped');
+      }
       return;
     }
-    if (state === 'running') guard(() => probe.command(command[0]))();
+    if (state === 'running') guard(() => probe.command(command[0], at))();
   }
 
   const api = {
@@ -82,8 +95,18 @@ export function install(win, how) {
   for (const name of METHODS) api[name] = () => run([name]);
   Object.defineProperty(api, 'selfTestPanic', {
     // For end-to-end tests of the failure path: proves a panic turns the probe off, not the page.
-    value: () => (state === 'running' ? guard(() => probe.self_test_panic())() : undefined),
+    // selfTestPanic() panics at once; selfTestPanic('input') inside the next input listener.
+    value: (when) => (state === 'running' ? guard(() => probe.self_test_panic(when === 'input'))() : undefined),
   });
+  // A portal may keep a reference to the queue array (`var q = window.JourneyProbe = … || []`)
+  // and push on it later: that must keep working once the array is no longer window.JourneyProbe.
+  if (Array.isArray(existing)) {
+    try {
+      existing.push = api.push;
+    } catch (_) {
+      // a frozen array: nothing to do
+    }
+  }
   win.JourneyProbe = api;
 
   Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
@@ -100,7 +123,7 @@ export function install(win, how) {
         state = 'running';
         const pending = queue;
         queue = [];
-        pending.forEach(run);
+        pending.forEach(({ command, at }) => run(command, at));
       }),
     )
     .catch((error) => {
@@ -117,7 +140,11 @@ function compileWasm(win, url) {
     if (!response.ok) throw new Error(url + ' answered HTTP ' + response.status);
     const type = (response.headers.get('Content-Type') || '').split(';')[0].trim();
     if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
-      return WebAssembly.compileStreaming(response);
+      // Streaming can still fail (a proxy that re-encodes, an old engine): fall back to bytes.
+      const copy = response.clone();
+      return WebAssembly.compileStreaming(response).catch(() =>
+        copy.arrayBuffer().then((bytes) => WebAssembly.compile(bytes)),
+      );
     }
     // Servers that send another type (often application/octet-stream) still work, less fast.
     return response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));

@@ -13,8 +13,9 @@ step('building the collector');
 buildCollector();
 mkdirSync(join(ROOT, 'target', 'demo'), { recursive: true });
 const db = join(ROOT, 'target', 'demo', 'journey.db');
-const portalOrigin = `http://127.0.0.1:${PORTAL_PORT}`;
-const collector = await startCollector({ db, port: COLLECTOR_PORT, allowOrigins: [portalOrigin] });
+// The portal answers on 127.0.0.1; a person may also type localhost.
+const portalOrigins = [`http://127.0.0.1:${PORTAL_PORT}`, `http://localhost:${PORTAL_PORT}`];
+const collector = await startCollector({ db, port: COLLECTOR_PORT, allowOrigins: portalOrigins });
 const portal = await startDemo({ port: PORTAL_PORT, collectorUrl: collector.beaconsUrl });
 
 console.log(`

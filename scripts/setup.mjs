@@ -4,7 +4,7 @@
 //   1. the wasm32-unknown-unknown Rust target
 //   2. the wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate
 //   3. Debian's chromium and chromium-driver (browser and end-to-end tests)
-//   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild)
+//   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild, typescript)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, CARGO_BIN, run, capture, step } from './lib.mjs';
@@ -21,7 +21,7 @@ function wasmTarget() {
 /** The wasm-bindgen version Cargo.lock resolved (Cargo.toml pins it with "="). */
 export function lockedWasmBindgen() {
   const lock = readFileSync(join(ROOT, 'Cargo.lock'), 'utf8');
-  const match = lock.match(/\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([^"]+)"/);
+  const match = lock.match(/\[\[package\]\]\r?\nname = "wasm-bindgen"\r?\nversion = "([^"]+)"/);
   if (!match) throw new Error('Cargo.lock has no wasm-bindgen package; run cargo generate-lockfile');
   return match[1];
 }
@@ -54,7 +54,7 @@ function npmDependencies() {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
   const fresh = existsSync(marker) && existsSync(lock) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
-  const complete = ['playwright-core', 'binaryen', 'esbuild'].every((p) =>
+  const complete = ['playwright-core', 'binaryen', 'esbuild', 'typescript'].every((p) =>
     existsSync(join(ROOT, 'node_modules', p, 'package.json')),
   );
   if (fresh && complete) return;

@@ -1,9 +1,11 @@
 // npm test: every test layer, in order, with a count per layer and one closing line.
 //
-//   lint      cargo fmt --check and cargo clippy -D warnings
+//   lint      cargo fmt --check, cargo clippy -D warnings (native and wasm32), tsc on the types
 //   native    cargo test --workspace: the pure core and the collector, no browser
 //   browser   wasm-bindgen-test in headless Chromium: the shell against a real DOM
 //   e2e       node --test: the built probe in Chromium, the demo portal, the real collector
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, runTee, run, step } from './lib.mjs';
 import { buildCollector } from './stack.mjs';
 
@@ -37,7 +39,27 @@ async function layer(name, cmd, args, count, env = {}) {
   layers.push({ name, ...counts, seconds: (Date.now() - started) / 1000 });
 }
 
-await layer('lint', 'sh', ['-c', 'cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings && cargo clippy -p journey-probe --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings && echo "test result: ok. 1 passed; 0 failed"'], cargoCounts);
+/** Runs each lint check; a check passes when its command exits 0. */
+async function lint(checks) {
+  step('lint');
+  const started = Date.now();
+  let passed = 0;
+  let failed = 0;
+  for (const [cmd, ...args] of checks) {
+    console.log(`-- ${cmd} ${args.join(' ')}`);
+    const { code } = await runTee(cmd, args);
+    if (code === 0) passed += 1;
+    else failed += 1;
+  }
+  layers.push({ name: 'lint', passed, failed, seconds: (Date.now() - started) / 1000 });
+}
+
+await lint([
+  ['cargo', 'fmt', '--all', '--', '--check'],
+  ['cargo', 'clippy', '--workspace', '--all-targets', '--quiet', '--', '-D', 'warnings'],
+  ['cargo', 'clippy', '-p', 'journey-probe', '--target', 'wasm32-unknown-unknown', '--all-targets', '--quiet', '--', '-D', 'warnings'],
+  ['tsc', '-p', 'tests/types/tsconfig.json'],
+]);
 await layer('native', 'cargo', ['test', '--workspace'], cargoCounts);
 await layer('browser', 'cargo', ['test', '-p', 'journey-probe', '--target', 'wasm32-unknown-unknown', '--test', 'browser'], cargoCounts, {
   CHROMEDRIVER: process.env.CHROMEDRIVER || '/usr/bin/chromedriver',
@@ -47,7 +69,8 @@ step('building dist/ and the collector for the end-to-end layer');
 try {
   run('node', ['scripts/build.mjs'], { cwd: ROOT });
   buildCollector();
-  await layer('e2e', 'node', ['--test', '--test-concurrency=1', 'tests/e2e/'], nodeCounts);
+  const files = readdirSync(join(ROOT, 'tests', 'e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', 'e2e', f));
+  await layer('e2e', 'node', ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files], nodeCounts);
 } catch (error) {
   console.error(error.message);
   layers.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });

@@ -126,7 +126,7 @@ fn every_beacon_the_core_builds_is_valid() {
     assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
     assert_eq!(
         step["fields"],
-        json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1})
+        json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1,"overwritten":0})
     );
     assert_eq!(
         step["ua"],
@@ -135,6 +135,13 @@ fn every_beacon_the_core_builds_is_valid() {
     let receipt = serde_json::to_value(&beacons[2]).unwrap();
     assert_eq!(receipt["journey"]["outcome"], "submitted");
     assert_eq!(receipt["journey"]["duration_ms"], 197_000);
+}
+
+#[test]
+fn the_documented_example_is_valid() {
+    let example: Value =
+        serde_json::from_str(include_str!("../schema/examples/beacon.json")).unwrap();
+    assert_eq!(errors(&validator(), &example), Vec::<String>::new());
 }
 
 #[test]

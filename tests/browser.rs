@@ -110,22 +110,37 @@ fn listeners_are_passive_and_removed_on_drop() {
 }
 
 #[wasm_bindgen_test]
-fn the_loader_guard_wraps_every_listener() {
-    // A guard like the loader's, that counts the functions it wraps.
-    let wrapped = Rc::new(Cell::new(0));
-    let count = wrapped.clone();
-    let guard = Closure::<dyn FnMut(js_sys::Function) -> js_sys::Function>::new(
-        move |f: js_sys::Function| {
-            count.set(count.get() + 1);
-            f
-        },
+fn the_loader_guard_catches_what_a_listener_throws() {
+    // A guard like the loader's: try/catch around the listener, counting what it caught.
+    let guard = js_sys::Function::new_with_args(
+        "f",
+        "return function (a) { try { return f(a); } catch (e) { window.caughtByGuard = String(e); } };",
     );
-    let attrs = js_sys::Array::new();
-    // No configuration: start refuses, but it keeps the guard for later listeners.
-    assert!(!boundary::start(attrs, guard.as_ref().clone()));
+    boundary::set_guard(&guard);
     let div = fixture("");
-    let _listener = EventListener::new(&div, "x", false, |_| {}).unwrap();
-    assert_eq!(wrapped.get(), 1);
+    let listener = EventListener::new(&div, "boom", false, |_| {
+        wasm_bindgen::throw_str("listener failed");
+    });
+    let dispatched = div.dispatch_event(&web_sys::Event::new("boom").unwrap());
+    let caught =
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"caughtByGuard".into()).unwrap();
+    boundary::set_guard(&JsValue::UNDEFINED);
+    drop(listener);
+    assert_eq!(dispatched.ok(), Some(true), "the page's dispatch went on");
+    assert_eq!(
+        caught.as_string().as_deref(),
+        Some("Error: listener failed")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_guard_that_cannot_wrap_refuses_the_listener() {
+    let broken = js_sys::Function::new_with_args("f", "return 42;");
+    boundary::set_guard(&broken);
+    let div = fixture("");
+    let listener = EventListener::new(&div, "x", false, |_| {});
+    boundary::set_guard(&JsValue::UNDEFINED);
+    assert!(listener.is_err(), "never an unguarded listener");
 }
 
 #[wasm_bindgen_test]
@@ -162,10 +177,14 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
         attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
     }
     assert!(boundary::start(attrs, JsValue::UNDEFINED));
-    boundary::command("login");
+    boundary::command("login", js_sys::Date::now() - 1_000.0);
 
     let stored = storage::load().expect("the journey is in sessionStorage");
-    assert!(stored.login_at.is_some());
+    let login_at = stored.login_at.expect("logged in");
+    assert!(
+        js_sys::Date::now() - login_at >= 1_000.0,
+        "the login keeps the time it was made"
+    );
     assert_eq!(stored.service.as_str(), "1.001234");
 
     // Untrusted (script-dispatched) input does not make a field the citizen's.

@@ -179,12 +179,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The documented example beacon, with seq 0.
     fn valid() -> Value {
-        json!({"v":1,"id":"0123456789abcdef","seq":0,"trigger":"pagehide","service":"1.001234",
-            "journey":{"id":"0123456789abcdef0123456789abcdef","logged_in":true,"since_login_ms":12300},
-            "page":{"n":0,"path":"/dich-vu/1.001234/buoc-1","t_ms":4500},
-            "fields":{"total":9,"declared":3,"server":1,"script":2,"user":2,"empty":1},
-            "ua":{"mobile":false,"browser":"chrome","major":156}})
+        let mut beacon: Value =
+            serde_json::from_str(include_str!("../../schema/examples/beacon.json")).unwrap();
+        beacon["seq"] = json!(0);
+        beacon
     }
 
     fn parse(v: &Value) -> Result<Vec<Beacon>, BodyError> {

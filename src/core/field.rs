@@ -48,9 +48,16 @@ pub struct FieldFacts {
 /// What a field looked like when the probe first saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FirstSight {
+    /// No value.
     Empty,
+    /// The markup's own value, put there by the server.
     ServerValue,
+    /// A value unlike the markup's: page script set it before the probe started.
     ScriptValue,
+    /// The markup's value, for a field the citizen typed earlier in this journey: a form the
+    /// server shows again (after a validation error, or on going back) echoes the citizen's
+    /// own input, which must not count as pre-filled.
+    EchoedValue,
 }
 
 /// One field as the core tracks it.
@@ -65,19 +72,39 @@ pub struct Field {
 }
 
 impl Field {
-    /// The origin of the field's value, given whether it holds one now.
+    /// The origin of the field's value, given whether it holds one now. A field that was
+    /// pre-filled keeps its pre-fill origin when the citizen edits it (see
+    /// [`Field::overwritten`]); a field emptied by anyone is [`Origin::Empty`].
     pub fn origin(&self, has_value_now: bool) -> Origin {
+        if !has_value_now {
+            return Origin::Empty;
+        }
+        let declared = self.prefill_source.is_some();
         match self.first_sight {
-            FirstSight::ServerValue | FirstSight::ScriptValue if self.prefill_source.is_some() => {
-                Origin::Declared
-            }
+            FirstSight::EchoedValue => Origin::User,
+            FirstSight::ServerValue | FirstSight::ScriptValue if declared => Origin::Declared,
             FirstSight::ServerValue => Origin::Server,
             FirstSight::ScriptValue => Origin::Script,
-            FirstSight::Empty if self.user_input && has_value_now => Origin::User,
-            FirstSight::Empty if has_value_now && self.prefill_source.is_some() => Origin::Declared,
-            FirstSight::Empty if has_value_now => Origin::Script,
-            FirstSight::Empty => Origin::Empty,
+            FirstSight::Empty if self.user_input => Origin::User,
+            FirstSight::Empty if declared => Origin::Declared,
+            FirstSight::Empty => Origin::Script,
         }
+    }
+
+    /// Whether the citizen changed a value that was pre-filled: the signal that the database
+    /// held wrong or stale data.
+    pub fn overwritten(&self, has_value_now: bool) -> bool {
+        self.user_input
+            && matches!(
+                self.first_sight,
+                FirstSight::ServerValue | FirstSight::ScriptValue
+            )
+            && self.origin(has_value_now) != Origin::Empty
+    }
+
+    /// Whether the citizen typed, pasted or picked in this field on this page.
+    pub fn had_user_input(&self) -> bool {
+        self.user_input
     }
 }
 
@@ -96,6 +123,8 @@ pub struct FieldCounts {
     pub user: u32,
     /// [`Origin::Empty`] fields.
     pub empty: u32,
+    /// Pre-filled fields whose value the citizen changed (counted in their origin too).
+    pub overwritten: u32,
 }
 
 /// Every field of a page, by index.
@@ -108,10 +137,12 @@ pub struct FieldModel {
 impl FieldModel {
     /// Records a field the shell has found and returns its index. Elements that share a key
     /// (the radio buttons of one group) are one field; the group holds a value if any does.
-    pub fn observe(&mut self, facts: FieldFacts) -> usize {
+    /// `typed_before` holds the keys the citizen typed on earlier pages of the journey.
+    pub fn observe(&mut self, facts: FieldFacts, typed_before: &[String]) -> usize {
         let key = field_key(&facts);
         let first_sight = match (facts.has_value, facts.value_is_default) {
             (false, _) => FirstSight::Empty,
+            (true, true) if typed_before.contains(&key) => FirstSight::EchoedValue,
             (true, true) => FirstSight::ServerValue,
             (true, false) => FirstSight::ScriptValue,
         };
@@ -154,7 +185,9 @@ impl FieldModel {
         let mut counts = FieldCounts::default();
         for (i, field) in self.fields.iter().enumerate() {
             counts.total += 1;
-            let slot = match field.origin(has_value_now.get(i).copied().unwrap_or(false)) {
+            let now = has_value_now.get(i).copied().unwrap_or(false);
+            counts.overwritten += u32::from(field.overwritten(now));
+            let slot = match field.origin(now) {
                 Origin::Declared => &mut counts.declared,
                 Origin::Server => &mut counts.server,
                 Origin::Script => &mut counts.script,
@@ -218,23 +251,32 @@ mod tests {
     #[test]
     fn origin_follows_first_sight_and_input() {
         let mut model = FieldModel::default();
-        let declared = model.observe(FieldFacts {
-            prefill_source: Some("CSDLQG-DC".into()),
-            has_value: true,
-            ..facts("ho_ten")
-        });
-        let server = model.observe(FieldFacts {
-            has_value: true,
-            ..facts("gioi_tinh")
-        });
-        let early_script = model.observe(FieldFacts {
-            has_value: true,
-            value_is_default: false,
-            ..facts("noi_sinh")
-        });
-        let late_script = model.observe(facts("noi_thuong_tru"));
-        let typed = model.observe(facts("so_dien_thoai"));
-        let empty = model.observe(facts("nghe_nghiep"));
+        let declared = model.observe(
+            FieldFacts {
+                prefill_source: Some("CSDLQG-DC".into()),
+                has_value: true,
+                ..facts("ho_ten")
+            },
+            &[],
+        );
+        let server = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("gioi_tinh")
+            },
+            &[],
+        );
+        let early_script = model.observe(
+            FieldFacts {
+                has_value: true,
+                value_is_default: false,
+                ..facts("noi_sinh")
+            },
+            &[],
+        );
+        let late_script = model.observe(facts("noi_thuong_tru"), &[]);
+        let typed = model.observe(facts("so_dien_thoai"), &[]);
+        let empty = model.observe(facts("nghe_nghiep"), &[]);
         model.user_input(typed);
 
         let now = [true, true, true, true, true, false];
@@ -267,7 +309,8 @@ mod tests {
                 server: 1,
                 script: 2,
                 user: 1,
-                empty: 1
+                empty: 1,
+                overwritten: 0,
             }
         );
     }
@@ -275,18 +318,110 @@ mod tests {
     #[test]
     fn a_field_typed_then_cleared_is_empty() {
         let mut model = FieldModel::default();
-        let i = model.observe(facts("email"));
+        let i = model.observe(facts("email"), &[]);
         model.user_input(i);
         assert_eq!(model.fields()[i].origin(false), Origin::Empty);
     }
 
     #[test]
+    fn a_pre_filled_value_the_citizen_changes_is_overwritten() {
+        let mut model = FieldModel::default();
+        let declared = model.observe(
+            FieldFacts {
+                prefill_source: Some("CSDLQG-DC".into()),
+                has_value: true,
+                ..facts("noi_thuong_tru")
+            },
+            &[],
+        );
+        let server = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("gioi_tinh")
+            },
+            &[],
+        );
+        let untouched = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("quoc_tich")
+            },
+            &[],
+        );
+        model.user_input(declared);
+        model.user_input(server);
+        let fields = model.fields();
+        assert_eq!(
+            (
+                fields[declared].origin(true),
+                fields[declared].overwritten(true)
+            ),
+            (Origin::Declared, true)
+        );
+        assert_eq!(
+            (
+                fields[server].origin(true),
+                fields[server].overwritten(true)
+            ),
+            (Origin::Server, true)
+        );
+        assert!(!fields[untouched].overwritten(true));
+        assert_eq!(model.counts(&[true, true, true]).overwritten, 2);
+    }
+
+    #[test]
+    fn a_pre_filled_value_the_citizen_clears_is_empty() {
+        let mut model = FieldModel::default();
+        let i = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("email")
+            },
+            &[],
+        );
+        model.user_input(i);
+        assert_eq!(model.fields()[i].origin(false), Origin::Empty);
+        assert!(!model.fields()[i].overwritten(false));
+    }
+
+    #[test]
+    fn a_form_shown_again_echoes_the_citizens_own_values() {
+        // Step 2 came back with a validation error: the server rendered what the citizen typed.
+        let typed_before = vec!["so_luong".to_string(), "muc_dich".to_string()];
+        let mut model = FieldModel::default();
+        let echoed = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("so_luong")
+            },
+            &typed_before,
+        );
+        let prefilled = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("gioi_tinh")
+            },
+            &typed_before,
+        );
+        model.user_input(echoed);
+        assert_eq!(model.fields()[echoed].origin(true), Origin::User);
+        assert!(
+            !model.fields()[echoed].overwritten(true),
+            "correcting one's own value is no overwrite"
+        );
+        assert_eq!(model.fields()[prefilled].origin(true), Origin::Server);
+    }
+
+    #[test]
     fn a_declared_field_filled_late_by_script_is_declared() {
         let mut model = FieldModel::default();
-        let i = model.observe(FieldFacts {
-            prefill_source: Some("CSDLQG-DC".into()),
-            ..facts("que_quan")
-        });
+        let i = model.observe(
+            FieldFacts {
+                prefill_source: Some("CSDLQG-DC".into()),
+                ..facts("que_quan")
+            },
+            &[],
+        );
         assert_eq!(model.fields()[i].origin(false), Origin::Empty);
         assert_eq!(model.fields()[i].origin(true), Origin::Declared);
     }
@@ -294,11 +429,14 @@ mod tests {
     #[test]
     fn radio_buttons_of_one_group_are_one_field() {
         let mut model = FieldModel::default();
-        let a = model.observe(facts("loai_phieu"));
-        let b = model.observe(FieldFacts {
-            has_value: true,
-            ..facts("loai_phieu")
-        });
+        let a = model.observe(facts("loai_phieu"), &[]);
+        let b = model.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("loai_phieu")
+            },
+            &[],
+        );
         assert_eq!(a, b);
         assert_eq!(model.fields().len(), 1);
         assert_eq!(model.fields()[a].origin(true), Origin::Server);
@@ -307,8 +445,8 @@ mod tests {
     #[test]
     fn counts_treat_unknown_fields_as_empty_now() {
         let mut model = FieldModel::default();
-        model.observe(facts("a"));
-        model.observe(facts("b"));
+        model.observe(facts("a"), &[]);
+        model.observe(facts("b"), &[]);
         assert_eq!(model.counts(&[]).empty, 2);
     }
 }

@@ -27,7 +27,14 @@ pub struct Journey {
     pub next_seq: u32,
     /// Page views so far; the current page view's index is `pages - 1`.
     pub pages: u32,
+    /// Keys of the fields the citizen has typed in during this journey (at most
+    /// [`MAX_TYPED_KEYS`]): when the server shows a form again it echoes these values, and
+    /// they are the citizen's, not pre-filled. Field keys, never values.
+    pub typed: Vec<String>,
 }
+
+/// Most field keys a journey remembers as typed by the citizen.
+pub const MAX_TYPED_KEYS: usize = 200;
 
 /// How a stored journey relates to the page now loading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,10 +53,13 @@ pub enum Resumed {
 
 /// First field of the stored text: the version of its format.
 const FORMAT: &str = "1";
+/// Separates the typed field keys in the stored text.
+const KEY_SEPARATOR: char = ',';
 
 impl Journey {
-    /// The journey as stored in the tab: `1;id;service;login;submitted;seq;pages`, times as
-    /// whole epoch milliseconds or `-` when absent.
+    /// The journey as stored in the tab: `1;id;service;login;submitted;seq;pages;typed`, times
+    /// as whole epoch milliseconds or `-` when absent, typed keys separated by `,` with `%`, `;`
+    /// and `,` percent-escaped.
     pub fn encode(&self) -> String {
         let time =
             |t: Option<f64>| t.map_or_else(|| "-".to_string(), |t| (t.max(0.0) as u64).to_string());
@@ -61,6 +71,11 @@ impl Journey {
             time(self.submitted_at),
             self.next_seq.to_string(),
             self.pages.to_string(),
+            self.typed
+                .iter()
+                .map(|k| escape_key(k))
+                .collect::<Vec<_>>()
+                .join(","),
         ]
         .join(";")
     }
@@ -85,6 +100,14 @@ impl Journey {
         let submitted_at = time(next()?)?;
         let next_seq = next()?.parse().ok()?;
         let pages = next()?.parse().ok()?;
+        let typed = match next()? {
+            "" => Vec::new(),
+            keys => keys
+                .split(KEY_SEPARATOR)
+                .take(MAX_TYPED_KEYS)
+                .map(unescape_key)
+                .collect::<Option<Vec<_>>>()?,
+        };
         if next().is_some() {
             return None;
         }
@@ -95,7 +118,15 @@ impl Journey {
             submitted_at,
             next_seq,
             pages,
+            typed,
         })
+    }
+
+    /// Remembers that the citizen typed in the field with this key.
+    pub fn typed_in(&mut self, key: &str) {
+        if self.typed.len() < MAX_TYPED_KEYS && !self.typed.iter().any(|k| k == key) {
+            self.typed.push(key.to_string());
+        }
     }
 
     /// Decides the journey of a page that is loading, from what the tab stored (if anything),
@@ -113,6 +144,7 @@ impl Journey {
             submitted_at: None,
             next_seq: 0,
             pages: 0,
+            typed: Vec::new(),
         };
         let (mut journey, how) = match stored {
             None => (fresh(None), Resumed::Fresh),
@@ -173,6 +205,20 @@ impl Journey {
             _ => None,
         }
     }
+}
+
+fn escape_key(key: &str) -> String {
+    key.replace('%', "%25")
+        .replace(';', "%3B")
+        .replace(',', "%2C")
+}
+
+fn unescape_key(text: &str) -> Option<String> {
+    let key = text
+        .replace("%2C", ",")
+        .replace("%3B", ";")
+        .replace("%25", "%");
+    (!key.is_empty()).then_some(key)
 }
 
 #[cfg(test)]
@@ -262,31 +308,48 @@ mod tests {
         j.login(T0 + 1_000.0);
         j.submit(T0 + 250_000.0);
         j.take_seq();
+        j.typed_in("so_dien_thoai");
+        j.typed_in("a;b,c%d");
+        j.typed_in("so_dien_thoai");
         let text = j.encode();
         assert_eq!(
             text,
-            "1;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1"
+            "1;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d"
         );
         assert_eq!(Journey::decode(&text), Some(j));
     }
 
     #[test]
     fn damaged_stored_text_is_no_journey() {
-        let good = "1;09090909090909090909090909090909;1.001234;-;-;0;1";
+        let good = "1;09090909090909090909090909090909;1.001234;-;-;0;1;";
         assert!(Journey::decode(good).is_some());
         for bad in [
             "",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1",
-            "1;0909;1.001234;-;-;0;1",
-            "1;09090909090909090909090909090909;dịch vụ;-;-;0;1",
-            "1;09090909090909090909090909090909;1.001234;x;-;0;1",
-            "1;09090909090909090909090909090909;1.001234;-;-;-1;1",
-            "1;09090909090909090909090909090909;1.001234;-;-;0",
-            "1;09090909090909090909090909090909;1.001234;-;-;0;1;extra",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;",
+            "1;0909;1.001234;-;-;0;1;",
+            "1;09090909090909090909090909090909;dịch vụ;-;-;0;1;",
+            "1;09090909090909090909090909090909;1.001234;x;-;0;1;",
+            "1;09090909090909090909090909090909;1.001234;-;-;-1;1;",
+            "1;09090909090909090909090909090909;1.001234;-;-;0;1",
+            "1;09090909090909090909090909090909;1.001234;-;-;0;1;a,,b",
+            "1;09090909090909090909090909090909;1.001234;-;-;0;1;;extra",
             "{\"id\":\"09090909090909090909090909090909\"}",
         ] {
             assert_eq!(Journey::decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_keys_are_bounded() {
+        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
+        for i in 0..(MAX_TYPED_KEYS + 50) {
+            j.typed_in(&format!("f{i}"));
+        }
+        assert_eq!(j.typed.len(), MAX_TYPED_KEYS);
+        assert_eq!(
+            Journey::decode(&j.encode()).unwrap().typed.len(),
+            MAX_TYPED_KEYS
+        );
     }
 
     #[test]

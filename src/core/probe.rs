@@ -23,6 +23,22 @@ pub struct Now {
     pub page_ms: f64,
 }
 
+impl Now {
+    /// The clocks as they were at `epoch_ms`, an earlier wall-clock time (when a portal queued
+    /// a command before the probe had loaded). A time that is not a number, or lies in the
+    /// future, is taken as now; the page clock never goes below zero.
+    pub fn at_epoch(self, epoch_ms: f64) -> Now {
+        if !epoch_ms.is_finite() || epoch_ms > self.epoch_ms {
+            return self;
+        }
+        let lag = self.epoch_ms - epoch_ms;
+        Now {
+            epoch_ms,
+            page_ms: (self.page_ms - lag).max(0.0),
+        }
+    }
+}
+
 /// A call a portal makes through `JourneyProbe.push([...])` or a method of `JourneyProbe`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -139,12 +155,15 @@ impl Probe {
 
     /// Records a field the shell found; returns its index.
     pub fn field_seen(&mut self, facts: FieldFacts) -> usize {
-        self.fields.observe(facts)
+        self.fields.observe(facts, &self.journey.typed)
     }
 
-    /// Records trusted citizen input on a field.
+    /// Records trusted citizen input on a field; the journey remembers the field's key.
     pub fn field_input(&mut self, index: usize) {
         self.fields.user_input(index);
+        if let Some(field) = self.fields.fields().get(index) {
+            self.journey.typed_in(&field.key);
+        }
     }
 
     /// Applies a command. Returns the beacon to send at once, if the command calls for one
@@ -357,6 +376,23 @@ mod tests {
             login_page.journey().id,
             "one journey from login page to receipt"
         );
+    }
+
+    #[test]
+    fn a_queued_command_keeps_the_time_it_was_made() {
+        let now = at(T0 + 2_500.0, 2_500.0);
+        assert_eq!(now.at_epoch(T0 + 300.0), at(T0 + 300.0, 300.0));
+        assert_eq!(
+            now.at_epoch(T0 - 10_000.0),
+            at(T0 - 10_000.0, 0.0),
+            "queued before this page"
+        );
+        assert_eq!(now.at_epoch(T0 + 9_000.0), now, "the future is now");
+        assert_eq!(now.at_epoch(f64::NAN), now);
+
+        let mut probe = start(None, "/dich-vu/1.001234/buoc-1", T0);
+        probe.command(Command::Login, now.at_epoch(T0 + 300.0), &[], [1; 8]);
+        assert_eq!(probe.journey().login_at, Some(T0 + 300.0));
     }
 
     #[test]

@@ -17,19 +17,29 @@ pub const TRUNCATED: &str = ":more";
 /// personal identification numbers, 9-digit old ID cards, 10-digit phone numbers,
 /// social-insurance numbers and tax codes, and dossier codes built from dates.
 const MIN_ID_DIGITS: usize = 6;
-/// A segment this long that mixes letters and digits without separators is taken for a token.
-const MIN_TOKEN_LEN: usize = 16;
+/// A word (a run of letters and digits between separators) this long that mixes letters with
+/// digits, or upper with lower case, is taken for a token: slugs are lowercase words.
+const MIN_TOKEN_LEN: usize = 12;
+/// A word this long is taken for a token whatever it is made of.
+const MAX_WORD_LEN: usize = 24;
 /// A segment longer than this is dropped: no slug a portal uses for a step is that long, and
 /// free text may carry names.
 const MAX_SEGMENT_LEN: usize = 64;
 
 /// Scrubs a page path (e.g. `location.pathname`). Segments equal to one of `keep` (the
 /// service codes the page declared, which are public) are kept even though they contain digits.
+///
+/// A segment survives only if it is a plain ASCII slug (`A–Z a–z 0–9 . _ ~ -`) that does not
+/// look like an identifier. Anything percent-encoded (a name in Vietnamese, an encoded e-mail)
+/// becomes `:id` without being decoded, and `;` parameters (`;jsessionid=…`) are dropped.
 pub fn scrub_path(path: &str, keep: &[&str]) -> String {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let mut out = String::with_capacity(path.len().min(MAX_PATH_LEN) + 1);
-    for segment in path.split('/').skip_while(|s| s.is_empty()) {
-        let scrubbed = if keep.contains(&segment) || !is_identifier_like(segment) {
+    for raw in path.split('/').skip(usize::from(path.starts_with('/'))) {
+        let segment = raw.split(';').next().unwrap_or("");
+        let scrubbed = if keep.contains(&segment)
+            || (is_plain_slug(segment) && !is_identifier_like(segment))
+        {
             segment
         } else {
             ID_PLACEHOLDER
@@ -48,20 +58,40 @@ pub fn scrub_path(path: &str, keep: &[&str]) -> String {
     out
 }
 
-/// Whether a path segment (still percent-encoded) looks like it identifies a person or a
-/// dossier.
-pub fn is_identifier_like(segment: &str) -> bool {
-    let decoded = percent_decode(segment);
-    if decoded.len() > MAX_SEGMENT_LEN || decoded.contains('@') || is_uuid(&decoded) {
+/// Whether a segment is made only of the characters a slug uses (the empty segment of a
+/// trailing slash included).
+fn is_plain_slug(segment: &str) -> bool {
+    segment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
+}
+
+/// Whether a string (a path segment, a field name) looks like it identifies a person, a
+/// dossier or a session: an e-mail address, a UUID, six digits or more, a long or mixed word.
+pub fn is_identifier_like(text: &str) -> bool {
+    if text.len() > MAX_SEGMENT_LEN || text.contains('@') || is_uuid(text) {
         return true;
     }
-    let digits = decoded.chars().filter(char::is_ascii_digit).count();
-    if digits >= MIN_ID_DIGITS {
+    if text.chars().filter(char::is_ascii_digit).count() >= MIN_ID_DIGITS {
         return true;
     }
-    let has_separator = decoded.contains(['-', '_', '.', '~']);
-    let has_letter = decoded.chars().any(|c| c.is_alphabetic());
-    decoded.chars().count() >= MIN_TOKEN_LEN && digits > 0 && has_letter && !has_separator
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(is_token_like)
+}
+
+/// A word that reads like a generated token rather than a slug word.
+fn is_token_like(word: &str) -> bool {
+    let len = word.chars().count();
+    if len >= MAX_WORD_LEN {
+        return true;
+    }
+    if len < MIN_TOKEN_LEN {
+        return false;
+    }
+    let digit = word.chars().any(|c| c.is_ascii_digit());
+    let upper = word.chars().any(char::is_uppercase);
+    let lower = word.chars().any(char::is_lowercase);
+    (digit && (upper || lower)) || (upper && lower)
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -71,27 +101,6 @@ fn is_uuid(s: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept or replaced, never fatal.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hi = (bytes[i + 1] as char).to_digit(16);
-            let lo = (bytes[i + 2] as char).to_digit(16);
-            if let (Some(hi), Some(lo)) = (hi, lo) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -134,6 +143,53 @@ mod tests {
         ];
         for (path, want) in table {
             assert_eq!(scrub_path(path, SERVICE), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn drops_path_parameters_such_as_session_ids() {
+        assert_eq!(
+            scrub_path(
+                "/dich-vu/1.001234/buoc-1;jsessionid=ABCDEFGHIJKLMNOPQRSTUVWXYZab12",
+                SERVICE
+            ),
+            "/dich-vu/1.001234/buoc-1"
+        );
+        assert_eq!(scrub_path("/a;b/c", SERVICE), "/a/c");
+    }
+
+    #[test]
+    fn keeps_ordinary_slug_words() {
+        for path in [
+            "/thu-tuc/cap-phieu-ly-lich-tu-phap",
+            "/dangkykinhdoanh/buoc-2",
+            "/a_b.c~d",
+            "//x//",
+        ] {
+            assert_eq!(scrub_path(path, SERVICE), path);
+        }
+    }
+
+    #[test]
+    fn every_scrubbed_path_is_plain_ascii() {
+        let nasty = [
+            "/%",
+            "/é/ü",
+            "/a b",
+            "/<script>",
+            "/x/\\u0000",
+            "/a\"b",
+            "/q?x",
+            "/@",
+        ];
+        for path in nasty {
+            let scrubbed = scrub_path(path, SERVICE);
+            assert!(
+                scrubbed
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._~:/-".contains(&b)),
+                "{path} -> {scrubbed}"
+            );
         }
     }
 

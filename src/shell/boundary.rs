@@ -26,16 +26,22 @@ pub fn warn(message: &str) {
     web_sys::console::warn_1(&JsValue::from_str(&format!("{PREFIX}{message}")));
 }
 
-/// Wraps a function the browser will call with the loader's guard (or returns it as is when
-/// the shell runs without a loader, as in its own browser tests).
-pub fn guarded(f: &js_sys::Function) -> js_sys::Function {
-    GUARD.with(|guard| {
-        guard
-            .borrow()
-            .as_ref()
-            .and_then(|g| g.call1(&JsValue::NULL, f).ok())
-            .and_then(|wrapped| wrapped.dyn_into().ok())
-            .unwrap_or_else(|| f.clone())
+/// Sets (or, with anything but a function, clears) the guard later listeners are wrapped with.
+pub fn set_guard(guard: &JsValue) {
+    let guard = guard.dyn_ref::<js_sys::Function>().cloned();
+    GUARD.with(|g| *g.borrow_mut() = guard);
+}
+
+/// Wraps a function the browser will call with the loader's guard. Without a loader (the
+/// shell's own browser tests) there is no guard and `f` is returned as is; with a guard that
+/// fails to wrap, the answer is an error, never an unguarded function.
+pub fn guarded(f: &js_sys::Function) -> Result<js_sys::Function, JsValue> {
+    GUARD.with(|guard| match guard.borrow().as_ref() {
+        None => Ok(f.clone()),
+        Some(g) => g
+            .call1(&JsValue::NULL, f)?
+            .dyn_into()
+            .map_err(|_| JsValue::from_str("the loader's guard did not return a function")),
     })
 }
 
@@ -50,9 +56,7 @@ pub fn with_running<R>(f: impl FnOnce(&mut PageProbe) -> R) -> Option<R> {
 /// the probe runs: with a configuration mistake it warns once per mistake and stays off.
 #[wasm_bindgen]
 pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
-    if let Some(guard) = guard.dyn_ref::<js_sys::Function>() {
-        GUARD.with(|g| *g.borrow_mut() = Some(guard.clone()));
-    }
+    set_guard(&guard);
     let pairs: Vec<(String, String)> = attributes
         .iter()
         .filter_map(|pair| {
@@ -83,12 +87,14 @@ pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
     }
 }
 
-/// Applies a command from `JourneyProbe.push([name])` or a `JourneyProbe` method.
+/// Applies a command from `JourneyProbe.push([name])` or a `JourneyProbe` method, made at
+/// `epoch_ms` (`Date.now()` when the portal made the call, which for a queued call is before
+/// the probe loaded).
 #[wasm_bindgen]
-pub fn command(name: &str) {
+pub fn command(name: &str, epoch_ms: f64) {
     match crate::core::probe::Command::parse(name) {
         Ok(command) => {
-            with_running(|page| page.command(command));
+            with_running(|page| page.command(command, epoch_ms));
         }
         Err(unknown) => warn(&unknown.to_string()),
     }
@@ -108,9 +114,27 @@ pub fn stop() {
     drop(page);
 }
 
+thread_local! {
+    /// Armed by [`self_test_panic`]: the next citizen input event panics inside the listener.
+    static PANIC_ON_NEXT_INPUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Panics on purpose, so that end-to-end tests can prove a panic turns the probe off and
-/// leaves the page alone. Never called by the loader on its own.
+/// leaves the page alone: at once (`on_next_input` false), or inside the listener the
+/// browser calls for the next input event (`on_next_input` true). Never called by the loader
+/// on its own.
 #[wasm_bindgen]
-pub fn self_test_panic() {
-    panic!("self-test panic requested");
+pub fn self_test_panic(on_next_input: bool) {
+    if on_next_input {
+        PANIC_ON_NEXT_INPUT.with(|armed| armed.set(true));
+    } else {
+        panic!("self-test panic requested");
+    }
+}
+
+/// Panics if [`self_test_panic`] armed a panic for this moment.
+pub fn self_test_checkpoint() {
+    if PANIC_ON_NEXT_INPUT.with(|armed| armed.replace(false)) {
+        panic!("self-test panic in an event listener");
+    }
 }

@@ -27,7 +27,7 @@ impl EventListener {
         callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Result<EventListener, JsValue> {
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
-        let function = guarded(closure.as_ref().unchecked_ref());
+        let function = guarded(closure.as_ref().unchecked_ref())?;
         let options = web_sys::AddEventListenerOptions::new();
         options.set_capture(capture);
         options.set_passive(true);

@@ -60,13 +60,14 @@ impl PageProbe {
         Ok(page)
     }
 
-    /// Applies a command from the portal.
-    pub fn command(&mut self, command: Command) {
+    /// Applies a command the portal made at `epoch_ms`.
+    pub fn command(&mut self, command: Command, epoch_ms: f64) {
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
         let values = self.values_now();
-        let beacon = self.probe.command(command, env::now(), &values, id);
+        let now = env::now().at_epoch(epoch_ms);
+        let beacon = self.probe.command(command, now, &values, id);
         storage::save(self.probe.journey());
         if let Some(beacon) = beacon {
             self.send(&beacon);
@@ -106,6 +107,7 @@ impl PageProbe {
         if !event.is_trusted() {
             return;
         }
+        crate::shell::boundary::self_test_checkpoint();
         let Some(target) = event.target() else { return };
         if let Some(index) = self.index_of.get(target.unchecked_ref()).as_f64() {
             self.probe.field_input(index as usize);

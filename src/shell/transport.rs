@@ -7,13 +7,17 @@
 //! does. The body is a string, so it goes as `text/plain` and needs no CORS preflight.
 //! `sendBeacon` is the fallback for browsers without `fetch`.
 
-use std::cell::OnceCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
-    /// One shared no-op rejection handler, so a failed request never becomes an
-    /// `unhandledrejection` on the host page.
-    static IGNORE: OnceCell<Closure<dyn FnMut(JsValue)>> = const { OnceCell::new() };
+    /// The handler for a failed request, so that it never becomes an `unhandledrejection` on
+    /// the host page: the built-in `Boolean`, which ignores what it is given and, unlike a Rust
+    /// closure, never enters the wasm (nothing can run in a probe a panic has switched off).
+    static IGNORE: Option<js_sys::Function> =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Boolean"))
+            .ok()
+            .and_then(|f| f.dyn_into().ok());
 }
 
 /// How a beacon left the page.
@@ -44,8 +48,13 @@ pub fn send(url: &str, body: &str) -> Sent {
         init.set_mode(web_sys::RequestMode::Cors);
         let promise = window.fetch_with_str_and_init(url, &init);
         IGNORE.with(|ignore| {
-            let handler = ignore.get_or_init(|| Closure::new(|_: JsValue| {}));
-            let _ = promise.catch(handler);
+            // `Promise.prototype.catch` called by hand: js-sys's `catch` only takes a Closure.
+            let catch = js_sys::Reflect::get(&promise, &JsValue::from_str("catch"));
+            if let (Some(ignore), Ok(catch)) = (ignore, catch) {
+                if let Some(catch) = catch.dyn_ref::<js_sys::Function>() {
+                    let _ = catch.call1(&promise, ignore);
+                }
+            }
         });
         return Sent::Fetch;
     }

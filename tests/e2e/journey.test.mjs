@@ -56,7 +56,11 @@ async function citizenJourney(page) {
   await page.check('#loai_phieu_1');
   await page.fill('#muc_dich', TYPED.muc_dich);
   await page.fill('#so_luong', '12'); // more than 10: the server refuses
-  await page.selectOption('#noi_nhan', 'truc-tiep');
+  // Like a citizen, with the keyboard: Playwright's selectOption() dispatches synthetic
+  // (untrusted) events, which the probe rightly counts as page script.
+  await page.focus('#noi_nhan');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue('#noi_nhan'), 'truc-tiep');
   await page.click('#btn-tiep-tuc');
   await page.waitForSelector('#tom-tat-loi');
   await page.fill('#so_luong', '2');
@@ -127,7 +131,15 @@ describe('a citizen submits the demo service', () => {
     const step1 = beacons.find((b) => b.beacon.page.path === `${SERVICE}/buoc-1`).beacon;
     // ho_ten, ngay_sinh, so_dinh_danh declared; gioi_tinh server-rendered; four fields filled by
     // the page's script from the population database; three typed; nghe_nghiep left empty.
-    assert.deepEqual(step1.fields, { total: 12, declared: 3, server: 1, script: 4, user: 3, empty: 1 });
+    assert.deepEqual(step1.fields, { total: 12, declared: 3, server: 1, script: 4, user: 3, empty: 1, overwritten: 0 });
+  });
+
+  test('a form the server shows again after a validation error counts the citizen\'s own values as typed', () => {
+    const [first, again] = beacons.filter((b) => b.beacon.page.path === `${SERVICE}/buoc-2`).map((b) => b.beacon);
+    const allTyped = { total: 4, declared: 0, server: 0, script: 0, user: 4, empty: 0, overwritten: 0 };
+    assert.deepEqual(first.fields, allTyped);
+    // The 422 page renders loai_phieu, muc_dich, so_luong and noi_nhan with the citizen's values.
+    assert.deepEqual(again.fields, allTyped);
   });
 
   test('nothing identifying left the browser: no value, no citizen ID, no cookie, no referrer', () => {
@@ -176,14 +188,21 @@ describe('the probe never breaks the host page', () => {
     await bad.close();
   });
 
-  test('a panic inside the probe turns the probe off, warns once, and the page goes on', async () => {
-    const { context, page, errors, console: messages } = await openPage(browser);
-    let pageSawError = false;
-    await page.exposeFunction('reportError', () => { pageSawError = true; });
-    await page.addInitScript(() => {
-      window.addEventListener('error', () => window.reportError());
-      window.addEventListener('unhandledrejection', () => window.reportError());
+  /** Opens the demo login page with hooks that record what reaches the page's own error handling. */
+  async function watchedPage() {
+    const watched = await openPage(browser);
+    watched.pageSawError = [];
+    await watched.page.exposeFunction('reportError', (what) => watched.pageSawError.push(what));
+    await watched.page.addInitScript(() => {
+      window.addEventListener('error', (e) => window.reportError('error: ' + e.message));
+      window.addEventListener('unhandledrejection', (e) => window.reportError('rejection: ' + e.reason));
     });
+    return watched;
+  }
+
+  test('a panic inside the probe turns the probe off, warns once, and the page goes on', async () => {
+    const watched = await watchedPage();
+    const { context, page, errors, console: messages } = watched;
     await page.goto(`${portal.url}${SERVICE}`);
     await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
     await page.evaluate(() => window.JourneyProbe.selfTestPanic());
@@ -194,23 +213,60 @@ describe('the probe never breaks the host page', () => {
     await page.click('#btn-nop-ho-so');
     await page.waitForURL(/dang-nhap/);
     assert.deepEqual(errors, []);
-    assert.equal(pageSawError, false, 'no error event reached the page');
+    assert.deepEqual(watched.pageSawError, [], 'no error event reached the page');
     await context.close();
   });
 
-  test('listeners are passive: the page can still prevent a default and sees every event', async () => {
-    const { context, page, errors } = await openPage(browser);
-    await page.goto(`${portal.url}/dang-nhap?tiep=${SERVICE}/buoc-1`);
+  test('a panic inside an event listener is caught by the guard; typing and submitting go on', async () => {
+    const watched = await watchedPage();
+    const { context, page, errors, console: messages } = watched;
+    await page.goto(`${portal.url}${SERVICE}`);
+    await page.click('#btn-nop-ho-so');
+    await page.click('#btn-vneid');
+    await page.waitForURL(/buoc-1$/);
     await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
-    const seen = await page.evaluate(() => {
-      const form = document.querySelector('form');
-      let got = 0;
-      form.addEventListener('submit', (e) => { got += 1; e.preventDefault(); });
-      const event = new Event('submit', { cancelable: true, bubbles: true });
-      form.dispatchEvent(event);
-      return { got, prevented: event.defaultPrevented };
+    const sentBefore = recorder.requests.length;
+    await page.evaluate(() => window.JourneyProbe.selfTestPanic('input'));
+    await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai); // the listener panics here
+    assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'the probe is off');
+    await page.fill('#so_dien_thoai', TYPED.so_dien_thoai); // listeners still attached, now inert
+    await page.fill('#email', TYPED.email);
+    assert.equal(await page.inputValue('#email'), TYPED.email, 'typing works');
+    await page.click('#btn-tiep-tuc');
+    await page.waitForURL(/buoc-2$/);
+    const warnings = messages.filter((m) => m.text.includes('turned itself off'));
+    assert.equal(warnings.length, 1, JSON.stringify(messages));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(watched.pageSawError, [], 'no error event reached the page');
+    // Step 2 loads a fresh probe; the page it left sent nothing after the panic.
+    const leftAfterPanic = recorder.requests.slice(sentBefore).filter((r) => r.method === 'POST' && r.body.includes('/buoc-1'));
+    assert.deepEqual(leftAfterPanic, []);
+    await context.close();
+  });
+
+  test('listeners are passive: the page sees every event, undisturbed, and its defaults happen', async () => {
+    const { context, page, errors } = await openPage(browser);
+    await page.goto(`${portal.url}${SERVICE}`);
+    await page.click('#btn-nop-ho-so');
+    await page.click('#btn-vneid');
+    await page.waitForURL(/buoc-1$/);
+    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    // The page's own bubbling listeners, registered after the probe's capture listeners.
+    await page.evaluate(() => {
+      window.seenByPage = [];
+      for (const type of ['keydown', 'input', 'change', 'focusin', 'submit']) {
+        document.addEventListener(type, (e) => window.seenByPage.push([type, e.defaultPrevented]));
+      }
     });
-    assert.deepEqual(seen, { got: 1, prevented: true });
+    await page.type('#so_dien_thoai', '09');
+    await page.press('#so_dien_thoai', 'Tab');
+    const seen = await page.evaluate(() => window.seenByPage);
+    assert.equal(await page.inputValue('#so_dien_thoai'), '09', 'the default action of typing happened');
+    const typesSeen = new Set(seen.map(([type]) => type));
+    for (const type of ['keydown', 'input', 'change', 'focusin']) assert.ok(typesSeen.has(type), `the page saw ${type}`);
+    assert.ok(seen.every(([, prevented]) => prevented === false), JSON.stringify(seen));
+    const origin = (await page.evaluate(() => window.JourneyProbe.snapshot())).fields.find((f) => f.key === 'so_dien_thoai').origin;
+    assert.equal(origin, 'user', 'the probe saw the typing too');
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -50,6 +50,8 @@ test('one classic script tag: queued calls replayed, fields below the tag found'
   const unknown = messages.filter((m) => m.text.includes('unknown command "no-such-command"'));
   assert.equal(unknown.length, 1, 'an unknown queued command is named once');
   assert.match(unknown[0].text, /accepted commands are login, submitted/);
+  await page.evaluate(() => window.earlyQueue.push(['submitted']));
+  assert.equal((await page.evaluate(() => window.JourneyProbe.snapshot())).submitted, true, 'a push on the kept array still arrives');
   assert.deepEqual(errors, []);
   await context.close();
 });

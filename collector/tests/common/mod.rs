@@ -209,11 +209,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The example beacon from the brief, with a chosen id and seq.
+/// The documented example beacon (`schema/examples/beacon.json`), with a chosen id and seq.
 pub fn beacon(id: &str, seq: u64) -> Value {
-    json!({"v":1,"id":id,"seq":seq,"trigger":"pagehide","service":"1.001234",
-        "journey":{"id":"0123456789abcdef0123456789abcdef","logged_in":true,"since_login_ms":12300},
-        "page":{"n":0,"path":"/dich-vu/1.001234/buoc-1","t_ms":4500},
-        "fields":{"total":9,"declared":3,"server":1,"script":2,"user":2,"empty":1},
-        "ua":{"mobile":false,"browser":"chrome","major":156}})
+    let mut beacon: Value =
+        serde_json::from_str(include_str!("../../../schema/examples/beacon.json")).unwrap();
+    beacon["id"] = json!(id);
+    beacon["seq"] = json!(seq);
+    beacon
 }

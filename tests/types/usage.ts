@@ -1,0 +1,26 @@
+// Compiled with `tsc --noEmit` by npm test's lint layer: the published types must describe the
+// API as portals use it, and must reject what the API does not accept.
+import { start, VERSION, type JourneyProbeApi, type PageSnapshot } from '../../js/journey-probe';
+
+const api: JourneyProbeApi = start({ collector: 'https://collector.example.gov.vn/v1/beacons', service: '1.001234' });
+api.push(['login']);
+api.login();
+api.submitted();
+api.stop();
+const version: string = api.version + VERSION;
+const snapshot: PageSnapshot | null = api.snapshot();
+if (snapshot) {
+  const origins: string[] = snapshot.fields.map((f) => f.origin + (f.source ?? ''));
+  const loggedIn: boolean = snapshot.logged_in;
+  void origins, loggedIn;
+}
+
+// The queue convention before the loader runs.
+window.JourneyProbe = window.JourneyProbe || [];
+if (Array.isArray(window.JourneyProbe)) window.JourneyProbe.push(['login']);
+
+// @ts-expect-error: an unknown command is not a JourneyProbeCommand
+api.push(['logn']);
+// @ts-expect-error: the service code is required
+start({ collector: '/v1/beacons' });
+void version;
