@@ -13,6 +13,8 @@ export interface FieldSnapshot {
   origin: FieldOrigin;
   /** The database named by `data-prefill-source`, for declared fields. */
   source?: string;
+  /** Whether the citizen changed a pre-filled value. */
+  overwritten: boolean;
 }
 
 /** What the probe sees on the current page. */

@@ -119,10 +119,10 @@ fn every_beacon_the_core_builds_is_valid() {
     let beacons = journey_beacons();
     assert_eq!(beacons.len(), 3);
     for beacon in &beacons {
-        let value = serde_json::to_value(beacon).unwrap();
+        let value = serde_json::from_str::<Value>(&beacon.to_json()).unwrap();
         assert_eq!(errors(&validator, &value), Vec::<String>::new(), "{value}");
     }
-    let step = serde_json::to_value(&beacons[1]).unwrap();
+    let step = serde_json::from_str::<Value>(&beacons[1].to_json()).unwrap();
     assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
     assert_eq!(
         step["fields"],
@@ -132,7 +132,7 @@ fn every_beacon_the_core_builds_is_valid() {
         step["ua"],
         json!({"mobile":true,"browser":"chrome","major":131})
     );
-    let receipt = serde_json::to_value(&beacons[2]).unwrap();
+    let receipt = serde_json::from_str::<Value>(&beacons[2].to_json()).unwrap();
     assert_eq!(receipt["journey"]["outcome"], "submitted");
     assert_eq!(receipt["journey"]["duration_ms"], 197_000);
 }
@@ -146,7 +146,7 @@ fn the_documented_example_is_valid() {
 
 #[test]
 fn a_typical_beacon_is_small() {
-    let beacon = serde_json::to_string(&journey_beacons()[1]).unwrap();
+    let beacon = journey_beacons()[1].to_json();
     assert!(beacon.len() < 1024, "{} bytes: {beacon}", beacon.len());
 }
 
@@ -156,7 +156,7 @@ type Mutation = Box<dyn Fn(&mut Value)>;
 #[test]
 fn the_schema_refuses_what_must_never_be_sent() {
     let validator = validator();
-    let good = serde_json::to_value(&journey_beacons()[1]).unwrap();
+    let good = serde_json::from_str::<Value>(&journey_beacons()[1].to_json()).unwrap();
     let cases: Vec<(&str, Mutation)> = vec![
         (
             "a field value",

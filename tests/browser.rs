@@ -200,15 +200,17 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
         .as_string()
         .unwrap();
     assert!(
-        json.contains(r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC"}"#),
+        json.contains(
+            r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC","overwritten":false}"#
+        ),
         "{json}"
     );
     assert!(
-        json.contains(r#"{"key":"so_dien_thoai","origin":"script"}"#),
+        json.contains(r#"{"key":"so_dien_thoai","origin":"script","overwritten":false}"#),
         "{json}"
     );
     assert!(
-        json.contains(r#"{"key":"email","origin":"empty"}"#),
+        json.contains(r#"{"key":"email","origin":"empty","overwritten":false}"#),
         "{json}"
     );
     assert!(json.contains(r#""logged_in":true"#), "{json}");

@@ -30,8 +30,7 @@ pub struct Config {
 
 /// A service code as the portal declares it, e.g. `1.001234`: 1–64 characters of ASCII letters,
 /// digits, `.`, `-` and `_`, so that it can never smuggle free text into a beacon.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceCode(String);
 
 impl ServiceCode {
@@ -48,12 +47,6 @@ impl ServiceCode {
     /// The code as declared.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl From<ServiceCode> for String {
-    fn from(code: ServiceCode) -> String {
-        code.0
     }
 }
 

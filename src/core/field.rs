@@ -12,8 +12,7 @@ use std::collections::HashMap;
 pub const MAX_KEY_LEN: usize = 64;
 
 /// Where a field's value came from. The words are the ones beacons and the JS API use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// The page says a database filled it (`data-prefill-source`).
     Declared,
@@ -25,6 +24,19 @@ pub enum Origin {
     User,
     /// Nobody filled it.
     Empty,
+}
+
+impl Origin {
+    /// The word beacons and the JS API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Declared => "declared",
+            Origin::Server => "server",
+            Origin::Script => "script",
+            Origin::User => "user",
+            Origin::Empty => "empty",
+        }
+    }
 }
 
 /// What the shell saw of a field the first time it met it.
@@ -109,7 +121,7 @@ impl Field {
 }
 
 /// How many fields have a value of each origin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FieldCounts {
     /// All fields.
     pub total: u32,

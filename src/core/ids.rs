@@ -6,13 +6,11 @@
 use std::fmt;
 
 /// Identifies one journey: 128 random bits, written as 32 lowercase hex digits.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize)]
-#[serde(into = "String")]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct JourneyId(String);
 
 /// Identifies one beacon, so collectors can drop duplicates: 64 random bits, 16 hex digits.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize)]
-#[serde(into = "String")]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct BeaconId(String);
 
 impl JourneyId {
@@ -55,18 +53,6 @@ impl TryFrom<String> for JourneyId {
         } else {
             Err("a journey id is 32 lowercase hex digits")
         }
-    }
-}
-
-impl From<JourneyId> for String {
-    fn from(id: JourneyId) -> String {
-        id.0
-    }
-}
-
-impl From<BeaconId> for String {
-    fn from(id: BeaconId) -> String {
-        id.0
     }
 }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod field;
 pub mod ids;
 pub mod journey;
+pub mod json;
 pub mod probe;
 pub mod time;
 pub mod ua;

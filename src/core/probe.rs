@@ -9,6 +9,7 @@ use crate::core::config::Config;
 use crate::core::field::{FieldFacts, FieldModel};
 use crate::core::ids::{BeaconId, JourneyId};
 use crate::core::journey::{Journey, Resumed};
+use crate::core::json::Object;
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
 use crate::core::url::scrub_path;
@@ -151,6 +152,34 @@ impl Probe {
     /// The page's fields.
     pub fn fields(&self) -> &FieldModel {
         &self.fields
+    }
+
+    /// What the probe sees on this page, as the JSON text `JourneyProbe.snapshot()` parses:
+    /// service, journey, page view, path as sent, and every field's key, origin, source and
+    /// whether it was overwritten — never a value. The journey id is the random one beacons
+    /// carry.
+    pub fn snapshot_json(&self, has_value_now: &[bool]) -> String {
+        let journey = &self.journey;
+        let mut out = String::with_capacity(256 + 64 * self.fields.fields().len());
+        Object::open(&mut out)
+            .str("service", self.config.service.as_str())
+            .str("journey", journey.id.as_str())
+            .bool("logged_in", journey.login_at.is_some())
+            .bool("submitted", journey.submitted_at.is_some())
+            .uint("page", journey.page_index().into())
+            .str("path", &self.path)
+            .array(
+                "fields",
+                self.fields.fields().iter().enumerate(),
+                |o, (i, field)| {
+                    let now = has_value_now.get(i).copied().unwrap_or(false);
+                    o.str("key", &field.key)
+                        .str("origin", field.origin(now).as_str())
+                        .opt_str("source", field.prefill_source.as_deref())
+                        .bool("overwritten", field.overwritten(now));
+                },
+            );
+        out
     }
 
     /// Records a field the shell found; returns its index.
@@ -393,6 +422,27 @@ mod tests {
         let mut probe = start(None, "/dich-vu/1.001234/buoc-1", T0);
         probe.command(Command::Login, now.at_epoch(T0 + 300.0), &[], [1; 8]);
         assert_eq!(probe.journey().login_at, Some(T0 + 300.0));
+    }
+
+    #[test]
+    fn the_snapshot_lists_fields_without_values() {
+        let mut probe = start(None, "/dich-vu/1.001234/buoc-1?cccd=001190012345", T0);
+        probe.field_seen(FieldFacts {
+            name: Some("ho_ten".into()),
+            id: None,
+            position: 0,
+            prefill_source: Some("CSDLQG-DC".into()),
+            has_value: true,
+            value_is_default: true,
+        });
+        let json = probe.snapshot_json(&[true]);
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","fields":[{{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC","overwritten":false}}]}}"#,
+                "ab".repeat(16)
+            )
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! browser family and major version. The full user-agent string never leaves the browser.
 
 /// The coarse description of a browser a beacon carries.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserAgentClass {
     /// Whether the browser says it runs on a phone.
     pub mobile: bool,
@@ -13,8 +13,7 @@ pub struct UserAgentClass {
 }
 
 /// Browser families worth telling apart on Vietnamese portals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BrowserFamily {
     /// Google Chrome and other Chromium browsers not listed here.
     Chrome,
@@ -32,6 +31,22 @@ pub enum BrowserFamily {
     Opera,
     /// Anything else.
     Other,
+}
+
+impl BrowserFamily {
+    /// The word the beacon carries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrowserFamily::Chrome => "chrome",
+            BrowserFamily::Edge => "edge",
+            BrowserFamily::Firefox => "firefox",
+            BrowserFamily::Safari => "safari",
+            BrowserFamily::Samsung => "samsung",
+            BrowserFamily::Coccoc => "coccoc",
+            BrowserFamily::Opera => "opera",
+            BrowserFamily::Other => "other",
+        }
+    }
 }
 
 /// Highest major version reported; anything above is treated as unknown.

@@ -74,33 +74,10 @@ impl PageProbe {
         }
     }
 
-    /// What the probe sees, as a plain object.
+    /// What the probe sees, as a plain object (the core writes it, the browser parses it).
     pub fn snapshot(&self) -> JsValue {
-        let values = self.values_now();
-        let journey = self.probe.journey();
-        let fields: Vec<Snapshot> = self
-            .probe
-            .fields()
-            .fields()
-            .iter()
-            .zip(&values)
-            .map(|(field, has_value)| Snapshot {
-                key: &field.key,
-                origin: field.origin(*has_value),
-                source: field.prefill_source.as_deref(),
-            })
-            .collect();
-        let whole = PageSnapshot {
-            service: self.probe.config().service.as_str(),
-            journey: journey.id.as_str(),
-            logged_in: journey.login_at.is_some(),
-            submitted: journey.submitted_at.is_some(),
-            page: journey.page_index(),
-            path: self.probe.path(),
-            fields,
-        };
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        serde::Serialize::serialize(&whole, &serializer).unwrap_or(JsValue::NULL)
+        let json = self.probe.snapshot_json(&self.values_now());
+        js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
     }
 
     fn field_input(&mut self, event: &web_sys::Event) {
@@ -133,34 +110,11 @@ impl PageProbe {
     }
 
     fn send(&self, beacon: &Beacon) {
-        let Some(body) = storage::to_json(beacon) else {
-            return;
-        };
+        let body = beacon.to_json();
         if transport::send(&self.probe.config().collector, &body) == transport::Sent::Failed {
             warn("a beacon could not be handed to the browser");
         }
     }
-}
-
-/// The snapshot of one field.
-#[derive(serde::Serialize)]
-struct Snapshot<'a> {
-    key: &'a str,
-    origin: crate::core::field::Origin,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-}
-
-/// The snapshot of the page.
-#[derive(serde::Serialize)]
-struct PageSnapshot<'a> {
-    service: &'a str,
-    journey: &'a str,
-    logged_in: bool,
-    submitted: bool,
-    page: u32,
-    path: &'a str,
-    fields: Vec<Snapshot<'a>>,
 }
 
 /// The page-wide listeners. Input is listened for on the document in the capture phase: one

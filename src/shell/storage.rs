@@ -2,7 +2,6 @@
 //! tab and is never shared with other tabs or sent anywhere (unlike a cookie).
 
 use crate::core::journey::Journey;
-use wasm_bindgen::JsValue;
 
 /// The `sessionStorage` key the journey is kept under (versioned with the stored format).
 pub const KEY: &str = "journey-probe:v1";
@@ -25,12 +24,4 @@ pub fn save(journey: &Journey) -> bool {
         return false;
     };
     storage.set_item(KEY, &journey.encode()).is_ok()
-}
-
-/// Serialises any core value to JSON text with the browser's own `JSON.stringify`, which keeps
-/// `serde_json` out of the wasm build.
-pub fn to_json<T: serde::Serialize>(value: &T) -> Option<String> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let js: JsValue = value.serialize(&serializer).ok()?;
-    js_sys::JSON::stringify(&js).ok()?.as_string()
 }
