@@ -8,7 +8,7 @@
 //   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
 //   dist/sizes.json                     the size table, for the bench
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { ROOT, run, step } from './lib.mjs';
@@ -16,6 +16,8 @@ import { ROOT, run, step } from './lib.mjs';
 const DIST = join(ROOT, 'dist');
 const STAGE = join(ROOT, 'target', 'wasm-bindgen');
 const RAW_WASM = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'journey_probe.wasm');
+/** npm's binaryen, never Debian's (whose -Oz breaks current wasm-bindgen output). */
+const WASM_OPT = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
 /** Raw, gzip (level 9) and brotli (quality 11) sizes of a buffer, in bytes. */
@@ -41,12 +43,17 @@ async function main() {
   rmSync(STAGE, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', STAGE, '--out-name', 'journey_probe', RAW_WASM]);
 
-  step('wasm-opt -Oz (npm binaryen)');
   const bindgenWasm = join(STAGE, 'journey_probe_bg.wasm');
   const optimised = join(STAGE, 'journey_probe_opt.wasm');
-  run('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--strip-debug',
-    '--strip-producers', bindgenWasm, '-o', optimised]);
+  if (existsSync(WASM_OPT)) {
+    step('wasm-opt -Oz (npm binaryen)');
+    run(WASM_OPT, ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--strip-debug',
+      '--strip-producers', bindgenWasm, '-o', optimised]);
+  } else {
+    console.warn(`wasm-opt not found at ${WASM_OPT} (npm's binaryen): the wasm is not optimised; run npm run setup`);
+    copyFileSync(bindgenWasm, optimised);
+  }
 
   step('loader, module entry and glue (esbuild)');
   const esbuild = await import('esbuild');

@@ -1,7 +1,7 @@
 // One idempotent setup step, run by every npm script: installs whatever is missing and
 // nothing else. On a machine where everything is present it takes a few seconds.
 //
-//   1. the wasm32-unknown-unknown Rust target
+//   1. the wasm32-unknown-unknown Rust target (and rustfmt and clippy, for the lint layer)
 //   2. the wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate
 //   3. Debian's chromium and chromium-driver (browser and end-to-end tests)
 //   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild, typescript)
@@ -24,6 +24,13 @@ export function lockedWasmBindgen() {
   const match = lock.match(/\[\[package\]\]\r?\nname = "wasm-bindgen"\r?\nversion = "([^"]+)"/);
   if (!match) throw new Error('Cargo.lock has no wasm-bindgen package; run cargo generate-lockfile');
   return match[1];
+}
+
+function rustComponents() {
+  const missing = ['rustfmt', 'clippy'].filter((c) => !capture('cargo', [c === 'rustfmt' ? 'fmt' : 'clippy', '--version']));
+  if (missing.length === 0) return;
+  step(`installing the Rust components ${missing.join(', ')}`);
+  run('rustup', ['component', 'add', ...missing]);
 }
 
 function wasmBindgenCli() {
@@ -64,6 +71,7 @@ function npmDependencies() {
 
 try {
   wasmTarget();
+  rustComponents();
   wasmBindgenCli();
   chromium();
   npmDependencies();
