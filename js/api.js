@@ -10,6 +10,8 @@
 // - including the probe twice does nothing the second time.
 
 /** Version stamp, replaced at build time. */
+import { interceptSetters } from './intercept.js';
+
 export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
@@ -44,6 +46,8 @@ export function install(win, how) {
   let state = 'loading'; // 'loading' | 'running' | 'off'
   let probe = null; // the glue module's exports once started
   let overflowWarned = false;
+  // Values page script sets before the probe runs: the probe then knows they are not markup.
+  const earlySets = new WeakSet();
 
   function turnOff(error) {
     if (state === 'off') return;
@@ -93,6 +97,14 @@ export function install(win, how) {
     },
   };
   for (const name of METHODS) api[name] = () => run([name]);
+  try {
+    interceptSetters(win, (element) => {
+      if (state === 'loading') earlySets.add(element);
+      else if (state === 'running') guard(() => probe.script_set(element))();
+    });
+  } catch (error) {
+    warn('cannot watch value setters (' + ((error && error.message) || error) + '); page script fills are found by comparison only');
+  }
   Object.defineProperty(api, 'selfTestPanic', {
     // For end-to-end tests of the failure path: proves a panic turns the probe off, not the page.
     // selfTestPanic() panics at once; selfTestPanic('input') inside the next input listener.
@@ -113,7 +125,7 @@ export function install(win, how) {
     .then(([glue, module]) =>
       Promise.resolve(glue.default({ module_or_path: module })).then(() => {
         if (state !== 'loading') return;
-        const started = guard(() => glue.start(how.attributes, guard))();
+        const started = guard(() => glue.start(how.attributes, guard, earlySets))();
         if (!started) {
           if (state === 'loading') state = 'off';
           queue = [];

@@ -4,7 +4,8 @@
 
 use journey_probe::core::beacon::{Beacon, Trigger};
 use journey_probe::core::config::Config;
-use journey_probe::core::field::FieldFacts;
+use journey_probe::core::field::{FieldEvent, FieldFacts, FieldKind, InputKind, ValueState};
+use journey_probe::core::fields::FormFacts;
 use journey_probe::core::probe::{Command, Now, PageStart, Probe};
 use serde_json::{json, Value};
 
@@ -40,19 +41,12 @@ fn page(stored: Option<journey_probe::core::journey::Journey>, path: &str, t: f6
 
 /// Beacons of a whole journey: a page before login, a form step, the receipt.
 fn journey_beacons() -> Vec<Beacon> {
+    let at = |epoch_ms: f64, page_ms: f64| Now { epoch_ms, page_ms };
     let mut out = Vec::new();
     let mut login = page(None, "/dang-nhap", T0);
     out.push(
         login
-            .page_hidden(
-                Trigger::Pagehide,
-                Now {
-                    epoch_ms: T0 + 2_000.0,
-                    page_ms: 2_000.4,
-                },
-                &[],
-                [1; 8],
-            )
+            .page_hidden(Trigger::Pagehide, at(T0 + 2_000.0, 2_000.4), [1; 8])
             .unwrap(),
     );
     let mut step = page(
@@ -60,37 +54,64 @@ fn journey_beacons() -> Vec<Beacon> {
         "/dich-vu/1.001234/buoc-1?cccd=001190012345",
         T0 + 3_000.0,
     );
-    step.command(
-        Command::Login,
-        Now {
-            epoch_ms: T0 + 3_000.0,
-            page_ms: 10.0,
-        },
-        &[],
-        [2; 8],
-    );
-    for (i, name) in ["ho_ten", "so_dien_thoai", "email"].iter().enumerate() {
+    step.command(Command::Login, at(T0 + 3_000.0, 10.0), [2; 8]);
+    let form = step.form_seen(FormFacts {
+        id: Some("form-buoc-1".into()),
+        name: None,
+        position: Some(0),
+    });
+    let outside = step.form_seen(FormFacts {
+        id: None,
+        name: None,
+        position: None,
+    });
+    for (i, name) in ["ho_ten", "so_dien_thoai", "email", "noi_thuong_tru"]
+        .iter()
+        .enumerate()
+    {
         step.field_seen(FieldFacts {
             name: Some(name.to_string()),
             id: None,
+            label: None,
             position: i,
-            prefill_source: (i == 0).then(|| "CSDLQG-DC".to_string()),
-            has_value: i == 0,
-            value_is_default: true,
+            form: if i == 3 { outside } else { form },
+            kind: FieldKind::Text,
+            prefill_source: (i == 0).then(|| " CSDL quốc gia về dân cư ".to_string()),
+            locked: i == 0,
+            has_value: i == 0 || i == 3,
+            value_is_default: i == 0,
+            value_hash: 42,
+            invalid: false,
         });
     }
-    step.field_input(1);
+    let value = ValueState {
+        has_value: true,
+        hash: 1,
+    };
+    step.field_event(1, FieldEvent::Focus, at(T0 + 4_000.0, 1_000.0));
+    step.field_event(
+        1,
+        FieldEvent::Input {
+            kind: InputKind::Paste,
+            value,
+            autofilled: false,
+        },
+        at(T0 + 5_000.0, 2_000.0),
+    );
+    step.field_event(1, FieldEvent::Invalid, at(T0 + 6_000.0, 3_000.0));
+    step.field_event(
+        3,
+        FieldEvent::Input {
+            kind: InputKind::Delete,
+            value,
+            autofilled: false,
+        },
+        at(T0 + 7_000.0, 4_000.0),
+    );
+    step.form_submitted(form, at(T0 + 8_000.0, 5_000.0));
     out.push(
-        step.page_hidden(
-            Trigger::Hidden,
-            Now {
-                epoch_ms: T0 + 90_000.0,
-                page_ms: 87_000.0,
-            },
-            &[true, true, false],
-            [3; 8],
-        )
-        .unwrap(),
+        step.page_hidden(Trigger::Hidden, at(T0 + 90_000.0, 87_000.0), [3; 8])
+            .unwrap(),
     );
     let mut receipt = page(
         Some(step.journey().clone()),
@@ -99,15 +120,7 @@ fn journey_beacons() -> Vec<Beacon> {
     );
     out.push(
         receipt
-            .command(
-                Command::Submitted,
-                Now {
-                    epoch_ms: T0 + 200_000.0,
-                    page_ms: 30.0,
-                },
-                &[],
-                [4; 8],
-            )
+            .command(Command::Submitted, at(T0 + 200_000.0, 30.0), [4; 8])
             .unwrap(),
     );
     out
@@ -126,7 +139,20 @@ fn every_beacon_the_core_builds_is_valid() {
     assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
     assert_eq!(
         step["fields"],
-        json!({"total":3,"declared":1,"server":0,"script":0,"user":1,"empty":1,"overwritten":0})
+        json!({"total":4,"declared":1,"server":0,"script":1,"autofill":0,"user":1,"empty":1,"overwritten":1})
+    );
+    assert_eq!(
+        step["forms"][0],
+        json!({"key":"form-buoc-1","attempts":2,"blocked":1,"blocked_by":["so_dien_thoai"],"fields":[
+            {"key":"ho_ten","origin":"declared","source":"CSDL quốc gia về dân cư","locked":true},
+            {"key":"so_dien_thoai","origin":"user","filled":0,"focus_ms":86000,"visits":1,"hesitation_ms":1000,"pastes":1,"invalid":1},
+            {"key":"email","origin":"empty"}
+        ]})
+    );
+    assert_eq!(step["forms"][1]["key"], "#page");
+    assert_eq!(
+        step["forms"][1]["fields"][0],
+        json!({"key":"noi_thuong_tru","origin":"script","overwritten":true,"filled":1,"corrections":1})
     );
     assert_eq!(
         step["ua"],

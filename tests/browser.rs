@@ -2,7 +2,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser` (npm test runs them).
 #![cfg(target_arch = "wasm32")]
 
-use journey_probe::core::field::FieldFacts;
+use journey_probe::core::field::{FieldFacts, FieldKind};
 use journey_probe::shell::{boundary, dom, listener::EventListener, storage};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -34,6 +34,13 @@ fn by_id(id: &str) -> web_sys::Element {
     document().get_element_by_id(id).unwrap()
 }
 
+fn found(root: &web_sys::Node) -> Vec<(String, FieldKind)> {
+    let mut out = Vec::new();
+    let mut shadows = Vec::new();
+    dom::find_fields(root, &mut out, &mut shadows);
+    out.into_iter().map(|(e, k)| (e.id(), k)).collect()
+}
+
 #[wasm_bindgen_test]
 fn finds_fillable_fields_only() {
     fixture(
@@ -41,49 +48,82 @@ fn finds_fillable_fields_only() {
           <input id="a" name="ho_ten"><input type="hidden" name="csrf" value="x">
           <input type="submit"><input type="button" value="b"><input type="image"><input type="reset">
           <input id="b" type="checkbox"><textarea id="c"></textarea><select id="d"><option>1</option></select>
-        </form><input id="e" type="email">"#,
+        </form><input id="e" type="email">
+        <div id="f" contenteditable="true"><p contenteditable="true">nested</p></div>
+        <div id="g" contenteditable="false"></div>
+        <div id="h" role="radiogroup"><div role="radio" aria-checked="false">A</div></div>
+        <div role="radiogroup"><input id="i" type="radio" name="r"></div>
+        <input id="j" role="combobox" aria-controls="k"><ul id="k" role="listbox"><li role="option">x</li></ul>"#,
     );
-    let ids: Vec<String> = dom::find_fields(&document())
-        .iter()
-        .map(|e| e.id())
-        .collect();
-    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let ids: Vec<String> = found(&document()).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e", "f", "h", "i", "j"]);
+}
+
+#[wasm_bindgen_test]
+fn finds_fields_in_open_shadow_roots() {
+    let div = fixture(r#"<div id="host"></div>"#);
+    let host = by_id("host");
+    let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
+    let shadow = host.attach_shadow(&init).unwrap();
+    shadow.set_inner_html(r#"<input id="inner" name="dia_chi">"#);
+    let mut out = Vec::new();
+    let mut shadows = Vec::new();
+    dom::find_fields(&div, &mut out, &mut shadows);
+    assert_eq!(
+        out.iter().map(|(e, _)| e.id()).collect::<Vec<_>>(),
+        ["inner"]
+    );
+    assert_eq!(shadows.len(), 1);
 }
 
 #[wasm_bindgen_test]
 fn reads_server_rendered_and_script_set_values() {
     fixture(
-        r#"<div data-prefill-source="CSDLQG-DC"><input id="declared" name="ho_ten" value="Nguyễn Văn A"></div>
+        r#"<div data-prefill-source="CSDLQG-DC"><input id="declared" name="ho_ten" value="Nguyễn Văn A" readonly></div>
            <input id="server" value="Hà Nội">
            <input id="script">
            <select id="picked"><option value="">Chọn</option><option value="nam">Nam</option><option value="nu" selected>Nữ</option></select>
            <select id="placeholder"><option value="">Chọn</option><option value="nam">Nam</option></select>
-           <input id="box" type="checkbox" checked>"#,
+           <input id="box" type="checkbox" checked>
+           <label>Số điện thoại</label><input id="labelled-by-sibling">
+           <input type="range" id="range">"#,
     );
     by_id("script")
         .unchecked_into::<web_sys::HtmlInputElement>()
         .set_value("set by page script");
+    let facts = |id: &str, kind| dom::facts(&by_id(id), kind, 0, 0);
 
-    let declared = dom::facts(&by_id("declared"), 0);
+    let declared = facts("declared", FieldKind::Text);
     assert_eq!(declared.name.as_deref(), Some("ho_ten"));
     assert_eq!(declared.prefill_source.as_deref(), Some("CSDLQG-DC"));
-    assert!(declared.has_value && declared.value_is_default);
+    assert!(declared.has_value && declared.value_is_default && declared.locked);
 
-    let server = dom::facts(&by_id("server"), 1);
+    let server = facts("server", FieldKind::Text);
     assert_eq!(server.prefill_source, None);
     assert!(server.has_value && server.value_is_default);
 
-    let script: FieldFacts = dom::facts(&by_id("script"), 2);
+    let script: FieldFacts = facts("script", FieldKind::Text);
     assert!(
         script.has_value && !script.value_is_default,
         "a value unlike the markup's is script's"
     );
+    assert_ne!(script.value_hash, server.value_hash);
 
-    let picked = dom::facts(&by_id("picked"), 3);
+    let picked = facts("picked", FieldKind::Select);
     assert!(picked.has_value && picked.value_is_default);
-    let placeholder = dom::facts(&by_id("placeholder"), 4);
+    let placeholder = facts("placeholder", FieldKind::Select);
     assert!(!placeholder.has_value, "the placeholder option is no value");
-    assert!(dom::has_value(&by_id("box")));
+    assert!(dom::value_state(&by_id("box"), FieldKind::Checkbox).has_value);
+    assert_eq!(
+        facts("labelled-by-sibling", FieldKind::Text)
+            .label
+            .as_deref(),
+        Some("Số điện thoại")
+    );
+    assert!(
+        facts("range", FieldKind::Text).value_is_default,
+        "a range input's own default is no script"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -152,7 +192,11 @@ fn a_bad_configuration_leaves_the_probe_off() {
     ] {
         attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
     }
-    assert!(!boundary::start(attrs, JsValue::UNDEFINED));
+    assert!(!boundary::start(
+        attrs,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED
+    ));
     assert!(boundary::snapshot().is_null());
 }
 
@@ -176,7 +220,11 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
     ] {
         attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
     }
-    assert!(boundary::start(attrs, JsValue::UNDEFINED));
+    assert!(boundary::start(
+        attrs,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED
+    ));
     boundary::command("login", js_sys::Date::now() - 1_000.0);
 
     let stored = storage::load().expect("the journey is in sessionStorage");
@@ -199,21 +247,14 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
         .unwrap()
         .as_string()
         .unwrap();
-    assert!(
-        json.contains(
-            r#"{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC","overwritten":false}"#
-        ),
-        "{json}"
-    );
-    assert!(
-        json.contains(r#"{"key":"so_dien_thoai","origin":"script","overwritten":false}"#),
-        "{json}"
-    );
-    assert!(
-        json.contains(r#"{"key":"email","origin":"empty","overwritten":false}"#),
-        "{json}"
-    );
-    assert!(json.contains(r#""logged_in":true"#), "{json}");
+    for expected in [
+        r#""key":"ho_ten","form":"form#0","origin":"declared","source":"CSDLQG-DC""#,
+        r#""key":"so_dien_thoai","form":"form#0","origin":"script""#,
+        r#""key":"email","form":"form#0","origin":"empty""#,
+        r#""logged_in":true"#,
+    ] {
+        assert!(json.contains(expected), "{expected} not in {json}");
+    }
     assert!(
         !json.contains("0912345678") && !json.contains("Nguyễn"),
         "no value in the snapshot: {json}"

@@ -30,5 +30,9 @@ fn the_core_imports_nothing_from_the_browser() {
             }
         }
     }
-    assert!(files >= 10, "found only {files} core modules in {}", dir.display());
+    assert!(
+        files >= 10,
+        "found only {files} core modules in {}",
+        dir.display()
+    );
 }

@@ -5,13 +5,17 @@
 //! allow it. [`Beacon::to_json`] writes the exact bytes that are sent.
 
 use crate::core::config::ServiceCode;
-use crate::core::field::FieldCounts;
+use crate::core::field::{Origin, RoundedCounters};
+use crate::core::fields::FieldCounts;
 use crate::core::ids::{BeaconId, JourneyId};
 use crate::core::json::Object;
 use crate::core::ua::UserAgentClass;
 
 /// Version of the beacon format (`"v"`).
 pub const VERSION: u8 = 1;
+/// Most fields one beacon describes one by one; the page's counts cover all of them. Keeps a
+/// beacon well under the 64 KiB a browser lets a page send while it is being left.
+pub const MAX_REPORTED_FIELDS: usize = 100;
 
 /// One beacon.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +36,8 @@ pub struct Beacon {
     pub page: PageSection,
     /// Field counts by origin; absent on pages without fields.
     pub fields: Option<FieldCounts>,
+    /// The page's forms, with their fields one by one; empty on pages without fields.
+    pub forms: Vec<FormReport>,
     /// The browser, coarsely.
     pub ua: UserAgentClass,
 }
@@ -59,20 +65,99 @@ impl Beacon {
                     .uint("t_ms", self.page.t_ms);
             })
             .opt_object("fields", self.fields.as_ref(), |o, f| {
-                o.uint("total", f.total.into())
-                    .uint("declared", f.declared.into())
-                    .uint("server", f.server.into())
-                    .uint("script", f.script.into())
-                    .uint("user", f.user.into())
-                    .uint("empty", f.empty.into())
-                    .uint("overwritten", f.overwritten.into());
+                o.uint("total", f.total.into());
+                for origin in Origin::ALL {
+                    o.uint(origin.as_str(), f.of(origin).into());
+                }
+                o.uint("overwritten", f.overwritten.into());
             })
+            .opt_array("forms", &self.forms, |o, form| form.write(o))
             .object("ua", |u| {
                 u.bool("mobile", self.ua.mobile)
                     .str("browser", self.ua.browser.as_str())
                     .uint("major", self.ua.major.into());
             });
         out
+    }
+}
+
+/// One form in a beacon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormReport {
+    /// The form's key.
+    pub key: String,
+    /// Submit attempts.
+    pub attempts: u32,
+    /// Attempts validation stopped.
+    pub blocked: u32,
+    /// Keys of the fields that stopped an attempt.
+    pub blocked_by: Vec<String>,
+    /// The form's fields, one by one.
+    pub fields: Vec<FieldReport>,
+    /// Fields left out of `fields` (past [`MAX_REPORTED_FIELDS`]).
+    pub omitted: u32,
+}
+
+/// One field in a beacon: its key, where its value came from, how the citizen got on with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldReport {
+    /// The field's key.
+    pub key: String,
+    /// Where its value came from.
+    pub origin: Origin,
+    /// The declared database.
+    pub source: Option<String>,
+    /// Read-only or disabled.
+    pub locked: bool,
+    /// A pre-filled value the citizen changed.
+    pub overwritten: bool,
+    /// The field left the page.
+    pub removed: bool,
+    /// Order in which it was filled on this page.
+    pub filled: Option<u32>,
+    /// Counters, rounded.
+    pub counters: RoundedCounters,
+}
+
+impl FormReport {
+    fn write(&self, o: &mut Object<'_>) {
+        o.str("key", &self.key)
+            .uint("attempts", self.attempts.into())
+            .uint("blocked", self.blocked.into());
+        if !self.blocked_by.is_empty() {
+            o.strings("blocked_by", &self.blocked_by);
+        }
+        o.array("fields", &self.fields, |o, f| f.write(o));
+        if self.omitted > 0 {
+            o.uint("omitted", self.omitted.into());
+        }
+    }
+}
+
+impl FieldReport {
+    /// Writes the field; flags and counters only when set, to keep beacons small.
+    fn write(&self, o: &mut Object<'_>) {
+        let c = &self.counters;
+        let nonzero = |n: u32| (n > 0).then_some(u64::from(n));
+        o.str("key", &self.key)
+            .str("origin", self.origin.as_str())
+            .opt_str("source", self.source.as_deref());
+        for (flag, set) in [
+            ("locked", self.locked),
+            ("overwritten", self.overwritten),
+            ("removed", self.removed),
+        ] {
+            if set {
+                o.bool(flag, true);
+            }
+        }
+        o.opt_uint("filled", self.filled.map(u64::from))
+            .opt_uint("focus_ms", (c.focus_ms > 0).then_some(c.focus_ms))
+            .opt_uint("visits", nonzero(c.visits))
+            .opt_uint("hesitation_ms", c.hesitation_ms)
+            .opt_uint("corrections", nonzero(c.corrections))
+            .opt_uint("pastes", nonzero(c.pastes))
+            .opt_uint("invalid", nonzero(c.invalid));
     }
 }
 

@@ -1,14 +1,15 @@
-//! The field model: which form fields a page has, and where each field's value came from
-//! (QCVN criterion 1, "citizens provide data only once").
+//! One form field: where its value came from (QCVN criterion 1, "citizens provide data only
+//! once") and how the citizen got on with it.
 //!
-//! The shell reports what it sees — a field's name and id, whether it held a value when first
-//! seen and whether that value was the one in the markup, trusted citizen input — and the core
-//! decides the field's key and the origin of its value. Values themselves never reach the core.
+//! The shell reports what it sees of a field — its attributes when first met, then a stream
+//! of [`FieldEvent`]s — and this module decides the field's key, the origin of its value and
+//! its counters. Values never reach the core: only whether a field holds one, and a hash of it
+//! that stays in memory to notice changes no event announced.
 
+use crate::core::time::round_ms;
 use crate::core::url::is_identifier_like;
-use std::collections::HashMap;
 
-/// Longest field key kept; longer names fall back to the field's position.
+/// Longest field key kept; longer names fall back to the next source of a key.
 pub const MAX_KEY_LEN: usize = 64;
 
 /// Where a field's value came from. The words are the ones beacons and the JS API use.
@@ -20,23 +21,59 @@ pub enum Origin {
     Server,
     /// Page script set it after load, without citizen input on the field.
     Script,
+    /// The browser's own autofill filled it (the citizen's browser, not the state's data).
+    Autofill,
     /// The citizen filled it.
     User,
-    /// Nobody filled it.
+    /// It holds no value.
     Empty,
 }
 
 impl Origin {
+    /// Every origin, in the order beacons list their counts.
+    pub const ALL: [Origin; 6] = [
+        Origin::Declared,
+        Origin::Server,
+        Origin::Script,
+        Origin::Autofill,
+        Origin::User,
+        Origin::Empty,
+    ];
+
     /// The word beacons and the JS API use.
     pub fn as_str(self) -> &'static str {
         match self {
             Origin::Declared => "declared",
             Origin::Server => "server",
             Origin::Script => "script",
+            Origin::Autofill => "autofill",
             Origin::User => "user",
             Origin::Empty => "empty",
         }
     }
+
+    /// Whether the value came from the state's side (a database, the server or page script):
+    /// what criterion 1 calls pre-filled.
+    pub fn is_prefill(self) -> bool {
+        matches!(self, Origin::Declared | Origin::Server | Origin::Script)
+    }
+}
+
+/// What kind of control a field is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A text-like `<input>` or a `<textarea>`.
+    Text,
+    /// A `<select>`.
+    Select,
+    /// A checkbox.
+    Checkbox,
+    /// A group of radio buttons sharing a name.
+    Radio,
+    /// A `contenteditable` element.
+    Editable,
+    /// An ARIA widget standing in for a native control (`combobox`, `listbox`, `radiogroup`).
+    Widget,
 }
 
 /// What the shell saw of a field the first time it met it.
@@ -46,207 +83,516 @@ pub struct FieldFacts {
     pub name: Option<String>,
     /// The `id` attribute, if any.
     pub id: Option<String>,
-    /// Position of the field among the page's fields, from 0.
+    /// The text of the field's label, if it has one.
+    pub label: Option<String>,
+    /// Position of the field among the fields of its form, from 0.
     pub position: usize,
+    /// Index of the field's form among the page's forms ([`Fields::form`] registers them).
+    pub form: usize,
+    /// What kind of control it is.
+    pub kind: FieldKind,
     /// The database named by `data-prefill-source` on the field or an ancestor.
     pub prefill_source: Option<String>,
+    /// Read-only or disabled: the citizen cannot change it.
+    pub locked: bool,
     /// Whether the field held a value (text, a checked box, a chosen option).
     pub has_value: bool,
     /// Whether the value it held was the markup's default (`defaultValue`, `defaultChecked`,
     /// `defaultSelected`): the server put it there rather than page script.
     pub value_is_default: bool,
+    /// Hash of the value, kept in memory only, to notice later changes.
+    pub value_hash: u64,
+    /// Whether the page marked it invalid already (`aria-invalid="true"`): a form the server
+    /// sent back with validation errors.
+    pub invalid: bool,
 }
 
-/// What a field looked like when the probe first saw it.
+/// What the shell saw the citizen or the page do to a field, as it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FirstSight {
-    /// No value.
-    Empty,
-    /// The markup's own value, put there by the server.
-    ServerValue,
-    /// A value unlike the markup's: page script set it before the probe started.
-    ScriptValue,
-    /// The markup's value, for a field the citizen typed earlier in this journey: a form the
-    /// server shows again (after a validation error, or on going back) echoes the citizen's
-    /// own input, which must not count as pre-filled.
-    EchoedValue,
+pub enum FieldEvent {
+    /// The field got the focus.
+    Focus,
+    /// The field lost the focus.
+    Blur,
+    /// Trusted input from the citizen: typing, pasting, dropping, dictating, picking. When the
+    /// browser's autofill is what changed the value, `autofilled` is set.
+    Input {
+        /// What sort of input.
+        kind: InputKind,
+        /// The value now, as the shell sees it.
+        value: ValueState,
+        /// The field matches `:autofill` after this input.
+        autofilled: bool,
+    },
+    /// Page script set the value: an intercepted setter, or an untrusted `input`/`change`
+    /// event.
+    ScriptSet {
+        /// The value now.
+        value: ValueState,
+    },
+    /// The shell compared the value at a checkpoint (focus, blur, submit, the page hidden).
+    /// A change no event announced is page script's doing — or the browser's autofill.
+    Check {
+        /// The value now.
+        value: ValueState,
+        /// The field matches `:autofill`.
+        autofilled: bool,
+    },
+    /// Validation failed on the field (`invalid` event, `aria-invalid="true"` appearing).
+    Invalid,
+    /// The citizen clicked or pressed a key on the field or its popup (trusted). A value the
+    /// page's script sets right after is the citizen's pick through a custom widget.
+    Interact,
+}
+
+/// How soon after the citizen's click or key press a value set by page script counts as the
+/// citizen's pick (a custom select's click handler sets the value), in milliseconds.
+pub const PICK_WINDOW_MS: f64 = 500.0;
+
+/// Whether a field holds a value, and the value's hash (never the value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValueState {
+    /// The field holds a value.
+    pub has_value: bool,
+    /// Hash of the value.
+    pub hash: u64,
+}
+
+/// What sort of trusted input the citizen made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// Typing, dictation, picking an option, checking a box.
+    Insert,
+    /// Deleting (backspace, delete, cut): a correction.
+    Delete,
+    /// Pasting.
+    Paste,
+    /// Dropping text.
+    Drop,
+}
+
+impl InputKind {
+    /// Classifies an `InputEvent.inputType` (empty for `change` events and old browsers).
+    pub fn from_input_type(input_type: &str) -> InputKind {
+        if input_type.starts_with("delete") {
+            InputKind::Delete
+        } else if input_type == "insertFromPaste" || input_type == "insertFromPasteAsQuotation" {
+            InputKind::Paste
+        } else if input_type == "insertFromDrop" {
+            InputKind::Drop
+        } else {
+            InputKind::Insert
+        }
+    }
+}
+
+/// Who last wrote the field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Writer {
+    /// Nobody the probe saw.
+    Nobody,
+    /// The state's side: the server's markup or page script (see `Field::prefill`).
+    Prefill,
+    /// The browser's autofill.
+    Autofill,
+    /// The citizen.
+    Citizen,
 }
 
 /// One field as the core tracks it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// Stable key: from `name`, then `id`, then position. Never holds what the citizen entered.
+    /// Stable key: from `name`, then `id`, then label text, then position. Never holds what
+    /// the citizen entered.
     pub key: String,
+    /// Index of the field's form.
+    pub form: usize,
+    /// What kind of control it is.
+    pub kind: FieldKind,
     /// The database the page declared, if any.
     pub prefill_source: Option<String>,
-    first_sight: FirstSight,
+    /// Read-only or disabled.
+    pub locked: bool,
+    /// The pre-fill origin of the value before the citizen touched it, if the state's side
+    /// filled it.
+    prefill: Option<Origin>,
+    last: Writer,
+    overwritten: bool,
+    value: ValueState,
+    /// Whether the citizen typed in it on this page.
     user_input: bool,
+    /// Order in which this field was first filled on this page (by anyone), if it was.
+    pub filled_order: Option<u32>,
+    /// Counters, for the beacon.
+    pub counters: FieldCounters,
+    focused_at: Option<f64>,
+    first_focus_at: Option<f64>,
+    deleting: bool,
+    interacted_at: Option<f64>,
+}
+
+/// How the citizen got on with a field. Durations in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldCounters {
+    /// Time the field had the focus, in all.
+    pub focus_ms: f64,
+    /// How many times it got the focus.
+    pub visits: u32,
+    /// From the first focus to the first input: how long the citizen hesitated.
+    pub hesitation_ms: Option<f64>,
+    /// Corrections: runs of deletions (not what was deleted).
+    pub corrections: u32,
+    /// Pastes.
+    pub pastes: u32,
+    /// Validation failures.
+    pub invalid: u32,
 }
 
 impl Field {
-    /// The origin of the field's value, given whether it holds one now. A field that was
-    /// pre-filled keeps its pre-fill origin when the citizen edits it (see
-    /// [`Field::overwritten`]); a field emptied by anyone is [`Origin::Empty`].
-    pub fn origin(&self, has_value_now: bool) -> Origin {
-        if !has_value_now {
-            return Origin::Empty;
-        }
-        let declared = self.prefill_source.is_some();
-        match self.first_sight {
-            FirstSight::EchoedValue => Origin::User,
-            FirstSight::ServerValue | FirstSight::ScriptValue if declared => Origin::Declared,
-            FirstSight::ServerValue => Origin::Server,
-            FirstSight::ScriptValue => Origin::Script,
-            FirstSight::Empty if self.user_input => Origin::User,
-            FirstSight::Empty if declared => Origin::Declared,
-            FirstSight::Empty => Origin::Script,
+    /// A field from what the shell first saw. `typed_before` holds the keys the citizen typed
+    /// on earlier pages of the journey: a form the server shows again echoes those values.
+    pub fn new(facts: FieldFacts, typed_before: &[String]) -> Field {
+        let key = field_key(&facts);
+        let source = facts.prefill_source.as_deref().map(normalise_source);
+        let declared = facts.prefill_source.is_some();
+        let (prefill, last) = match (facts.has_value, facts.value_is_default) {
+            (false, _) => (None, Writer::Nobody),
+            (true, true) if typed_before.contains(&key) => (None, Writer::Citizen),
+            (true, true) if declared => (Some(Origin::Declared), Writer::Prefill),
+            (true, true) => (Some(Origin::Server), Writer::Prefill),
+            (true, false) if declared => (Some(Origin::Declared), Writer::Prefill),
+            (true, false) => (Some(Origin::Script), Writer::Prefill),
+        };
+        Field {
+            key,
+            form: facts.form,
+            kind: facts.kind,
+            prefill_source: source,
+            locked: facts.locked,
+            prefill,
+            last,
+            overwritten: false,
+            value: ValueState {
+                has_value: facts.has_value,
+                hash: facts.value_hash,
+            },
+            user_input: false,
+            filled_order: None,
+            counters: FieldCounters {
+                invalid: u32::from(facts.invalid),
+                ..Default::default()
+            },
+            focused_at: None,
+            first_focus_at: None,
+            deleting: false,
+            interacted_at: None,
         }
     }
 
-    /// Whether the citizen changed a value that was pre-filled: the signal that the database
-    /// held wrong or stale data.
-    pub fn overwritten(&self, has_value_now: bool) -> bool {
-        self.user_input
-            && matches!(
-                self.first_sight,
-                FirstSight::ServerValue | FirstSight::ScriptValue
-            )
-            && self.origin(has_value_now) != Origin::Empty
+    /// Another element of the same field (a radio button of its group) was found: if this
+    /// field had no value yet and that element carries one, the field takes that element's
+    /// first-sight state; what was measured so far stays.
+    pub fn join(&mut self, other: Field) {
+        if !self.value.has_value && other.value.has_value {
+            self.prefill = other.prefill;
+            self.last = other.last;
+            self.value = other.value;
+        }
+        self.locked &= other.locked;
+        if self.prefill_source.is_none() {
+            self.prefill_source = other.prefill_source;
+        }
+    }
+
+    /// Sets what the field's value looks like now without calling it a change: a field made
+    /// of several elements (a radio group) learns its whole group's state once all its
+    /// elements are found.
+    pub fn rebase(&mut self, value: ValueState) {
+        if value.has_value == self.value.has_value {
+            self.value = value;
+        }
+    }
+
+    /// Applies one event that happened at `at_ms` (page clock). Returns whether the event
+    /// filled the field for the first time on this page, so that the caller can number the
+    /// order in which fields were filled ([`Field::filled_order`]).
+    pub fn apply(&mut self, event: FieldEvent, at_ms: f64) -> bool {
+        let wrote = match event {
+            FieldEvent::Focus => {
+                self.counters.visits += 1;
+                self.focused_at = Some(at_ms);
+                self.first_focus_at.get_or_insert(at_ms);
+                false
+            }
+            FieldEvent::Blur => {
+                if let Some(since) = self.focused_at.take() {
+                    self.counters.focus_ms += (at_ms - since).max(0.0);
+                }
+                self.deleting = false;
+                false
+            }
+            FieldEvent::Input {
+                kind,
+                value,
+                autofilled,
+            } => {
+                if autofilled && kind != InputKind::Delete {
+                    self.last = Writer::Autofill;
+                } else {
+                    self.citizen_wrote(kind, at_ms);
+                }
+                self.value = value;
+                true
+            }
+            FieldEvent::ScriptSet { value }
+            | FieldEvent::Check {
+                value,
+                autofilled: false,
+            } if value != self.value && self.picked_just_now(at_ms) => {
+                self.citizen_wrote(InputKind::Insert, at_ms);
+                self.value = value;
+                true
+            }
+            FieldEvent::ScriptSet { value } => self.script_wrote(value),
+            FieldEvent::Check { value, autofilled } if value != self.value => {
+                if autofilled {
+                    self.last = Writer::Autofill;
+                    self.value = value;
+                    true
+                } else {
+                    self.script_wrote(value)
+                }
+            }
+            FieldEvent::Check { .. } => false,
+            FieldEvent::Invalid => {
+                self.counters.invalid += 1;
+                false
+            }
+            FieldEvent::Interact => {
+                self.interacted_at = Some(at_ms);
+                false
+            }
+        };
+        wrote && self.value.has_value && self.filled_order.is_none()
+    }
+
+    fn citizen_wrote(&mut self, kind: InputKind, at_ms: f64) {
+        if !self.user_input {
+            if let Some(first) = self.first_focus_at {
+                self.counters.hesitation_ms = Some((at_ms - first).max(0.0));
+            }
+        }
+        self.user_input = true;
+        match kind {
+            InputKind::Delete if !self.deleting => {
+                self.counters.corrections += 1;
+                self.deleting = true;
+            }
+            InputKind::Delete => {}
+            InputKind::Paste => {
+                self.counters.pastes += 1;
+                self.deleting = false;
+            }
+            _ => self.deleting = false,
+        }
+        if self.last == Writer::Prefill {
+            self.overwritten = true;
+        }
+        self.last = Writer::Citizen;
+    }
+
+    /// Whether the citizen clicked or pressed a key on the field within [`PICK_WINDOW_MS`].
+    fn picked_just_now(&self, at_ms: f64) -> bool {
+        self.interacted_at
+            .is_some_and(|t| at_ms >= t && at_ms - t <= PICK_WINDOW_MS)
+    }
+
+    /// Returns whether the script's write changed anything.
+    fn script_wrote(&mut self, value: ValueState) -> bool {
+        if value == self.value && self.last != Writer::Nobody {
+            return false; // a framework writing back the value the field already has
+        }
+        self.prefill = Some(if self.prefill_source.is_some() {
+            Origin::Declared
+        } else {
+            Origin::Script
+        });
+        self.last = Writer::Prefill;
+        self.overwritten = false;
+        self.value = value;
+        true
+    }
+
+    /// The origin of the field's value now.
+    pub fn origin(&self) -> Origin {
+        if !self.value.has_value {
+            return Origin::Empty;
+        }
+        match self.last {
+            Writer::Citizen if self.overwritten => self.prefill.unwrap_or(Origin::User),
+            Writer::Citizen => Origin::User,
+            Writer::Autofill => Origin::Autofill,
+            Writer::Prefill => self.prefill.unwrap_or(Origin::Script),
+            // A value appeared and no event said how: page script the interception missed.
+            Writer::Nobody if self.prefill_source.is_some() => Origin::Declared,
+            Writer::Nobody => Origin::Script,
+        }
+    }
+
+    /// Whether the citizen changed a value the state's side had filled: the signal that the
+    /// database held wrong or stale data.
+    pub fn overwritten(&self) -> bool {
+        self.overwritten && self.origin().is_prefill()
     }
 
     /// Whether the citizen typed, pasted or picked in this field on this page.
     pub fn had_user_input(&self) -> bool {
         self.user_input
     }
+
+    /// Counters with durations rounded as beacons carry them; a focus still open counts up
+    /// to `now_ms`.
+    pub fn rounded_counters(&self, now_ms: f64) -> RoundedCounters {
+        let open = self
+            .focused_at
+            .map_or(0.0, |since| (now_ms - since).max(0.0));
+        RoundedCounters {
+            focus_ms: round_ms(self.counters.focus_ms + open),
+            visits: self.counters.visits,
+            hesitation_ms: self.counters.hesitation_ms.map(round_ms),
+            corrections: self.counters.corrections,
+            pastes: self.counters.pastes,
+            invalid: self.counters.invalid,
+        }
+    }
 }
 
-/// How many fields have a value of each origin.
+/// [`FieldCounters`] as sent: durations rounded to [`crate::core::time::ROUNDING_MS`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldCounts {
-    /// All fields.
-    pub total: u32,
-    /// [`Origin::Declared`] fields.
-    pub declared: u32,
-    /// [`Origin::Server`] fields.
-    pub server: u32,
-    /// [`Origin::Script`] fields.
-    pub script: u32,
-    /// [`Origin::User`] fields.
-    pub user: u32,
-    /// [`Origin::Empty`] fields.
-    pub empty: u32,
-    /// Pre-filled fields whose value the citizen changed (counted in their origin too).
-    pub overwritten: u32,
+pub struct RoundedCounters {
+    /// Time with the focus.
+    pub focus_ms: u64,
+    /// Times focused.
+    pub visits: u32,
+    /// First focus to first input.
+    pub hesitation_ms: Option<u64>,
+    /// Runs of deletions.
+    pub corrections: u32,
+    /// Pastes.
+    pub pastes: u32,
+    /// Validation failures.
+    pub invalid: u32,
 }
 
-/// Every field of a page, by index.
-#[derive(Clone, Debug, Default)]
-pub struct FieldModel {
-    fields: Vec<Field>,
-    by_key: HashMap<String, usize>,
-}
-
-impl FieldModel {
-    /// Records a field the shell has found and returns its index. Elements that share a key
-    /// (the radio buttons of one group) are one field; the group holds a value if any does.
-    /// `typed_before` holds the keys the citizen typed on earlier pages of the journey.
-    pub fn observe(&mut self, facts: FieldFacts, typed_before: &[String]) -> usize {
-        let key = field_key(&facts);
-        let first_sight = match (facts.has_value, facts.value_is_default) {
-            (false, _) => FirstSight::Empty,
-            (true, true) if typed_before.contains(&key) => FirstSight::EchoedValue,
-            (true, true) => FirstSight::ServerValue,
-            (true, false) => FirstSight::ScriptValue,
-        };
-        if let Some(&index) = self.by_key.get(&key) {
-            let field = &mut self.fields[index];
-            if field.first_sight == FirstSight::Empty {
-                field.first_sight = first_sight;
-            }
-            if field.prefill_source.is_none() {
-                field.prefill_source = facts.prefill_source;
-            }
-            return index;
-        }
-        let index = self.fields.len();
-        self.by_key.insert(key.clone(), index);
-        self.fields.push(Field {
-            key,
-            prefill_source: facts.prefill_source,
-            first_sight,
-            user_input: false,
-        });
-        index
-    }
-
-    /// Records trusted citizen input (typing, pasting, picking) on a field.
-    pub fn user_input(&mut self, index: usize) {
-        if let Some(field) = self.fields.get_mut(index) {
-            field.user_input = true;
-        }
-    }
-
-    /// The fields, in the order they were found.
-    pub fn fields(&self) -> &[Field] {
-        &self.fields
-    }
-
-    /// Counts fields by origin; `has_value_now[i]` says whether field `i` holds a value now
-    /// (a field the shell has no answer for counts as empty-now).
-    pub fn counts(&self, has_value_now: &[bool]) -> FieldCounts {
-        let mut counts = FieldCounts::default();
-        for (i, field) in self.fields.iter().enumerate() {
-            counts.total += 1;
-            let now = has_value_now.get(i).copied().unwrap_or(false);
-            counts.overwritten += u32::from(field.overwritten(now));
-            let slot = match field.origin(now) {
-                Origin::Declared => &mut counts.declared,
-                Origin::Server => &mut counts.server,
-                Origin::Script => &mut counts.script,
-                Origin::User => &mut counts.user,
-                Origin::Empty => &mut counts.empty,
-            };
-            *slot += 1;
-        }
-        counts
-    }
-}
-
-/// The key of a field: its `name`, else its `id`, else `#position`. A name or id that is too
-/// long or looks like an identifier (a portal that names inputs after a citizen ID) is skipped.
+/// The key of a field: its `name`, else its `id`, else its label text (trimmed, whitespace
+/// collapsed), else `#position`. A name, id or label that is too long or looks
+/// like an identifier (a portal that names inputs after a citizen ID) is skipped.
 pub fn field_key(facts: &FieldFacts) -> String {
-    [facts.name.as_deref(), facts.id.as_deref()]
+    let label = facts.label.as_deref().map(normalise_label);
+    let key = [facts.name.as_deref(), facts.id.as_deref(), label.as_deref()]
         .into_iter()
         .flatten()
         .map(str::trim)
-        .find(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN && !is_identifier_like(k))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("#{}", facts.position))
+        .find(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_LEN && !is_identifier_like(k))
+        .map(str::to_string);
+    key.unwrap_or_else(|| format!("#{}", facts.position))
+}
+
+/// Longest database name kept from `data-prefill-source`.
+pub const MAX_SOURCE_LEN: usize = 64;
+/// What a `data-prefill-source` that cannot be sent as is becomes (empty, or looking like an
+/// identifier): the field still counts as declared.
+pub const UNNAMED_SOURCE: &str = "unnamed";
+
+/// A database name as beacons carry it: trimmed, whitespace collapsed, at most
+/// [`MAX_SOURCE_LEN`] characters; [`UNNAMED_SOURCE`] when that leaves nothing sendable.
+pub fn normalise_source(source: &str) -> String {
+    let name: String = source
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_SOURCE_LEN)
+        .collect();
+    if name.is_empty() || is_identifier_like(&name) {
+        UNNAMED_SOURCE.to_string()
+    } else {
+        name
+    }
+}
+
+/// Label text as a key: trimmed, runs of whitespace as one space. Case is kept as the page
+/// writes it: lowercasing Vietnamese needs Unicode's case tables (~10 KB of wasm) and the key
+/// only has to be the same on every visit, which it is.
+pub fn normalise_label(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const EMPTY: ValueState = ValueState {
+        has_value: false,
+        hash: 0,
+    };
+
+    fn v(hash: u64) -> ValueState {
+        ValueState {
+            has_value: true,
+            hash,
+        }
+    }
+
     fn facts(name: &str) -> FieldFacts {
         FieldFacts {
             name: (!name.is_empty()).then(|| name.to_string()),
             id: None,
+            label: None,
             position: 0,
+            form: 0,
+            kind: FieldKind::Text,
             prefill_source: None,
+            locked: false,
             has_value: false,
             value_is_default: true,
+            value_hash: 0,
+            invalid: false,
         }
     }
 
+    fn with_value(name: &str, default: bool) -> FieldFacts {
+        FieldFacts {
+            has_value: true,
+            value_is_default: default,
+            value_hash: 7,
+            ..facts(name)
+        }
+    }
+
+    fn typed(kind: InputKind, hash: u64) -> FieldEvent {
+        FieldEvent::Input {
+            kind,
+            value: v(hash),
+            autofilled: false,
+        }
+    }
+
+    fn field(f: FieldFacts) -> Field {
+        Field::new(f, &[])
+    }
+
     #[test]
-    fn keys_come_from_name_then_id_then_position() {
+    fn keys_come_from_name_then_id_then_label_then_position() {
         let mut f = facts("ho_ten");
         f.id = Some("hoTen".into());
+        f.label = Some("  Họ và\n  TÊN: ".into());
         assert_eq!(field_key(&f), "ho_ten");
         f.name = None;
         assert_eq!(field_key(&f), "hoTen");
-        f.id = Some("  ".into());
+        f.id = None;
+        assert_eq!(field_key(&f), "Họ và TÊN:");
+        f.label = Some("  ".into());
         f.position = 7;
         assert_eq!(field_key(&f), "#7");
     }
@@ -254,6 +600,7 @@ mod tests {
     #[test]
     fn keys_never_carry_identifiers() {
         let mut f = facts("answer_001190012345");
+        f.label = Some("Số 0912345678".into());
         f.position = 3;
         assert_eq!(field_key(&f), "#3");
         f.name = Some("x".repeat(65));
@@ -261,204 +608,278 @@ mod tests {
     }
 
     #[test]
-    fn origin_follows_first_sight_and_input() {
-        let mut model = FieldModel::default();
-        let declared = model.observe(
+    fn first_sight_tells_server_from_script_from_declared() {
+        assert_eq!(
+            field(with_value("gioi_tinh", true)).origin(),
+            Origin::Server
+        );
+        assert_eq!(
+            field(with_value("noi_sinh", false)).origin(),
+            Origin::Script,
+            "script ran before the probe"
+        );
+        let declared = FieldFacts {
+            prefill_source: Some("CSDLQG-DC".into()),
+            ..with_value("ho_ten", true)
+        };
+        assert_eq!(field(declared).origin(), Origin::Declared);
+        assert_eq!(field(facts("email")).origin(), Origin::Empty);
+    }
+
+    #[test]
+    fn a_script_set_after_load_is_script_and_declared_when_declared() {
+        let mut f = field(facts("noi_thuong_tru"));
+        f.apply(FieldEvent::ScriptSet { value: v(1) }, 300.0);
+        assert_eq!(f.origin(), Origin::Script);
+        let mut d = field(FieldFacts {
+            prefill_source: Some("CSDLQG-DC".into()),
+            ..facts("que_quan")
+        });
+        d.apply(FieldEvent::ScriptSet { value: v(1) }, 300.0);
+        assert_eq!(d.origin(), Origin::Declared);
+    }
+
+    #[test]
+    fn citizen_input_on_an_empty_field_is_user() {
+        let mut f = field(facts("so_dien_thoai"));
+        f.apply(typed(InputKind::Insert, 1), 10.0);
+        assert_eq!((f.origin(), f.overwritten()), (Origin::User, false));
+    }
+
+    #[test]
+    fn a_prefilled_value_the_citizen_changes_is_overwritten() {
+        for facts in [
             FieldFacts {
                 prefill_source: Some("CSDLQG-DC".into()),
-                has_value: true,
-                ..facts("ho_ten")
+                ..with_value("a", true)
             },
-            &[],
-        );
-        let server = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("gioi_tinh")
-            },
-            &[],
-        );
-        let early_script = model.observe(
-            FieldFacts {
-                has_value: true,
-                value_is_default: false,
-                ..facts("noi_sinh")
-            },
-            &[],
-        );
-        let late_script = model.observe(facts("noi_thuong_tru"), &[]);
-        let typed = model.observe(facts("so_dien_thoai"), &[]);
-        let empty = model.observe(facts("nghe_nghiep"), &[]);
-        model.user_input(typed);
+            with_value("b", true),
+            with_value("c", false),
+        ] {
+            let mut f = field(facts);
+            let before = f.origin();
+            f.apply(typed(InputKind::Delete, 8), 10.0);
+            f.apply(typed(InputKind::Insert, 9), 20.0);
+            assert_eq!((f.origin(), f.overwritten()), (before, true), "{}", f.key);
+        }
+    }
 
-        let now = [true, true, true, true, true, false];
-        let origins: Vec<Origin> = model
-            .fields()
-            .iter()
-            .zip(now)
-            .map(|(f, v)| f.origin(v))
-            .collect();
+    #[test]
+    fn race_script_sets_a_value_while_the_field_has_focus() {
+        let mut f = field(facts("dan_toc"));
+        f.apply(FieldEvent::Focus, 100.0);
+        f.apply(FieldEvent::ScriptSet { value: v(1) }, 150.0);
+        f.apply(FieldEvent::Blur, 900.0);
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Script, false));
         assert_eq!(
-            origins,
-            [
-                Origin::Declared,
-                Origin::Server,
-                Origin::Script,
-                Origin::Script,
-                Origin::User,
-                Origin::Empty
-            ]
+            f.counters.hesitation_ms, None,
+            "script input is not the citizen's"
+        );
+    }
+
+    #[test]
+    fn race_the_citizen_types_then_script_overwrites() {
+        let mut f = field(facts("noi_thuong_tru"));
+        f.apply(typed(InputKind::Insert, 1), 100.0);
+        f.apply(FieldEvent::ScriptSet { value: v(2) }, 400.0);
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Script, false));
+        f.apply(typed(InputKind::Insert, 3), 900.0);
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Script, true));
+    }
+
+    #[test]
+    fn race_autofill_then_edit() {
+        let mut f = field(facts("email"));
+        f.apply(
+            FieldEvent::Input {
+                kind: InputKind::Insert,
+                value: v(1),
+                autofilled: true,
+            },
+            100.0,
+        );
+        assert_eq!(f.origin(), Origin::Autofill);
+        f.apply(typed(InputKind::Delete, 2), 400.0);
+        assert_eq!(
+            (f.origin(), f.overwritten()),
+            (Origin::User, false),
+            "autofill is no state pre-fill"
+        );
+    }
+
+    #[test]
+    fn autofill_seen_only_at_a_checkpoint_is_autofill() {
+        let mut f = field(facts("name"));
+        f.apply(
+            FieldEvent::Check {
+                value: v(1),
+                autofilled: true,
+            },
+            100.0,
+        );
+        assert_eq!(f.origin(), Origin::Autofill);
+    }
+
+    #[test]
+    fn a_change_no_event_announced_is_script() {
+        let mut f = field(with_value("x", true));
+        f.apply(
+            FieldEvent::Check {
+                value: v(7),
+                autofilled: false,
+            },
+            50.0,
+        );
+        assert_eq!(f.origin(), Origin::Server, "unchanged at the checkpoint");
+        f.apply(
+            FieldEvent::Check {
+                value: v(99),
+                autofilled: false,
+            },
+            60.0,
+        );
+        assert_eq!(f.origin(), Origin::Script);
+    }
+
+    #[test]
+    fn a_value_a_widget_sets_right_after_the_citizens_click_is_the_citizens_pick() {
+        let mut f = field(FieldFacts {
+            kind: FieldKind::Widget,
+            ..facts("tinh_thanh")
+        });
+        f.apply(FieldEvent::Interact, 1_000.0);
+        f.apply(FieldEvent::ScriptSet { value: v(1) }, 1_010.0);
+        assert_eq!(f.origin(), Origin::User);
+        // Much later, the page's script changes it on its own.
+        f.apply(
+            FieldEvent::Check {
+                value: v(2),
+                autofilled: false,
+            },
+            9_000.0,
+        );
+        assert_eq!(f.origin(), Origin::Script);
+        let mut g = field(facts("quan_huyen"));
+        g.apply(FieldEvent::Interact, 1_000.0);
+        g.apply(
+            FieldEvent::Check {
+                value: v(3),
+                autofilled: false,
+            },
+            1_400.0,
         );
         assert_eq!(
-            (declared, server, early_script, late_script, typed, empty),
-            (0, 1, 2, 3, 4, 5)
+            g.origin(),
+            Origin::User,
+            "an aria-selected change right after a click"
+        );
+    }
+
+    #[test]
+    fn frameworks_writing_back_the_same_value_change_nothing() {
+        let mut f = field(facts("x"));
+        f.apply(typed(InputKind::Insert, 5), 10.0);
+        f.apply(FieldEvent::ScriptSet { value: v(5) }, 11.0);
+        assert_eq!(f.origin(), Origin::User);
+    }
+
+    #[test]
+    fn emptied_fields_are_empty() {
+        let mut f = field(with_value("email", true));
+        f.apply(typed(InputKind::Delete, 0), 10.0);
+        f.value = EMPTY;
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Empty, false));
+    }
+
+    #[test]
+    fn a_form_shown_again_echoes_the_citizens_own_values() {
+        let typed_before = vec!["so_luong".to_string()];
+        let echoed = Field::new(with_value("so_luong", true), &typed_before);
+        assert_eq!(echoed.origin(), Origin::User);
+        let mut echoed = echoed;
+        echoed.apply(typed(InputKind::Insert, 3), 5.0);
+        assert!(
+            !echoed.overwritten(),
+            "correcting one's own value is no overwrite"
         );
         assert_eq!(
-            model.counts(&now),
-            FieldCounts {
-                total: 6,
-                declared: 1,
-                server: 1,
-                script: 2,
-                user: 1,
-                empty: 1,
-                overwritten: 0,
+            Field::new(with_value("gioi_tinh", true), &typed_before).origin(),
+            Origin::Server
+        );
+    }
+
+    #[test]
+    fn counters_measure_focus_hesitation_corrections_and_pastes() {
+        let mut f = field(facts("muc_dich"));
+        f.apply(FieldEvent::Focus, 1_000.0);
+        f.apply(typed(InputKind::Insert, 1), 3_500.0);
+        f.apply(typed(InputKind::Delete, 2), 3_600.0);
+        f.apply(typed(InputKind::Delete, 3), 3_700.0);
+        f.apply(typed(InputKind::Insert, 4), 3_800.0);
+        f.apply(typed(InputKind::Delete, 5), 3_900.0);
+        f.apply(typed(InputKind::Paste, 6), 4_000.0);
+        f.apply(FieldEvent::Blur, 6_000.0);
+        f.apply(FieldEvent::Focus, 10_000.0);
+        f.apply(FieldEvent::Invalid, 10_001.0);
+        let c = f.rounded_counters(10_500.0);
+        assert_eq!(
+            c,
+            RoundedCounters {
+                focus_ms: 5_500,
+                visits: 2,
+                hesitation_ms: Some(2_500),
+                corrections: 2,
+                pastes: 1,
+                invalid: 1
             }
         );
     }
 
     #[test]
-    fn a_field_typed_then_cleared_is_empty() {
-        let mut model = FieldModel::default();
-        let i = model.observe(facts("email"), &[]);
-        model.user_input(i);
-        assert_eq!(model.fields()[i].origin(false), Origin::Empty);
+    fn a_field_marked_invalid_by_the_server_counts_one_failure() {
+        let f = field(FieldFacts {
+            invalid: true,
+            ..with_value("so_luong", true)
+        });
+        assert_eq!(f.counters.invalid, 1);
     }
 
     #[test]
-    fn a_pre_filled_value_the_citizen_changes_is_overwritten() {
-        let mut model = FieldModel::default();
-        let declared = model.observe(
-            FieldFacts {
-                prefill_source: Some("CSDLQG-DC".into()),
-                has_value: true,
-                ..facts("noi_thuong_tru")
-            },
-            &[],
-        );
-        let server = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("gioi_tinh")
-            },
-            &[],
-        );
-        let untouched = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("quoc_tich")
-            },
-            &[],
-        );
-        model.user_input(declared);
-        model.user_input(server);
-        let fields = model.fields();
+    fn sources_are_names_not_free_text() {
+        assert_eq!(normalise_source(" CSDLQG-DC "), "CSDLQG-DC");
         assert_eq!(
-            (
-                fields[declared].origin(true),
-                fields[declared].overwritten(true)
-            ),
-            (Origin::Declared, true)
+            normalise_source("CSDL  quốc gia\nvề dân cư"),
+            "CSDL quốc gia về dân cư"
+        );
+        assert_eq!(normalise_source("   "), UNNAMED_SOURCE);
+        assert_eq!(normalise_source("hồ sơ 001190012345"), UNNAMED_SOURCE);
+        assert_eq!(
+            normalise_source(&"ab-".repeat(40)).chars().count(),
+            MAX_SOURCE_LEN
         );
         assert_eq!(
-            (
-                fields[server].origin(true),
-                fields[server].overwritten(true)
-            ),
-            (Origin::Server, true)
+            normalise_source(&"x".repeat(100)),
+            UNNAMED_SOURCE,
+            "one long word reads as a token"
         );
-        assert!(!fields[untouched].overwritten(true));
-        assert_eq!(model.counts(&[true, true, true]).overwritten, 2);
     }
 
     #[test]
-    fn a_pre_filled_value_the_citizen_clears_is_empty() {
-        let mut model = FieldModel::default();
-        let i = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("email")
-            },
-            &[],
+    fn input_types_classify() {
+        assert_eq!(
+            InputKind::from_input_type("deleteContentBackward"),
+            InputKind::Delete
         );
-        model.user_input(i);
-        assert_eq!(model.fields()[i].origin(false), Origin::Empty);
-        assert!(!model.fields()[i].overwritten(false));
-    }
-
-    #[test]
-    fn a_form_shown_again_echoes_the_citizens_own_values() {
-        // Step 2 came back with a validation error: the server rendered what the citizen typed.
-        let typed_before = vec!["so_luong".to_string(), "muc_dich".to_string()];
-        let mut model = FieldModel::default();
-        let echoed = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("so_luong")
-            },
-            &typed_before,
+        assert_eq!(InputKind::from_input_type("deleteByCut"), InputKind::Delete);
+        assert_eq!(
+            InputKind::from_input_type("insertFromPaste"),
+            InputKind::Paste
         );
-        let prefilled = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("gioi_tinh")
-            },
-            &typed_before,
+        assert_eq!(
+            InputKind::from_input_type("insertFromDrop"),
+            InputKind::Drop
         );
-        model.user_input(echoed);
-        assert_eq!(model.fields()[echoed].origin(true), Origin::User);
-        assert!(
-            !model.fields()[echoed].overwritten(true),
-            "correcting one's own value is no overwrite"
-        );
-        assert_eq!(model.fields()[prefilled].origin(true), Origin::Server);
-    }
-
-    #[test]
-    fn a_declared_field_filled_late_by_script_is_declared() {
-        let mut model = FieldModel::default();
-        let i = model.observe(
-            FieldFacts {
-                prefill_source: Some("CSDLQG-DC".into()),
-                ..facts("que_quan")
-            },
-            &[],
-        );
-        assert_eq!(model.fields()[i].origin(false), Origin::Empty);
-        assert_eq!(model.fields()[i].origin(true), Origin::Declared);
-    }
-
-    #[test]
-    fn radio_buttons_of_one_group_are_one_field() {
-        let mut model = FieldModel::default();
-        let a = model.observe(facts("loai_phieu"), &[]);
-        let b = model.observe(
-            FieldFacts {
-                has_value: true,
-                ..facts("loai_phieu")
-            },
-            &[],
-        );
-        assert_eq!(a, b);
-        assert_eq!(model.fields().len(), 1);
-        assert_eq!(model.fields()[a].origin(true), Origin::Server);
-    }
-
-    #[test]
-    fn counts_treat_unknown_fields_as_empty_now() {
-        let mut model = FieldModel::default();
-        model.observe(facts("a"), &[]);
-        model.observe(facts("b"), &[]);
-        assert_eq!(model.counts(&[]).empty, 2);
+        assert_eq!(InputKind::from_input_type("insertText"), InputKind::Insert);
+        assert_eq!(InputKind::from_input_type(""), InputKind::Insert);
     }
 }

@@ -109,6 +109,35 @@ impl Object<'_> {
     }
 }
 
+impl Object<'_> {
+    /// Writes `"key":[{…},…]` when there are items, nothing otherwise.
+    pub fn opt_array<'i, T: 'i>(
+        &mut self,
+        key: &str,
+        items: &'i [T],
+        fill: impl FnMut(&mut Object<'_>, &'i T),
+    ) -> &mut Self {
+        if !items.is_empty() {
+            self.array(key, items, fill);
+        }
+        self
+    }
+
+    /// Writes `"key":["a","b"]`.
+    pub fn strings(&mut self, key: &str, items: &[String]) -> &mut Self {
+        self.key(key);
+        self.out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            string(self.out, item);
+        }
+        self.out.push(']');
+        self
+    }
+}
+
 impl Drop for Object<'_> {
     fn drop(&mut self) {
         self.out.push('}');
@@ -166,11 +195,13 @@ mod tests {
                 .array("none_in", Vec::<u8>::new(), |_, _| {})
                 .array("two", [1, 2], |o, n| {
                     o.uint("n", n);
-                });
+                })
+                .opt_array("skipped", &[] as &[u8], |_, _| {})
+                .strings("keys", &["a".to_string(), "b\"".to_string()]);
         });
         assert_eq!(
             json,
-            r#"{"v":1,"id":"ab","yes":true,"page":{"n":0,"no":false},"empty":{},"some":{"n":7},"none_in":[],"two":[{"n":1},{"n":2}]}"#
+            r#"{"v":1,"id":"ab","yes":true,"page":{"n":0,"no":false},"empty":{},"some":{"n":7},"none_in":[],"two":[{"n":1},{"n":2}],"keys":["a","b\""]}"#
         );
     }
 

@@ -8,6 +8,7 @@
 pub mod beacon;
 pub mod config;
 pub mod field;
+pub mod fields;
 pub mod ids;
 pub mod journey;
 pub mod json;

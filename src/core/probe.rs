@@ -4,9 +4,13 @@
 //! Everything time- or randomness-dependent comes in as an argument ([`Now`], random bytes),
 //! so the whole behaviour is reproducible in native tests.
 
-use crate::core::beacon::{Beacon, JourneySection, Outcome, PageSection, Trigger, VERSION};
+use crate::core::beacon::{
+    Beacon, FieldReport, FormReport, JourneySection, Outcome, PageSection, Trigger,
+    MAX_REPORTED_FIELDS, VERSION,
+};
 use crate::core::config::Config;
-use crate::core::field::{FieldFacts, FieldModel};
+use crate::core::field::{FieldEvent, FieldFacts};
+use crate::core::fields::{Fields, FormFacts, Observed};
 use crate::core::ids::{BeaconId, JourneyId};
 use crate::core::journey::{Journey, Resumed};
 use crate::core::json::Object;
@@ -103,7 +107,7 @@ pub struct Probe {
     resumed: Resumed,
     path: String,
     ua: UserAgentClass,
-    fields: FieldModel,
+    fields: Fields,
     /// Whether a beacon went out since the page was last visible: one hide, one beacon.
     sent_since_visible: bool,
 }
@@ -124,7 +128,7 @@ impl Probe {
             journey,
             resumed,
             path,
-            fields: FieldModel::default(),
+            fields: Fields::default(),
             sent_since_visible: false,
         }
     }
@@ -149,18 +153,56 @@ impl Probe {
         &self.path
     }
 
-    /// The page's fields.
-    pub fn fields(&self) -> &FieldModel {
+    /// The page's fields and forms.
+    pub fn fields(&self) -> &Fields {
         &self.fields
     }
 
+    /// Registers a form; returns its index.
+    pub fn form_seen(&mut self, facts: FormFacts) -> usize {
+        self.fields.form(facts)
+    }
+
+    /// Records a field the shell found (`None` past the model's bound).
+    pub fn field_seen(&mut self, facts: FieldFacts) -> Option<Observed> {
+        self.fields.observe(facts, &self.journey.typed)
+    }
+
+    /// Applies what happened to a field. The first citizen input in a field makes the journey
+    /// remember its key (see [`Journey::typed`]); returns whether that happened, so that the
+    /// shell stores the journey.
+    pub fn field_event(&mut self, index: usize, event: FieldEvent, now: Now) -> bool {
+        let applied = self.fields.event(index, event, now.page_ms);
+        if applied.first_user_input {
+            if let Some(field) = self.fields.all().get(index) {
+                self.journey.typed_in(&field.key);
+            }
+        }
+        applied.first_user_input
+    }
+
+    /// A field made of several elements learned its whole group's value (no change implied).
+    pub fn field_rebased(&mut self, index: usize, value: crate::core::field::ValueState) {
+        self.fields.rebase(index, value);
+    }
+
+    /// A field's element left the page.
+    pub fn field_removed(&mut self, index: usize) {
+        self.fields.remove(index);
+    }
+
+    /// A form was submitted.
+    pub fn form_submitted(&mut self, form: usize, now: Now) {
+        self.fields.submit(form, now.page_ms);
+    }
+
     /// What the probe sees on this page, as the JSON text `JourneyProbe.snapshot()` parses:
-    /// service, journey, page view, path as sent, and every field's key, origin, source and
-    /// whether it was overwritten — never a value. The journey id is the random one beacons
-    /// carry.
-    pub fn snapshot_json(&self, has_value_now: &[bool]) -> String {
+    /// service, journey, page view, path as sent, and every field's key, form, origin, source,
+    /// flags and counters — never a value. The journey id is the random one beacons carry.
+    pub fn snapshot_json(&self, now: Now) -> String {
         let journey = &self.journey;
-        let mut out = String::with_capacity(256 + 64 * self.fields.fields().len());
+        let forms = self.fields.forms();
+        let mut out = String::with_capacity(256 + 160 * self.fields.all().len());
         Object::open(&mut out)
             .str("service", self.config.service.as_str())
             .str("journey", journey.id.as_str())
@@ -168,42 +210,38 @@ impl Probe {
             .bool("submitted", journey.submitted_at.is_some())
             .uint("page", journey.page_index().into())
             .str("path", &self.path)
+            .array("forms", forms, |o, form| {
+                o.str("key", &form.key)
+                    .uint("attempts", form.attempts.into())
+                    .uint("blocked", form.blocked.into());
+            })
             .array(
                 "fields",
-                self.fields.fields().iter().enumerate(),
-                |o, (i, field)| {
-                    let now = has_value_now.get(i).copied().unwrap_or(false);
+                self.fields.reported(),
+                |o, (_, field, removed)| {
+                    let c = field.rounded_counters(now.page_ms);
                     o.str("key", &field.key)
-                        .str("origin", field.origin(now).as_str())
+                        .str("form", forms.get(field.form).map_or("", |f| f.key.as_str()))
+                        .str("origin", field.origin().as_str())
                         .opt_str("source", field.prefill_source.as_deref())
-                        .bool("overwritten", field.overwritten(now));
+                        .bool("overwritten", field.overwritten())
+                        .bool("locked", field.locked)
+                        .bool("removed", removed)
+                        .opt_uint("filled", field.filled_order.map(u64::from))
+                        .uint("focus_ms", c.focus_ms)
+                        .uint("visits", c.visits.into())
+                        .opt_uint("hesitation_ms", c.hesitation_ms)
+                        .uint("corrections", c.corrections.into())
+                        .uint("pastes", c.pastes.into())
+                        .uint("invalid", c.invalid.into());
                 },
             );
         out
     }
 
-    /// Records a field the shell found; returns its index.
-    pub fn field_seen(&mut self, facts: FieldFacts) -> usize {
-        self.fields.observe(facts, &self.journey.typed)
-    }
-
-    /// Records trusted citizen input on a field; the journey remembers the field's key.
-    pub fn field_input(&mut self, index: usize) {
-        self.fields.user_input(index);
-        if let Some(field) = self.fields.fields().get(index) {
-            self.journey.typed_in(&field.key);
-        }
-    }
-
     /// Applies a command. Returns the beacon to send at once, if the command calls for one
     /// (a successful submission is reported immediately: the citizen may close the tab next).
-    pub fn command(
-        &mut self,
-        command: Command,
-        now: Now,
-        has_value_now: &[bool],
-        beacon_id: [u8; 8],
-    ) -> Option<Beacon> {
+    pub fn command(&mut self, command: Command, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
         match command {
             Command::Login => {
                 self.journey.login(now.epoch_ms);
@@ -212,7 +250,7 @@ impl Probe {
             Command::Submitted => self
                 .journey
                 .submit(now.epoch_ms)
-                .then(|| self.beacon(Trigger::Submitted, now, has_value_now, beacon_id)),
+                .then(|| self.beacon(Trigger::Submitted, now, beacon_id)),
         }
     }
 
@@ -228,26 +266,23 @@ impl Probe {
         &mut self,
         trigger: Trigger,
         now: Now,
-        has_value_now: &[bool],
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
         if self.sent_since_visible {
             return None;
         }
         self.sent_since_visible = true;
-        Some(self.beacon(trigger, now, has_value_now, beacon_id))
+        Some(self.beacon(trigger, now, beacon_id))
     }
 
-    fn beacon(
-        &mut self,
-        trigger: Trigger,
-        now: Now,
-        has_value_now: &[bool],
-        id: [u8; 8],
-    ) -> Beacon {
+    fn beacon(&mut self, trigger: Trigger, now: Now, id: [u8; 8]) -> Beacon {
         let seq = self.journey.take_seq();
         let journey = &self.journey;
-        let fields = (!self.fields.fields().is_empty()).then(|| self.fields.counts(has_value_now));
+        let (fields, forms) = if self.fields.is_empty() {
+            (None, Vec::new())
+        } else {
+            (Some(self.fields.counts()), self.form_reports(now))
+        };
         Beacon {
             v: VERSION,
             id: BeaconId::from_random(id),
@@ -267,15 +302,63 @@ impl Probe {
                 t_ms: round_ms(now.page_ms),
             },
             fields,
+            forms,
             ua: self.ua.clone(),
         }
+    }
+
+    /// Per form, its attempts and up to [`MAX_REPORTED_FIELDS`] fields in all (in page
+    /// order); the rest are counted as omitted.
+    fn form_reports(&self, now: Now) -> Vec<FormReport> {
+        let all = self.fields.all();
+        let mut reports: Vec<FormReport> = self
+            .fields
+            .forms()
+            .iter()
+            .map(|form| FormReport {
+                key: form.key.clone(),
+                attempts: form.attempts,
+                blocked: form.blocked,
+                blocked_by: form
+                    .blocked_by
+                    .iter()
+                    .filter_map(|&i| all.get(i))
+                    .map(|f| f.key.clone())
+                    .collect(),
+                fields: Vec::new(),
+                omitted: 0,
+            })
+            .collect();
+        let mut room = MAX_REPORTED_FIELDS;
+        for (_, field, removed) in self.fields.reported() {
+            let Some(report) = reports.get_mut(field.form) else {
+                continue;
+            };
+            if room == 0 {
+                report.omitted += 1;
+                continue;
+            }
+            room -= 1;
+            report.fields.push(FieldReport {
+                key: field.key.clone(),
+                origin: field.origin(),
+                source: field.prefill_source.clone(),
+                locked: field.locked,
+                overwritten: field.overwritten(),
+                removed,
+                filled: field.filled_order,
+                counters: field.rounded_counters(now.page_ms),
+            });
+        }
+        reports.retain(|r| !r.fields.is_empty() || r.omitted > 0 || r.attempts > 0);
+        reports
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::field::FieldCounts;
+    use crate::core::field::{FieldKind, InputKind, Origin, ValueState};
 
     const T0: f64 = 1_795_000_000_000.0;
     const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
@@ -306,17 +389,45 @@ mod tests {
         Now { epoch_ms, page_ms }
     }
 
+    fn facts(name: &str, form: usize, position: usize) -> FieldFacts {
+        FieldFacts {
+            name: Some(name.into()),
+            id: None,
+            label: None,
+            position,
+            form,
+            kind: FieldKind::Text,
+            prefill_source: None,
+            locked: false,
+            has_value: false,
+            value_is_default: true,
+            value_hash: 0,
+            invalid: false,
+        }
+    }
+
+    fn typed(hash: u64) -> FieldEvent {
+        FieldEvent::Input {
+            kind: InputKind::Insert,
+            value: ValueState {
+                has_value: true,
+                hash,
+            },
+            autofilled: false,
+        }
+    }
+
     #[test]
     fn one_hide_sends_one_beacon() {
         let mut probe = start(None, "/dich-vu/1.001234", T0);
-        let first = probe.page_hidden(Trigger::Hidden, at(T0 + 5_000.0, 5_012.3), &[], [1; 8]);
+        let first = probe.page_hidden(Trigger::Hidden, at(T0 + 5_000.0, 5_012.3), [1; 8]);
         assert!(first.is_some());
         assert!(probe
-            .page_hidden(Trigger::Pagehide, at(T0 + 5_001.0, 5_013.0), &[], [2; 8])
+            .page_hidden(Trigger::Pagehide, at(T0 + 5_001.0, 5_013.0), [2; 8])
             .is_none());
         probe.page_visible();
         let second = probe
-            .page_hidden(Trigger::Pagehide, at(T0 + 9_000.0, 9_000.0), &[], [3; 8])
+            .page_hidden(Trigger::Pagehide, at(T0 + 9_000.0, 9_000.0), [3; 8])
             .unwrap();
         assert_eq!((second.seq, second.page.t_ms), (1, 9_000));
     }
@@ -326,7 +437,7 @@ mod tests {
         // Login page: not logged in yet.
         let mut login_page = start(None, "/dang-nhap", T0);
         let b = login_page
-            .page_hidden(Trigger::Pagehide, at(T0 + 3_000.0, 3_000.0), &[], [1; 8])
+            .page_hidden(Trigger::Pagehide, at(T0 + 3_000.0, 3_000.0), [1; 8])
             .unwrap();
         assert_eq!(
             (b.journey.logged_in, b.journey.since_login_ms, b.page.n),
@@ -339,31 +450,31 @@ mod tests {
             "/dich-vu/1.001234/buoc-1",
             T0 + 4_000.0,
         );
-        step1.command(Command::Login, at(T0 + 4_100.0, 100.0), &[], [2; 8]);
-        let name = step1.field_seen(FieldFacts {
-            name: Some("ho_ten".into()),
-            id: None,
-            position: 0,
-            prefill_source: Some("CSDLQG-DC".into()),
-            has_value: true,
-            value_is_default: true,
+        step1.command(Command::Login, at(T0 + 4_100.0, 100.0), [2; 8]);
+        let form = step1.form_seen(FormFacts {
+            id: Some("form-buoc-1".into()),
+            name: None,
+            position: Some(0),
         });
-        let phone = step1.field_seen(FieldFacts {
-            name: Some("so_dien_thoai".into()),
-            id: None,
-            position: 1,
-            prefill_source: None,
-            has_value: false,
-            value_is_default: true,
-        });
-        step1.field_input(phone);
+        let name = step1
+            .field_seen(FieldFacts {
+                prefill_source: Some("CSDLQG-DC".into()),
+                has_value: true,
+                locked: true,
+                ..facts("ho_ten", form, 0)
+            })
+            .unwrap()
+            .index;
+        let phone = step1
+            .field_seen(facts("so_dien_thoai", form, 1))
+            .unwrap()
+            .index;
+        step1.field_event(phone, FieldEvent::Focus, at(T0 + 10_000.0, 6_000.0));
+        assert!(step1.field_event(phone, typed(1), at(T0 + 12_000.0, 8_000.0)));
+        step1.field_event(phone, FieldEvent::Blur, at(T0 + 20_000.0, 16_000.0));
+        step1.form_submitted(form, at(T0 + 64_000.0, 60_000.0));
         let b = step1
-            .page_hidden(
-                Trigger::Pagehide,
-                at(T0 + 64_100.0, 60_100.0),
-                &[true, true],
-                [3; 8],
-            )
+            .page_hidden(Trigger::Pagehide, at(T0 + 64_100.0, 60_100.0), [3; 8])
             .unwrap();
         assert_eq!((name, phone), (0, 1));
         assert_eq!(b.page.path, "/dich-vu/1.001234/buoc-1");
@@ -371,15 +482,31 @@ mod tests {
             (b.seq, b.page.n, b.journey.since_login_ms),
             (1, 1, Some(60_000))
         );
+        let counts = b.fields.unwrap();
         assert_eq!(
-            b.fields,
-            Some(FieldCounts {
-                total: 2,
-                declared: 1,
-                user: 1,
-                ..Default::default()
-            })
+            (
+                counts.total,
+                counts.of(Origin::Declared),
+                counts.of(Origin::User)
+            ),
+            (2, 1, 1)
         );
+        let form = &b.forms[0];
+        assert_eq!(
+            (form.key.as_str(), form.attempts, form.blocked),
+            ("form-buoc-1", 1, 0)
+        );
+        let phone = &form.fields[1];
+        assert_eq!(
+            (phone.key.as_str(), phone.origin, phone.filled),
+            ("so_dien_thoai", Origin::User, Some(0))
+        );
+        assert_eq!(
+            (phone.counters.focus_ms, phone.counters.hesitation_ms),
+            (10_000, Some(2_000))
+        );
+        assert!(form.fields[0].locked);
+        assert_eq!(step1.journey().typed, ["so_dien_thoai"]);
 
         // Receipt: the dossier code in the path is scrubbed; submission ends the journey at once.
         let mut receipt = start(
@@ -388,7 +515,7 @@ mod tests {
             T0 + 200_000.0,
         );
         let b = receipt
-            .command(Command::Submitted, at(T0 + 200_040.0, 40.0), &[], [4; 8])
+            .command(Command::Submitted, at(T0 + 200_040.0, 40.0), [4; 8])
             .unwrap();
         assert_eq!(b.trigger, Trigger::Submitted);
         assert_eq!(b.page.path, "/dich-vu/1.001234/bien-nhan/:id");
@@ -396,15 +523,41 @@ mod tests {
             (b.journey.outcome, b.journey.duration_ms),
             (Some(Outcome::Submitted), Some(195_900))
         );
-        assert_eq!(b.fields, None, "a page without fields reports none");
+        assert_eq!(
+            (b.fields, b.forms.len()),
+            (None, 0),
+            "a page without fields reports none"
+        );
         assert!(receipt
-            .command(Command::Submitted, at(T0 + 200_050.0, 50.0), &[], [5; 8])
+            .command(Command::Submitted, at(T0 + 200_050.0, 50.0), [5; 8])
             .is_none());
         assert_eq!(
             b.journey.id,
             login_page.journey().id,
             "one journey from login page to receipt"
         );
+    }
+
+    #[test]
+    fn a_beacon_describes_at_most_a_hundred_fields_and_counts_the_rest() {
+        let mut probe = start(None, "/many", T0);
+        let form = probe.form_seen(FormFacts {
+            id: None,
+            name: None,
+            position: Some(0),
+        });
+        for i in 0..2_000 {
+            probe.field_seen(facts(&format!("f{i}"), form, i));
+        }
+        let b = probe
+            .page_hidden(Trigger::Pagehide, at(T0, 1.0), [1; 8])
+            .unwrap();
+        assert_eq!(b.fields.unwrap().total, 2_000);
+        assert_eq!(
+            (b.forms[0].fields.len(), b.forms[0].omitted),
+            (MAX_REPORTED_FIELDS, 1_900)
+        );
+        assert!(b.to_json().len() < 8 * 1024, "{}", b.to_json().len());
     }
 
     #[test]
@@ -420,28 +573,35 @@ mod tests {
         assert_eq!(now.at_epoch(f64::NAN), now);
 
         let mut probe = start(None, "/dich-vu/1.001234/buoc-1", T0);
-        probe.command(Command::Login, now.at_epoch(T0 + 300.0), &[], [1; 8]);
+        probe.command(Command::Login, now.at_epoch(T0 + 300.0), [1; 8]);
         assert_eq!(probe.journey().login_at, Some(T0 + 300.0));
     }
 
     #[test]
     fn the_snapshot_lists_fields_without_values() {
         let mut probe = start(None, "/dich-vu/1.001234/buoc-1?cccd=001190012345", T0);
+        let form = probe.form_seen(FormFacts {
+            id: Some("f".into()),
+            name: None,
+            position: Some(0),
+        });
         probe.field_seen(FieldFacts {
-            name: Some("ho_ten".into()),
-            id: None,
-            position: 0,
             prefill_source: Some("CSDLQG-DC".into()),
             has_value: true,
-            value_is_default: true,
+            value_hash: 0x5eed,
+            ..facts("ho_ten", form, 0)
         });
-        let json = probe.snapshot_json(&[true]);
+        let json = probe.snapshot_json(at(T0, 10.0));
         assert_eq!(
             json,
             format!(
-                r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","fields":[{{"key":"ho_ten","origin":"declared","source":"CSDLQG-DC","overwritten":false}}]}}"#,
+                r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","forms":[{{"key":"f","attempts":0,"blocked":0}}],"fields":[{{"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0}}]}}"#,
                 "ab".repeat(16)
             )
+        );
+        assert!(
+            !json.contains(&0x5eed.to_string()),
+            "the value's hash stays inside"
         );
     }
 

@@ -75,7 +75,9 @@ pub fn is_identifier_like(text: &str) -> bool {
     if text.chars().filter(char::is_ascii_digit).count() >= MIN_ID_DIGITS {
         return true;
     }
-    text.split(|c: char| !c.is_alphanumeric())
+    // ASCII classes on purpose: Unicode's tables would cost the wasm ~10 KB for words that,
+    // in a token, are ASCII anyway.
+    text.split(|c: char| !c.is_ascii_alphanumeric())
         .any(is_token_like)
 }
 
@@ -89,8 +91,8 @@ fn is_token_like(word: &str) -> bool {
         return false;
     }
     let digit = word.chars().any(|c| c.is_ascii_digit());
-    let upper = word.chars().any(char::is_uppercase);
-    let lower = word.chars().any(char::is_lowercase);
+    let upper = word.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = word.bytes().any(|b| b.is_ascii_lowercase());
     (digit && (upper || lower)) || (upper && lower)
 }
 

@@ -52,11 +52,14 @@ pub fn with_running<R>(f: impl FnOnce(&mut PageProbe) -> R) -> Option<R> {
 }
 
 /// Starts the probe on this page. `attributes` is the script tag's attributes as an array of
-/// `[name, value]` pairs; `guard` is the loader's guard (may be `undefined`). Returns whether
-/// the probe runs: with a configuration mistake it warns once per mistake and stays off.
+/// `[name, value]` pairs; `guard` is the loader's guard (may be `undefined`); `early_sets` is
+/// the loader's `WeakSet` of elements whose value page script set before the probe ran (may
+/// be `undefined`). Returns whether the probe runs: with a configuration mistake it warns once
+/// per mistake and stays off.
 #[wasm_bindgen]
-pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
+pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> bool {
     set_guard(&guard);
+    stop(); // a second start replaces the running probe, whatever its outcome
     let pairs: Vec<(String, String)> = attributes
         .iter()
         .filter_map(|pair| {
@@ -74,8 +77,8 @@ pub fn start(attributes: js_sys::Array, guard: JsValue) -> bool {
             return false;
         }
     };
-    stop();
-    match PageProbe::start(config) {
+    let early_sets = early_sets.dyn_into::<js_sys::WeakSet>().ok();
+    match PageProbe::start(config, early_sets) {
         Ok(page) => {
             RUNNING.with(|running| *running.borrow_mut() = Some(page));
             true
@@ -98,6 +101,13 @@ pub fn command(name: &str, epoch_ms: f64) {
         }
         Err(unknown) => warn(&unknown.to_string()),
     }
+}
+
+/// Page script set the value of `element` (the loader's interception of the value setters
+/// calls this after the page's own setter ran, and only when the value changed).
+#[wasm_bindgen]
+pub fn script_set(element: web_sys::Element) {
+    with_running(|page| page.script_set(&element));
 }
 
 /// What the probe sees on this page, as a plain object (for QA tools and tests). `null` when

@@ -8,6 +8,7 @@ pub mod boundary;
 pub mod dom;
 pub mod env;
 pub mod listener;
+pub mod observer;
 pub mod page;
 pub mod storage;
 pub mod transport;

@@ -1,30 +1,54 @@
-//! The probe on one page: wires the DOM's events to the core and the core's beacons to the
-//! transport.
+//! The probe on one page: finds the fields (also in open shadow roots and as they come and
+//! go), turns DOM events into the core's field events, and the core's beacons into requests.
 
 use crate::core::beacon::{Beacon, Trigger};
 use crate::core::config::Config;
-use crate::core::probe::{Command, PageStart, Probe};
+use crate::core::field::{FieldEvent, FieldKind, InputKind};
+use crate::core::probe::{Command, Now, PageStart, Probe};
 use crate::shell::boundary::{warn, with_running};
 use crate::shell::listener::EventListener;
+use crate::shell::observer::MutationGuard;
 use crate::shell::{dom, env, storage, transport};
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+/// How many ancestors are climbed to find the field an event target belongs to (an option
+/// inside a listbox, a span inside a contenteditable).
+const MAX_CLIMB: usize = 12;
+
+/// The elements of one field (a radio group has several) and its kind.
+struct Slot {
+    kind: FieldKind,
+    elements: Vec<Element>,
+}
+
 /// The running probe of this page: the core's state, the fields it found and the listeners
-/// that feed it. Dropping it removes every listener.
+/// and observers that feed it. Dropping it removes every listener and observer.
 pub struct PageProbe {
     probe: Probe,
-    /// The elements of each field, by field index (a radio group has several).
-    elements: Vec<Vec<Element>>,
+    slots: Vec<Slot>,
     /// Element → field index, without keeping removed elements alive.
     index_of: js_sys::WeakMap,
+    /// Form element → form index.
+    form_index: js_sys::WeakMap,
+    /// Forms met so far, and fields met so far per form index.
+    forms_seen: usize,
+    fields_in_form: Vec<usize>,
+    /// Form index of the fields outside any form, once there is one.
+    page_form: Option<usize>,
+    /// Id of a combobox's popup list → the combobox's field index.
+    popups: HashMap<String, usize>,
+    /// The loader's record of elements page script set before the probe ran.
+    early_sets: Option<js_sys::WeakSet>,
+    observers: Vec<MutationGuard>,
     _listeners: Vec<EventListener>,
 }
 
 impl PageProbe {
-    /// Starts the probe: resumes the journey, finds the fields, listens.
-    pub fn start(config: Config) -> Result<PageProbe, String> {
+    /// Starts the probe: resumes the journey, finds the fields, listens and observes.
+    pub fn start(config: Config, early_sets: Option<js_sys::WeakSet>) -> Result<PageProbe, String> {
         let window = web_sys::window().ok_or("no window")?;
         let document = window.document().ok_or("no document")?;
         let random_journey_id = env::random_bytes::<16>()
@@ -43,21 +67,363 @@ impl PageProbe {
 
         let mut page = PageProbe {
             probe,
-            elements: Vec::new(),
+            slots: Vec::new(),
             index_of: js_sys::WeakMap::new(),
+            form_index: js_sys::WeakMap::new(),
+            forms_seen: 0,
+            fields_in_form: Vec::new(),
+            page_form: None,
+            popups: HashMap::new(),
+            early_sets,
+            observers: Vec::new(),
             _listeners: Vec::new(),
         };
-        for (position, element) in dom::find_fields(&document).into_iter().enumerate() {
-            let index = page.probe.field_seen(dom::facts(&element, position));
-            page.index_of
-                .set(element.unchecked_ref(), &JsValue::from(index as u32));
-            match page.elements.get_mut(index) {
-                Some(group) => group.push(element),
-                None => page.elements.push(vec![element]),
-            }
-        }
+        page.discover(&document);
+        page.observe(&document).map_err(|e| env::describe(&e))?;
         page._listeners = listen(&window, &document).map_err(|e| env::describe(&e))?;
         Ok(page)
+    }
+
+    /// Finds the fields under `root` that the probe does not know yet, and observes the open
+    /// shadow roots met on the way.
+    fn discover(&mut self, root: &web_sys::Node) {
+        let mut found = Vec::new();
+        let mut shadow_roots = Vec::new();
+        dom::find_fields(root, &mut found, &mut shadow_roots);
+        let mut grouped = Vec::new();
+        for (element, kind) in found {
+            if self.index_of.has(element.unchecked_ref()) {
+                continue;
+            }
+            if let Some(index) = self.add_field(element, kind) {
+                if self.slots[index].elements.len() > 1 && !grouped.contains(&index) {
+                    grouped.push(index);
+                }
+            }
+        }
+        // A radio group's value is its whole group's: the core learns it without a change.
+        for index in grouped {
+            if let Some(value) = self.state(index) {
+                self.probe.field_rebased(index, value);
+            }
+        }
+        for shadow in shadow_roots {
+            if let Err(error) = self.observe(&shadow) {
+                warn(&format!(
+                    "cannot observe a shadow root: {}",
+                    env::describe(&error)
+                ));
+            }
+        }
+    }
+
+    fn add_field(&mut self, element: Element, kind: FieldKind) -> Option<usize> {
+        let form = self.form_for(&element);
+        let position = self.fields_in_form[form];
+        self.fields_in_form[form] += 1;
+        let mut facts = dom::facts(&element, kind, form, position);
+        // A value page script set before the probe ran is not the markup's, even where a
+        // framework also set the default.
+        if self
+            .early_sets
+            .as_ref()
+            .is_some_and(|set| set.has(element.unchecked_ref()))
+        {
+            facts.value_is_default = false;
+        }
+        let observed = self.probe.field_seen(facts)?; // past the model's bound: not watched
+        let index = observed.index;
+        self.index_of
+            .set(element.unchecked_ref(), &JsValue::from(index as u32));
+        if let Some(popup) = element
+            .get_attribute("aria-controls")
+            .or_else(|| element.get_attribute("aria-owns"))
+        {
+            for id in popup.split_whitespace() {
+                self.popups.insert(id.to_string(), index);
+            }
+        }
+        let slot = Slot {
+            kind,
+            elements: vec![element],
+        };
+        match self.slots.get_mut(index) {
+            Some(existing) if observed.new => *existing = slot, // a freed slot reused
+            Some(existing) => existing.elements.extend(slot.elements),
+            None => self.slots.push(slot),
+        }
+        Some(index)
+    }
+
+    /// The form index of a field's form, registering the form the first time.
+    fn form_for(&mut self, element: &Element) -> usize {
+        let form = dom::form_of(element);
+        if let Some(form) = &form {
+            if let Some(index) = self.form_index.get(form.unchecked_ref()).as_f64() {
+                return index as usize;
+            }
+        } else if let Some(index) = self.page_form {
+            return index;
+        }
+        let position = form.as_ref().map(|_| {
+            self.forms_seen += 1;
+            self.forms_seen - 1
+        });
+        let index = self
+            .probe
+            .form_seen(dom::form_facts(form.as_ref(), position));
+        match &form {
+            Some(form) => {
+                self.form_index
+                    .set(form.unchecked_ref(), &JsValue::from(index as u32));
+            }
+            None => self.page_form = Some(index),
+        }
+        if self.fields_in_form.len() <= index {
+            self.fields_in_form.resize(index + 1, 0);
+        }
+        index
+    }
+
+    fn observe(&mut self, root: &web_sys::Node) -> Result<(), JsValue> {
+        let guard = MutationGuard::new(root, |records: js_sys::Array| {
+            with_running(|page| page.mutations(&records));
+        })?;
+        self.observers.push(guard);
+        Ok(())
+    }
+
+    /// Fields added, removed, marked invalid, ARIA selections changed.
+    fn mutations(&mut self, records: &js_sys::Array) {
+        let now = env::now();
+        for record in records.iter() {
+            let Ok(record) = record.dyn_into::<web_sys::MutationRecord>() else {
+                continue;
+            };
+            match record.type_().as_str() {
+                "childList" => {
+                    let removed = record.removed_nodes();
+                    for i in 0..removed.length() {
+                        if let Some(node) = removed.item(i) {
+                            self.forget(&node);
+                        }
+                    }
+                    let added = record.added_nodes();
+                    for i in 0..added.length() {
+                        if let Some(node) = added.item(i).filter(|n| n.is_connected()) {
+                            if node.node_type() == web_sys::Node::ELEMENT_NODE {
+                                self.discover(&node);
+                            }
+                        }
+                    }
+                }
+                "attributes" => {
+                    let Some(target) = record.target().and_then(|t| t.dyn_into::<Element>().ok())
+                    else {
+                        continue;
+                    };
+                    let name = record.attribute_name().unwrap_or_default();
+                    let value = target.get_attribute(&name);
+                    if name == "aria-invalid" {
+                        if value.as_deref() == Some("true")
+                            && record.old_value().as_deref() != Some("true")
+                        {
+                            if let Some(index) = self.field_of(&target) {
+                                self.probe.field_event(index, FieldEvent::Invalid, now);
+                            }
+                        }
+                    } else if name == "aria-selected" || name == "aria-checked" {
+                        if let Some(index) = self.field_of(&target) {
+                            self.check(index, now);
+                        }
+                    } else if !self.index_of.has(target.unchecked_ref()) {
+                        // A role or contenteditable added: maybe a field now.
+                        self.discover(&target);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// An element left the page: its fields are no longer watched.
+    fn forget(&mut self, node: &web_sys::Node) {
+        let Some(element) = node.dyn_ref::<Element>() else {
+            return;
+        };
+        let mut gone = vec![element.clone()];
+        if let Ok(list) = element.query_selector_all(dom::FIELD_SELECTOR) {
+            gone.extend(
+                (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()),
+            );
+        }
+        for element in gone {
+            let Some(index) = self
+                .index_of
+                .get(element.unchecked_ref())
+                .as_f64()
+                .map(|i| i as usize)
+            else {
+                continue;
+            };
+            self.index_of.delete(element.unchecked_ref());
+            if let Some(slot) = self.slots.get_mut(index) {
+                slot.elements.retain(|e| e != &element);
+                if slot.elements.is_empty() {
+                    self.probe.field_removed(index);
+                }
+            }
+        }
+    }
+
+    /// The field an element belongs to: itself, an ancestor (through shadow hosts), or the
+    /// combobox whose popup list it is in.
+    fn field_of(&self, element: &Element) -> Option<usize> {
+        let mut current = Some(element.clone());
+        for _ in 0..MAX_CLIMB {
+            let here = current?;
+            if let Some(index) = self.index_of.get(here.unchecked_ref()).as_f64() {
+                return Some(index as usize);
+            }
+            if !here.id().is_empty() {
+                if let Some(&index) = self.popups.get(&here.id()) {
+                    return Some(index);
+                }
+            }
+            current = here.parent_element().or_else(|| {
+                here.parent_node()
+                    .and_then(|n| n.dyn_into::<web_sys::ShadowRoot>().ok())
+                    .map(|s| s.host())
+            });
+        }
+        None
+    }
+
+    /// The field an event is about: the innermost target (inside shadow roots too).
+    fn field_of_event(&self, event: &web_sys::Event) -> Option<usize> {
+        let target = event
+            .composed_path()
+            .get(0)
+            .dyn_into::<Element>()
+            .ok()
+            .or_else(|| event.target()?.dyn_into::<Element>().ok())?;
+        self.field_of(&target)
+    }
+
+    fn state(&self, index: usize) -> Option<crate::core::field::ValueState> {
+        let slot = self.slots.get(index)?;
+        Some(dom::group_state(&slot.elements, slot.kind))
+    }
+
+    fn autofilled(&self, index: usize) -> bool {
+        self.slots
+            .get(index)
+            .is_some_and(|slot| slot.elements.iter().any(dom::is_autofilled))
+    }
+
+    /// Compares a field's value with what the core last knew (fallback for what no event said).
+    fn check(&mut self, index: usize, now: Now) {
+        if let Some(value) = self.state(index) {
+            let autofilled = self.autofilled(index);
+            self.apply(index, FieldEvent::Check { value, autofilled }, now);
+        }
+    }
+
+    fn check_all(&mut self, now: Now) {
+        for index in 0..self.slots.len() {
+            if !self.slots[index].elements.is_empty() {
+                self.check(index, now);
+            }
+        }
+    }
+
+    fn apply(&mut self, index: usize, event: FieldEvent, now: Now) {
+        if self.probe.field_event(index, event, now) {
+            storage::save(self.probe.journey());
+        }
+    }
+
+    /// Page script set a field's value (the loader's setter interception).
+    pub fn script_set(&mut self, element: &Element) {
+        if let Some(index) = self.field_of(element) {
+            if let Some(value) = self.state(index) {
+                self.apply(index, FieldEvent::ScriptSet { value }, env::now());
+            }
+        }
+    }
+
+    fn on_input(&mut self, event: &web_sys::Event) {
+        let Some(index) = self.field_of_event(event) else {
+            return;
+        };
+        let Some(value) = self.state(index) else {
+            return;
+        };
+        let now = env::now();
+        if !event.is_trusted() {
+            // A synthetic event dispatched by page script.
+            self.apply(index, FieldEvent::ScriptSet { value }, now);
+            return;
+        }
+        crate::shell::boundary::self_test_checkpoint();
+        let input_type = js_sys::Reflect::get(event, &"inputType".into())
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        let kind = InputKind::from_input_type(&input_type);
+        let autofilled = self.autofilled(index);
+        self.apply(
+            index,
+            FieldEvent::Input {
+                kind,
+                value,
+                autofilled,
+            },
+            now,
+        );
+    }
+
+    fn on_focus(&mut self, event: &web_sys::Event, focus: bool) {
+        let Some(index) = self.field_of_event(event) else {
+            return;
+        };
+        let now = env::now();
+        if focus {
+            self.check(index, now);
+            self.apply(index, FieldEvent::Focus, now);
+        } else {
+            self.apply(index, FieldEvent::Blur, now);
+            self.check(index, now);
+        }
+    }
+
+    fn on_interact(&mut self, event: &web_sys::Event) {
+        if !event.is_trusted() {
+            return;
+        }
+        if let Some(index) = self.field_of_event(event) {
+            self.apply(index, FieldEvent::Interact, env::now());
+        }
+    }
+
+    fn on_invalid(&mut self, event: &web_sys::Event) {
+        if let Some(index) = self.field_of_event(event) {
+            self.apply(index, FieldEvent::Invalid, env::now());
+        }
+    }
+
+    fn on_submit(&mut self, event: &web_sys::Event) {
+        let Some(form) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let Some(index) = self.form_index.get(form.unchecked_ref()).as_f64() else {
+            return;
+        };
+        let now = env::now();
+        self.probe.form_submitted(index as usize, now);
     }
 
     /// Applies a command the portal made at `epoch_ms`.
@@ -65,9 +431,9 @@ impl PageProbe {
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
-        let values = self.values_now();
-        let now = env::now().at_epoch(epoch_ms);
-        let beacon = self.probe.command(command, now, &values, id);
+        let now = env::now();
+        self.check_all(now);
+        let beacon = self.probe.command(command, now.at_epoch(epoch_ms), id);
         storage::save(self.probe.journey());
         if let Some(beacon) = beacon {
             self.send(&beacon);
@@ -75,38 +441,23 @@ impl PageProbe {
     }
 
     /// What the probe sees, as a plain object (the core writes it, the browser parses it).
-    pub fn snapshot(&self) -> JsValue {
-        let json = self.probe.snapshot_json(&self.values_now());
+    pub fn snapshot(&mut self) -> JsValue {
+        let now = env::now();
+        self.check_all(now);
+        let json = self.probe.snapshot_json(now);
         js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
-    }
-
-    fn field_input(&mut self, event: &web_sys::Event) {
-        if !event.is_trusted() {
-            return;
-        }
-        crate::shell::boundary::self_test_checkpoint();
-        let Some(target) = event.target() else { return };
-        if let Some(index) = self.index_of.get(target.unchecked_ref()).as_f64() {
-            self.probe.field_input(index as usize);
-        }
     }
 
     fn hidden(&mut self, trigger: Trigger) {
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
-        let values = self.values_now();
-        if let Some(beacon) = self.probe.page_hidden(trigger, env::now(), &values, id) {
+        let now = env::now();
+        self.check_all(now);
+        if let Some(beacon) = self.probe.page_hidden(trigger, now, id) {
             storage::save(self.probe.journey());
             self.send(&beacon);
         }
-    }
-
-    fn values_now(&self) -> Vec<bool> {
-        self.elements
-            .iter()
-            .map(|group| group.iter().any(dom::has_value))
-            .collect()
     }
 
     fn send(&self, beacon: &Beacon) {
@@ -117,14 +468,19 @@ impl PageProbe {
     }
 }
 
-/// The page-wide listeners. Input is listened for on the document in the capture phase: one
-/// listener for every field, present and future, that the page cannot stop.
+/// The page-wide listeners, on the document in the capture phase: one listener per event type
+/// for every field, present and future, that the page cannot stop; `focusin`, `input` and
+/// `change` cross open shadow boundaries (composed), `invalid` does not bubble but is seen in
+/// the capture phase.
 fn listen(
     window: &web_sys::Window,
     document: &web_sys::Document,
 ) -> Result<Vec<EventListener>, JsValue> {
     let input = |event: web_sys::Event| {
-        with_running(|page| page.field_input(&event));
+        with_running(|page| page.on_input(&event));
+    };
+    let interact = |event: web_sys::Event| {
+        with_running(|page| page.on_interact(&event));
     };
     let visibility = |_: web_sys::Event| {
         with_running(|page| {
@@ -142,6 +498,20 @@ fn listen(
     Ok(vec![
         EventListener::new(document, "input", true, input)?,
         EventListener::new(document, "change", true, input)?,
+        EventListener::new(document, "focusin", true, |event| {
+            with_running(|page| page.on_focus(&event, true));
+        })?,
+        EventListener::new(document, "focusout", true, |event| {
+            with_running(|page| page.on_focus(&event, false));
+        })?,
+        EventListener::new(document, "click", true, interact)?,
+        EventListener::new(document, "keydown", true, interact)?,
+        EventListener::new(document, "invalid", true, |event| {
+            with_running(|page| page.on_invalid(&event));
+        })?,
+        EventListener::new(document, "submit", true, |event| {
+            with_running(|page| page.on_submit(&event));
+        })?,
         EventListener::new(document, "visibilitychange", true, visibility)?,
         EventListener::new(window, "pagehide", true, |_| {
             with_running(|page| page.hidden(Trigger::Pagehide));

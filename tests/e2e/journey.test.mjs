@@ -63,7 +63,11 @@ async function citizenJourney(page) {
   assert.equal(await page.inputValue('#noi_nhan'), 'truc-tiep');
   await page.click('#btn-tiep-tuc');
   await page.waitForSelector('#tom-tat-loi');
-  await page.fill('#so_luong', '2');
+  // Corrected like a citizen: select, delete, type.
+  await page.click('#so_luong');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('2');
   await page.click('#btn-tiep-tuc');
   await page.waitForURL(/buoc-3$/);
   await page.check('#cam_ket');
@@ -131,15 +135,27 @@ describe('a citizen submits the demo service', () => {
     const step1 = beacons.find((b) => b.beacon.page.path === `${SERVICE}/buoc-1`).beacon;
     // ho_ten, ngay_sinh, so_dinh_danh declared; gioi_tinh server-rendered; four fields filled by
     // the page's script from the population database; three typed; nghe_nghiep left empty.
-    assert.deepEqual(step1.fields, { total: 12, declared: 3, server: 1, script: 4, user: 3, empty: 1, overwritten: 0 });
+    assert.deepEqual(step1.fields, { total: 12, declared: 3, server: 1, script: 4, autofill: 0, user: 3, empty: 1, overwritten: 0 });
+    const byKey = Object.fromEntries(step1.forms.flatMap((f) => f.fields).map((f) => [f.key, f]));
+    assert.deepEqual(byKey.ho_ten, { key: 'ho_ten', origin: 'declared', source: 'CSDLQG-DC', locked: true });
+    assert.equal(byKey.noi_thuong_tru.origin, 'script', 'filled by the page after its fetch to the population database');
+    const typed = byKey.so_dien_thoai;
+    assert.equal(typed.origin, 'user');
+    assert.ok(typed.visits === 1 && 'hesitation_ms' in typed, JSON.stringify(typed));
+    assert.equal(step1.forms[0].key, 'form-buoc-1');
+    assert.equal(step1.forms[0].attempts, 1, 'the citizen submitted step 1 once');
   });
 
   test('a form the server shows again after a validation error counts the citizen\'s own values as typed', () => {
     const [first, again] = beacons.filter((b) => b.beacon.page.path === `${SERVICE}/buoc-2`).map((b) => b.beacon);
-    const allTyped = { total: 4, declared: 0, server: 0, script: 0, user: 4, empty: 0, overwritten: 0 };
+    const allTyped = { total: 4, declared: 0, server: 0, script: 0, autofill: 0, user: 4, empty: 0, overwritten: 0 };
     assert.deepEqual(first.fields, allTyped);
     // The 422 page renders loai_phieu, muc_dich, so_luong and noi_nhan with the citizen's values.
     assert.deepEqual(again.fields, allTyped);
+    // …and marks so_luong invalid: one validation failure the server reported.
+    const soLuong = again.forms[0].fields.find((f) => f.key === 'so_luong');
+    assert.equal(soLuong.invalid, 1, JSON.stringify(again.forms));
+    assert.equal(soLuong.corrections, 1, 'the citizen corrected 12 to 2');
   });
 
   test('nothing identifying left the browser: no value, no citizen ID, no cookie, no referrer', () => {

@@ -92,7 +92,7 @@ test('the ES module entry works for bundler users', async () => {
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/module.html`);
   const snapshot = await running(page);
-  assert.deepEqual(snapshot.fields, [{ key: 'ho_ten', origin: 'declared', source: 'CSDLQG-DC', overwritten: false }]);
+  assert.deepEqual(snapshot.fields.map((f) => [f.key, f.origin, f.source]), [['ho_ten', 'declared', 'CSDLQG-DC']]);
   assert.equal(await page.evaluate(() => window.startedVersion), await page.evaluate(() => window.JourneyProbe.version));
   assert.deepEqual(errors, []);
   await context.close();

@@ -5,16 +5,24 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ROOT } from '../../../scripts/lib.mjs';
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
 
 /**
- * @param {{ wasmType?: string, vars?: Record<string,string> }} options `vars` replace {{NAME}} in pages
+ * @param {{ wasmType?: string, vars?: Record<string,string>, pagesDir?: string, bundlesDir?: string }} options
+ *   `vars` replace {{NAME}} in pages; pages are served by file name from `pagesDir`, bundles
+ *   from `bundlesDir` under /bundles/, jQuery under /vendor/jquery.min.js.
  */
-export function startStatic({ wasmType = 'application/wasm', vars = {} } = {}) {
+export function startStatic({ wasmType = 'application/wasm', vars = {}, pagesDir = join(ROOT, 'tests', 'e2e', 'pages'), bundlesDir } = {}) {
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const name = basename(path);
-    const file = path.startsWith('/journey-probe/') ? join(ROOT, 'dist', name) : join(ROOT, 'tests', 'e2e', 'pages', name);
+    const file = path.startsWith('/journey-probe/')
+      ? join(ROOT, 'dist', name)
+      : path === '/vendor/jquery.min.js'
+        ? join(ROOT, 'node_modules', 'jquery', 'dist', 'jquery.min.js')
+        : path.startsWith('/bundles/') && bundlesDir
+          ? join(bundlesDir, name)
+          : join(pagesDir, name);
     try {
       let body = await readFile(file);
       const ext = name.slice(name.lastIndexOf('.'));

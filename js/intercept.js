@@ -1,0 +1,56 @@
+// Interception of the value setters, so that a value page script sets (`el.value = x`,
+// jQuery's .val(x), a framework updating a controlled input) is seen as page script's doing
+// without polling.
+//
+// Transparent to the page and to frameworks: the getter stays the browser's own; the setter
+// runs the browser's own first, exactly as before (throwing exactly as before), and only then
+// — if the value really changed — tells the probe. React, which captures the prototype's
+// descriptor to track values, gets the wrapped setter and behaves the same.
+
+/** [prototype name, property, which element to report] */
+const TARGETS = [
+  ['HTMLInputElement', 'value'],
+  ['HTMLInputElement', 'checked'],
+  ['HTMLInputElement', 'defaultValue'],
+  ['HTMLInputElement', 'defaultChecked'],
+  ['HTMLTextAreaElement', 'value'],
+  ['HTMLTextAreaElement', 'defaultValue'],
+  ['HTMLSelectElement', 'value'],
+  ['HTMLSelectElement', 'selectedIndex'],
+  ['HTMLOptionElement', 'selected', true],
+  ['HTMLOptionElement', 'defaultSelected', true],
+];
+
+/**
+ * Wraps the setters once per window. `report(element)` is called after a setter changed a
+ * value; for an option, with its select.
+ * @param {Window} win
+ * @param {(el: Element) => void} report
+ * @returns {boolean} whether the setters are (now) wrapped
+ */
+export function interceptSetters(win, report) {
+  if (win.__journeyProbeSetters) return true;
+  let wrapped = 0;
+  for (const [name, prop, isOption] of TARGETS) {
+    const proto = win[name] && win[name].prototype;
+    const desc = proto && Object.getOwnPropertyDescriptor(proto, prop);
+    if (!desc || !desc.set || !desc.get || !desc.configurable) continue;
+    const { get, set } = desc;
+    Object.defineProperty(proto, prop, {
+      configurable: true,
+      enumerable: desc.enumerable,
+      get,
+      set: function (value) {
+        const before = get.call(this);
+        set.call(this, value);
+        if (get.call(this) !== before) {
+          const element = isOption ? this.closest && this.closest('select') : this;
+          if (element) report(element);
+        }
+      },
+    });
+    wrapped += 1;
+  }
+  win.__journeyProbeSetters = wrapped > 0;
+  return wrapped > 0;
+}

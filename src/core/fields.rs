@@ -1,0 +1,530 @@
+//! Every field and form of a page: registration, events, submit attempts, and the summaries
+//! beacons carry.
+
+use crate::core::field::{Field, FieldEvent, FieldFacts, Origin};
+use crate::core::url::is_identifier_like;
+use std::collections::HashMap;
+
+/// Most fields a page's model holds; fields found beyond are ignored (and counted).
+pub const MAX_FIELDS: usize = 5_000;
+/// Invalid fields within this long after a submit (or after the first invalid field of a
+/// burst) belong to the same blocked attempt, in milliseconds.
+pub const ATTEMPT_WINDOW_MS: f64 = 1_000.0;
+/// Key of the pseudo-form holding fields outside any `<form>`.
+pub const PAGE_FORM_KEY: &str = "#page";
+
+/// What the shell saw of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormFacts {
+    /// The `id` attribute.
+    pub id: Option<String>,
+    /// The `name` attribute.
+    pub name: Option<String>,
+    /// Position among the page's forms, or `None` for the fields outside any form.
+    pub position: Option<usize>,
+}
+
+/// One form (or the page's pseudo-form).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    /// Stable key: `id`, else `name`, else `form#position`; [`PAGE_FORM_KEY`] for fields
+    /// outside any form.
+    pub key: String,
+    /// Submit attempts: submit events, and submissions the browser's own validation stopped.
+    pub attempts: u32,
+    /// Attempts that validation stopped (in the browser or by the page's script).
+    pub blocked: u32,
+    /// Fields that stopped an attempt, by field index, each once.
+    pub blocked_by: Vec<usize>,
+    /// The attempt invalid fields still join: its time and whether one already blocked it.
+    open_attempt: Option<(f64, bool)>,
+}
+
+/// How many fields have a value of each origin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldCounts {
+    /// All fields.
+    pub total: u32,
+    /// By origin, in the order of [`Origin::ALL`].
+    pub by_origin: [u32; 6],
+    /// Pre-filled fields whose value the citizen changed (counted in their origin too).
+    pub overwritten: u32,
+}
+
+impl FieldCounts {
+    /// Fields of one origin.
+    pub fn of(&self, origin: Origin) -> u32 {
+        self.by_origin[origin_slot(origin)]
+    }
+}
+
+fn origin_slot(origin: Origin) -> usize {
+    Origin::ALL.iter().position(|o| *o == origin).unwrap_or(0)
+}
+
+/// What [`Fields::observe`] made of an element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Observed {
+    /// The field's index.
+    pub index: usize,
+    /// Whether the element is a new field (else another element of a known one, such as a
+    /// radio button of a group already found, or a field put back on the page).
+    pub new: bool,
+}
+
+/// What an event did that the journey must remember.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The citizen typed in this field for the first time on this page.
+    pub first_user_input: bool,
+}
+
+/// The fields and forms of one page.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    forms: Vec<Form>,
+    form_of_position: HashMap<Option<usize>, usize>,
+    fields: Vec<Field>,
+    /// Fields whose element left the page.
+    removed: Vec<bool>,
+    /// Slots of fields that left the page untouched, free for the next new field: a page that
+    /// churns through fields (an infinite list, a wizard re-rendering) keeps a bounded model.
+    free: Vec<usize>,
+    by_key: HashMap<(usize, String), usize>,
+    fills: u32,
+    /// Fields found beyond [`MAX_FIELDS`].
+    pub ignored: u32,
+}
+
+impl Fields {
+    /// Registers a form (once per position) and returns its index.
+    pub fn form(&mut self, facts: FormFacts) -> usize {
+        if let Some(&index) = self.form_of_position.get(&facts.position) {
+            return index;
+        }
+        let key = match facts.position {
+            None => PAGE_FORM_KEY.to_string(),
+            Some(position) => [facts.id.as_deref(), facts.name.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .find(|k| !k.is_empty() && k.len() <= 64 && !is_identifier_like(k))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("form#{position}")),
+        };
+        let index = self.forms.len();
+        self.forms.push(Form {
+            key,
+            attempts: 0,
+            blocked: 0,
+            blocked_by: Vec::new(),
+            open_attempt: None,
+        });
+        self.form_of_position.insert(facts.position, index);
+        index
+    }
+
+    /// Records a field the shell found, or `None` past [`MAX_FIELDS`]. Elements of one form
+    /// that share a key (the radio buttons of a group) are one field, which holds a value if
+    /// any of them does.
+    pub fn observe(&mut self, facts: FieldFacts, typed_before: &[String]) -> Option<Observed> {
+        let field = Field::new(facts, typed_before);
+        if let Some(&index) = self.by_key.get(&(field.form, field.key.clone())) {
+            self.removed[index] = false;
+            self.fields[index].join(field);
+            return Some(Observed { index, new: false });
+        }
+        let key = (field.form, field.key.clone());
+        let index = if let Some(index) = self.free.pop() {
+            self.fields[index] = field;
+            self.removed[index] = false;
+            index
+        } else if self.fields.len() < MAX_FIELDS {
+            self.fields.push(field);
+            self.removed.push(false);
+            self.fields.len() - 1
+        } else {
+            self.ignored += 1;
+            return None;
+        };
+        self.by_key.insert(key, index);
+        Some(Observed { index, new: true })
+    }
+
+    /// Applies an event to a field.
+    pub fn event(&mut self, index: usize, event: FieldEvent, at_ms: f64) -> Applied {
+        let Some(field) = self.fields.get_mut(index) else {
+            return Applied {
+                first_user_input: false,
+            };
+        };
+        let had_input = field.had_user_input();
+        if field.apply(event, at_ms) {
+            field.filled_order = Some(self.fills);
+            self.fills += 1;
+        }
+        let first_user_input = !had_input && field.had_user_input();
+        if event == FieldEvent::Invalid {
+            let form = field.form;
+            self.invalid_in_form(form, index, at_ms);
+        }
+        Applied { first_user_input }
+    }
+
+    /// Tells a field made of several elements what its whole group's value looks like (see
+    /// [`Field::rebase`]).
+    pub fn rebase(&mut self, index: usize, value: crate::core::field::ValueState) {
+        if let Some(field) = self.fields.get_mut(index) {
+            field.rebase(value);
+        }
+    }
+
+    /// The element of a field left the page: it is no longer watched. What was measured stays,
+    /// unless the field was never touched nor filled (a page that churns through fields).
+    pub fn remove(&mut self, index: usize) {
+        let Some(field) = self.fields.get(index) else {
+            return;
+        };
+        if self.removed[index] {
+            return;
+        }
+        self.removed[index] = true;
+        if is_pristine(field) {
+            self.by_key.remove(&(field.form, field.key.clone()));
+            self.free.push(index);
+        }
+    }
+
+    /// A form was submitted (the `submit` event).
+    pub fn submit(&mut self, form: usize, at_ms: f64) {
+        if let Some(form) = self.forms.get_mut(form) {
+            form.attempts += 1;
+            form.open_attempt = Some((at_ms, false));
+        }
+    }
+
+    fn invalid_in_form(&mut self, form: usize, field: usize, at_ms: f64) {
+        let Some(form) = self.forms.get_mut(form) else {
+            return;
+        };
+        match form.open_attempt {
+            Some((at, blocked)) if at_ms - at <= ATTEMPT_WINDOW_MS => {
+                if !blocked {
+                    form.blocked += 1;
+                    form.open_attempt = Some((at, true));
+                }
+            }
+            // The browser's own validation stops a submission without a submit event.
+            _ => {
+                form.attempts += 1;
+                form.blocked += 1;
+                form.open_attempt = Some((at_ms, true));
+            }
+        }
+        if !form.blocked_by.contains(&field) {
+            form.blocked_by.push(field);
+        }
+    }
+
+    /// Every field, by index (removed ones included).
+    pub fn all(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The forms, by index.
+    pub fn forms(&self) -> &[Form] {
+        &self.forms
+    }
+
+    /// The fields that are reported: every field still on the page, and removed ones the
+    /// citizen or the page did something with. With each, whether it was removed.
+    pub fn reported(&self) -> impl Iterator<Item = (usize, &Field, bool)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i, f, self.removed[i]))
+            .filter(|(_, f, removed)| !removed || !is_pristine(f))
+    }
+
+    /// Counts the reported fields by origin.
+    pub fn counts(&self) -> FieldCounts {
+        let mut counts = FieldCounts::default();
+        for (_, field, _) in self.reported() {
+            counts.total += 1;
+            counts.by_origin[origin_slot(field.origin())] += 1;
+            counts.overwritten += u32::from(field.overwritten());
+        }
+        counts
+    }
+
+    /// Whether the page has any field to report.
+    pub fn is_empty(&self) -> bool {
+        self.reported().next().is_none()
+    }
+}
+
+/// Nothing happened to the field and it holds nothing: forgetting it loses no measurement.
+fn is_pristine(field: &Field) -> bool {
+    !field.had_user_input()
+        && field.counters.visits == 0
+        && field.counters.invalid == 0
+        && field.filled_order.is_none()
+        && field.origin() == Origin::Empty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::field::{FieldKind, InputKind, ValueState};
+
+    fn facts(name: &str, form: usize) -> FieldFacts {
+        FieldFacts {
+            name: Some(name.to_string()),
+            id: None,
+            label: None,
+            position: 0,
+            form,
+            kind: FieldKind::Text,
+            prefill_source: None,
+            locked: false,
+            has_value: false,
+            value_is_default: true,
+            value_hash: 0,
+            invalid: false,
+        }
+    }
+
+    fn typed(hash: u64) -> FieldEvent {
+        FieldEvent::Input {
+            kind: InputKind::Insert,
+            value: ValueState {
+                has_value: true,
+                hash,
+            },
+            autofilled: false,
+        }
+    }
+
+    fn page() -> (Fields, usize, usize) {
+        let mut fields = Fields::default();
+        let a = fields.form(FormFacts {
+            id: Some("form-buoc-1".into()),
+            name: None,
+            position: Some(0),
+        });
+        let outside = fields.form(FormFacts {
+            id: None,
+            name: None,
+            position: None,
+        });
+        (fields, a, outside)
+    }
+
+    #[test]
+    fn forms_are_keyed_by_id_then_name_then_position() {
+        let mut fields = Fields::default();
+        let a = fields.form(FormFacts {
+            id: Some("dang-ky".into()),
+            name: Some("x".into()),
+            position: Some(0),
+        });
+        let b = fields.form(FormFacts {
+            id: None,
+            name: Some("tim-kiem".into()),
+            position: Some(1),
+        });
+        let c = fields.form(FormFacts {
+            id: Some("ho-so-001190012345".into()),
+            name: None,
+            position: Some(2),
+        });
+        let d = fields.form(FormFacts {
+            id: None,
+            name: None,
+            position: None,
+        });
+        assert_eq!(
+            fields.form(FormFacts {
+                id: None,
+                name: None,
+                position: Some(1)
+            }),
+            b,
+            "once per position"
+        );
+        let keys: Vec<&str> = [a, b, c, d]
+            .iter()
+            .map(|&i| fields.forms()[i].key.as_str())
+            .collect();
+        assert_eq!(keys, ["dang-ky", "tim-kiem", "form#2", "#page"]);
+    }
+
+    #[test]
+    fn radio_buttons_of_one_group_are_one_field_carrying_the_checked_value() {
+        let (mut fields, form, _) = page();
+        let first = fields
+            .observe(facts("loai_phieu", form), &[])
+            .unwrap()
+            .index;
+        let second = fields
+            .observe(
+                FieldFacts {
+                    has_value: true,
+                    value_hash: 2,
+                    ..facts("loai_phieu", form)
+                },
+                &[],
+            )
+            .unwrap()
+            .index;
+        assert_eq!(first, second);
+        assert_eq!(fields.all().len(), 1);
+        assert_eq!(fields.all()[0].origin(), Origin::Server);
+    }
+
+    #[test]
+    fn the_same_name_in_two_forms_is_two_fields() {
+        let (mut fields, form, outside) = page();
+        let a = fields.observe(facts("email", form), &[]).unwrap().index;
+        let b = fields.observe(facts("email", outside), &[]).unwrap().index;
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn fill_order_follows_who_filled_first() {
+        let (mut fields, form, _) = page();
+        let a = fields.observe(facts("a", form), &[]).unwrap().index;
+        let b = fields.observe(facts("b", form), &[]).unwrap().index;
+        let c = fields.observe(facts("c", form), &[]).unwrap().index;
+        assert!(fields.event(c, typed(1), 10.0).first_user_input);
+        assert!(!fields.event(c, typed(2), 11.0).first_user_input);
+        fields.event(
+            a,
+            FieldEvent::ScriptSet {
+                value: ValueState {
+                    has_value: true,
+                    hash: 3,
+                },
+            },
+            20.0,
+        );
+        let order: Vec<Option<u32>> = [a, b, c]
+            .iter()
+            .map(|&i| fields.all()[i].filled_order)
+            .collect();
+        assert_eq!(order, [Some(1), None, Some(0)]);
+    }
+
+    #[test]
+    fn a_submit_blocked_by_the_browsers_validation_is_an_attempt() {
+        let (mut fields, form, _) = page();
+        let a = fields.observe(facts("a", form), &[]).unwrap().index;
+        let b = fields.observe(facts("b", form), &[]).unwrap().index;
+        // No submit event: the browser fired `invalid` on both fields at once.
+        fields.event(a, FieldEvent::Invalid, 1_000.0);
+        fields.event(b, FieldEvent::Invalid, 1_000.0);
+        // Corrected, submitted.
+        fields.submit(form, 5_000.0);
+        let f = &fields.forms()[form];
+        assert_eq!(
+            (f.attempts, f.blocked, f.blocked_by.clone()),
+            (2, 1, vec![a, b])
+        );
+    }
+
+    #[test]
+    fn a_submit_the_pages_script_refuses_is_blocked_by_the_fields_it_marks() {
+        let (mut fields, form, _) = page();
+        let a = fields
+            .observe(facts("so_dien_thoai", form), &[])
+            .unwrap()
+            .index;
+        fields.submit(form, 1_000.0);
+        fields.event(a, FieldEvent::Invalid, 1_020.0); // aria-invalid set by the page's validation
+        fields.submit(form, 9_000.0);
+        fields.event(a, FieldEvent::Invalid, 9_010.0);
+        fields.submit(form, 20_000.0);
+        let f = &fields.forms()[form];
+        assert_eq!(
+            (f.attempts, f.blocked, f.blocked_by.clone()),
+            (3, 2, vec![a])
+        );
+        assert_eq!(fields.all()[a].counters.invalid, 2);
+    }
+
+    #[test]
+    fn removed_fields_keep_what_was_measured_and_untouched_ones_vanish() {
+        let (mut fields, form, _) = page();
+        let used = fields.observe(facts("used", form), &[]).unwrap().index;
+        let untouched = fields.observe(facts("untouched", form), &[]).unwrap().index;
+        fields.event(used, typed(1), 5.0);
+        fields.remove(used);
+        fields.remove(untouched);
+        let reported: Vec<(usize, bool)> = fields
+            .reported()
+            .map(|(i, _, removed)| (i, removed))
+            .collect();
+        assert_eq!(reported, [(used, true)]);
+        assert_eq!(fields.counts().total, 1);
+        // Put back (a wizard step shown again): watched again.
+        fields.observe(facts("untouched", form), &[]);
+        assert_eq!(fields.counts().total, 2);
+    }
+
+    #[test]
+    fn counts_by_origin() {
+        let (mut fields, form, _) = page();
+        fields.observe(
+            FieldFacts {
+                has_value: true,
+                ..facts("server", form)
+            },
+            &[],
+        );
+        let typed_in = fields.observe(facts("typed", form), &[]).unwrap().index;
+        fields.observe(facts("empty", form), &[]);
+        fields.event(typed_in, typed(1), 1.0);
+        let counts = fields.counts();
+        assert_eq!(
+            (
+                counts.total,
+                counts.of(Origin::Server),
+                counts.of(Origin::User),
+                counts.of(Origin::Empty)
+            ),
+            (3, 1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_page_churning_through_fields_keeps_a_bounded_model() {
+        let (mut fields, form, _) = page();
+        for i in 0..20_000 {
+            let Observed { index, new } = fields
+                .observe(facts(&format!("row-{i}"), form), &[])
+                .unwrap();
+            assert!(new);
+            if i >= 50 {
+                // the oldest row leaves as a new one comes
+                let oldest = fields
+                    .by_key
+                    .get(&(form, format!("row-{}", i - 50)))
+                    .copied()
+                    .unwrap();
+                fields.remove(oldest);
+            }
+            assert!(index < 60, "slot {index} at row {i}");
+        }
+        assert_eq!(fields.counts().total, 50);
+        assert_eq!(fields.ignored, 0);
+    }
+
+    #[test]
+    fn the_model_is_bounded() {
+        let (mut fields, form, _) = page();
+        for i in 0..MAX_FIELDS + 10 {
+            fields.observe(facts(&format!("f{i}"), form), &[]);
+        }
+        assert_eq!((fields.all().len(), fields.ignored), (MAX_FIELDS, 10));
+    }
+}
