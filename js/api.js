@@ -40,6 +40,7 @@ export function install(win, how) {
   // Commands pushed on the array before the loader ran carry no time: the best estimate is
   // the loader's start.
   const loaderStart = Date.now();
+  const loaderStartMs = win.performance ? win.performance.now() : 0;
   let queue = Array.isArray(existing)
     ? existing.slice(0, MAX_QUEUE).map((command) => ({ command, at: loaderStart }))
     : [];
@@ -125,7 +126,10 @@ export function install(win, how) {
     .then(([glue, module]) =>
       Promise.resolve(glue.default({ module_or_path: module })).then(() => {
         if (state !== 'loading') return;
+        const startAt = win.performance ? win.performance.now() : 0;
         const started = guard(() => glue.start(how.attributes, guard, earlySets))();
+        // Start-up cost, for the bench and QA: finding every field and listening, in ms.
+        api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;
         if (!started) {
           if (state === 'loading') state = 'off';
           queue = [];
@@ -133,6 +137,8 @@ export function install(win, how) {
         }
         probe = glue;
         state = 'running';
+        // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
+        api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
         const pending = queue;
         queue = [];
         pending.forEach(({ command, at }) => run(command, at));

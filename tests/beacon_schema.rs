@@ -143,7 +143,7 @@ fn every_beacon_the_core_builds_is_valid() {
     );
     assert_eq!(
         step["forms"][0],
-        json!({"key":"form-buoc-1","attempts":2,"blocked":1,"blocked_by":["so_dien_thoai"],"fields":[
+        json!({"key":"form-buoc-1","total":3,"prefilled":1,"typed":1,"overwritten":0,"attempts":2,"blocked":1,"blocked_by":["so_dien_thoai"],"fields":[
             {"key":"ho_ten","origin":"declared","source":"CSDL quốc gia về dân cư","locked":true},
             {"key":"so_dien_thoai","origin":"user","filled":0,"focus_ms":86000,"visits":1,"hesitation_ms":1000,"pastes":1,"invalid":1},
             {"key":"email","origin":"empty"}

@@ -85,7 +85,7 @@ fn reads_server_rendered_and_script_set_values() {
            <select id="picked"><option value="">Chọn</option><option value="nam">Nam</option><option value="nu" selected>Nữ</option></select>
            <select id="placeholder"><option value="">Chọn</option><option value="nam">Nam</option></select>
            <input id="box" type="checkbox" checked>
-           <label>Số điện thoại</label><input id="labelled-by-sibling">
+           <label>Số điện thoại</label><input data-test="sibling">
            <input type="range" id="range">"#,
     );
     by_id("script")
@@ -114,11 +114,14 @@ fn reads_server_rendered_and_script_set_values() {
     let placeholder = facts("placeholder", FieldKind::Select);
     assert!(!placeholder.has_value, "the placeholder option is no value");
     assert!(dom::value_state(&by_id("box"), FieldKind::Checkbox).has_value);
+    let sibling = document()
+        .query_selector("[data-test=sibling]")
+        .unwrap()
+        .unwrap();
+    let sibling = dom::facts(&sibling, FieldKind::Text, 0, 0);
     assert_eq!(
-        facts("labelled-by-sibling", FieldKind::Text)
-            .label
-            .as_deref(),
-        Some("Số điện thoại")
+        (sibling.name, sibling.id, sibling.label.as_deref()),
+        (None, None, Some("Số điện thoại"))
     );
     assert!(
         facts("range", FieldKind::Text).value_is_default,
@@ -261,4 +264,133 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
     );
     boundary::stop();
     assert!(boundary::snapshot().is_null());
+}
+
+/// Lets the MutationObserver's records arrive (they are delivered in a microtask).
+async fn mutations_delivered() {
+    let promise = js_sys::Promise::resolve(&JsValue::NULL);
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn start_probe(extra: &[(&str, &str)]) {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let attrs = js_sys::Array::new();
+    for (name, value) in [
+        ("data-collector", "/v1/beacons"),
+        ("data-service", "1.001234"),
+    ]
+    .iter()
+    .chain(extra)
+    {
+        attrs.push(&js_sys::Array::of2(&(*name).into(), &(*value).into()));
+    }
+    assert!(boundary::start(
+        attrs,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED
+    ));
+}
+
+fn snapshot_fields() -> Vec<(String, String, bool)> {
+    let snapshot = boundary::snapshot();
+    let fields: js_sys::Array = js_sys::Reflect::get(&snapshot, &"fields".into())
+        .unwrap()
+        .into();
+    fields
+        .iter()
+        .map(|f| {
+            let get = |k: &str| js_sys::Reflect::get(&f, &k.into()).unwrap();
+            (
+                get("key").as_string().unwrap(),
+                get("origin").as_string().unwrap(),
+                get("removed").as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn fields_added_later_are_found_and_removed_ones_let_go() {
+    let div = fixture(r#"<form id="wizard"><input name="buoc_1" value="đã có"></form>"#);
+    start_probe(&[]);
+    let form = by_id("wizard");
+    let step2 = document().create_element("fieldset").unwrap();
+    step2.set_inner_html(r#"<input name="buoc_2a"><select name="buoc_2b"><option value="">-</option><option value="x" selected>x</option></select>"#);
+    form.append_child(&step2).unwrap();
+    mutations_delivered().await;
+    assert_eq!(
+        snapshot_fields(),
+        [
+            ("buoc_1".to_string(), "server".to_string(), false),
+            ("buoc_2a".to_string(), "empty".to_string(), false),
+            ("buoc_2b".to_string(), "server".to_string(), false),
+        ]
+    );
+    step2.remove();
+    mutations_delivered().await;
+    assert_eq!(
+        snapshot_fields(),
+        [
+            ("buoc_1".to_string(), "server".to_string(), false),
+            ("buoc_2b".to_string(), "server".to_string(), true),
+        ],
+        "a pre-filled field that left is kept, marked removed; an untouched empty one is forgotten"
+    );
+    // A field the page marks invalid later counts a validation failure.
+    by_id("fixture")
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .set_attribute("aria-invalid", "true")
+        .unwrap();
+    mutations_delivered().await;
+    let json = js_sys::JSON::stringify(&boundary::snapshot())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        json.contains(r#""key":"buoc_1","form":"wizard","origin":"server""#)
+            && json.contains(r#""invalid":1"#),
+        "{json}"
+    );
+    boundary::stop();
+    drop(div);
+}
+
+#[wasm_bindgen_test]
+fn a_prefill_map_declares_fields_the_markup_does_not() {
+    fixture(
+        r#"<input id="ho_ten" value="Nguyễn Văn A"><input id="ma_so_thue" value="x"><input id="khac" value="y">"#,
+    );
+    start_probe(&[(
+        "data-prefill-map",
+        "CSDLQG-DC: #ho_ten; CSDLQG-DN: #ma_so_thue; BAD: [[",
+    )]);
+    let json = js_sys::JSON::stringify(&boundary::snapshot())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        json.contains(
+            r##""key":"ho_ten","form":"#page","origin":"declared","source":"CSDLQG-DC""##
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            r##""key":"ma_so_thue","form":"#page","origin":"declared","source":"CSDLQG-DN""##
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(r##""key":"khac","form":"#page","origin":"server""##),
+        "{json}"
+    );
+    boundary::stop();
 }

@@ -92,10 +92,25 @@ pub struct FormReport {
     pub blocked: u32,
     /// Keys of the fields that stopped an attempt.
     pub blocked_by: Vec<String>,
+    /// The form's fields by what filled them (all of them, described one by one or not).
+    pub summary: FormSummary,
     /// The form's fields, one by one.
     pub fields: Vec<FieldReport>,
     /// Fields left out of `fields` (past [`MAX_REPORTED_FIELDS`]).
     pub omitted: u32,
+}
+
+/// A form's fields counted: criterion 1 per form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FormSummary {
+    /// Fields of the form.
+    pub total: u32,
+    /// Fields the state's side filled (declared, server, script).
+    pub prefilled: u32,
+    /// Fields the citizen filled.
+    pub typed: u32,
+    /// Pre-filled fields the citizen changed.
+    pub overwritten: u32,
 }
 
 /// One field in a beacon: its key, where its value came from, how the citizen got on with it.
@@ -121,7 +136,12 @@ pub struct FieldReport {
 
 impl FormReport {
     fn write(&self, o: &mut Object<'_>) {
+        let s = &self.summary;
         o.str("key", &self.key)
+            .uint("total", s.total.into())
+            .uint("prefilled", s.prefilled.into())
+            .uint("typed", s.typed.into())
+            .uint("overwritten", s.overwritten.into())
             .uint("attempts", self.attempts.into())
             .uint("blocked", self.blocked.into());
         if !self.blocked_by.is_empty() {

@@ -11,6 +11,9 @@ use std::fmt;
 pub const ATTR_COLLECTOR: &str = "data-collector";
 /// Attribute that names the online public service the page belongs to.
 pub const ATTR_SERVICE: &str = "data-service";
+/// Attribute that declares pre-filled fields by CSS selector, for pages whose markup cannot
+/// carry `data-prefill-source`: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`.
+pub const ATTR_PREFILL_MAP: &str = "data-prefill-map";
 
 /// Longest collector URL accepted.
 const MAX_URL_LEN: usize = 2048;
@@ -26,6 +29,42 @@ pub struct Config {
     pub collector: String,
     /// Code of the service the page belongs to.
     pub service: ServiceCode,
+    /// Fields declared pre-filled by selector (`data-prefill-map`), in the order written.
+    pub prefill_map: Vec<PrefillRule>,
+}
+
+/// One entry of `data-prefill-map`: the fields matching `selector` were filled from `source`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrefillRule {
+    /// The database, e.g. `CSDLQG-DC`.
+    pub source: String,
+    /// A CSS selector list, e.g. `#ho_ten, #ngay_sinh`.
+    pub selector: String,
+}
+
+/// Longest `data-prefill-map` accepted.
+const MAX_PREFILL_MAP_LEN: usize = 4096;
+
+/// Parses `data-prefill-map`: entries separated by `;`, each `SOURCE: selectors` (the source is
+/// what precedes the first `:`, so selectors may use pseudo-classes). Empty entries are
+/// allowed (a trailing `;`). `None` if any entry is malformed.
+pub fn parse_prefill_map(text: &str) -> Option<Vec<PrefillRule>> {
+    if text.len() > MAX_PREFILL_MAP_LEN {
+        return None;
+    }
+    let mut rules = Vec::new();
+    for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (source, selector) = entry.split_once(':')?;
+        let (source, selector) = (source.trim(), selector.trim());
+        if source.is_empty() || source.chars().count() > 64 || selector.is_empty() {
+            return None;
+        }
+        rules.push(PrefillRule {
+            source: source.to_string(),
+            selector: selector.to_string(),
+        });
+    }
+    Some(rules)
 }
 
 /// A service code as the portal declares it, e.g. `1.001234`: 1–64 characters of ASCII letters,
@@ -83,6 +122,8 @@ impl fmt::Display for ConfigError {
 const COLLECTOR_ACCEPTED: &str =
     "the URL beacons are sent to: an absolute http:// or https:// URL, \
 or a path starting with / on this site (e.g. https://collector.example.gov.vn/v1/beacons)";
+const PREFILL_MAP_ACCEPTED: &str = "entries separated by ';', each a database name, ':' and a CSS \
+selector list (e.g. CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -96,15 +137,29 @@ impl Config {
     {
         let mut collector = None;
         let mut service = None;
+        let mut prefill_map = None;
         for (name, value) in attributes {
             match name {
                 ATTR_COLLECTOR => collector = Some(value),
                 ATTR_SERVICE => service = Some(value),
+                ATTR_PREFILL_MAP => prefill_map = Some(value),
                 _ => {}
             }
         }
 
         let mut errors = Vec::new();
+        let prefill_map = match prefill_map.map(|text| (text, parse_prefill_map(text))) {
+            None => Vec::new(),
+            Some((_, Some(rules))) => rules,
+            Some((text, None)) => {
+                errors.push(ConfigError {
+                    attribute: ATTR_PREFILL_MAP,
+                    value: Some(text.to_string()),
+                    accepted: PREFILL_MAP_ACCEPTED,
+                });
+                Vec::new()
+            }
+        };
         let collector = match collector {
             Some(url) if is_collector_url(url) => Some(url.to_string()),
             other => {
@@ -128,9 +183,11 @@ impl Config {
             }
         };
         match (collector, service) {
-            (Some(collector), Some(service)) if errors.is_empty() => {
-                Ok(Config { collector, service })
-            }
+            (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
+                collector,
+                service,
+                prefill_map,
+            }),
             _ => Err(errors),
         }
     }
@@ -265,6 +322,47 @@ mod tests {
             too_long.as_str(),
         ] {
             assert!(ServiceCode::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_prefill_map_declares_fields_by_selector() {
+        let config = parse(&[
+            ("data-collector", "/c"),
+            ("data-service", "1"),
+            ("data-prefill-map", " CSDLQG-DC: #ho_ten, input[name=ngay_sinh]:not([disabled]) ; CSDLQG-DN:#ma_so_thue;"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.prefill_map,
+            [
+                PrefillRule {
+                    source: "CSDLQG-DC".into(),
+                    selector: "#ho_ten, input[name=ngay_sinh]:not([disabled])".into()
+                },
+                PrefillRule {
+                    source: "CSDLQG-DN".into(),
+                    selector: "#ma_so_thue".into()
+                },
+            ]
+        );
+        for bad in ["#ho_ten", "CSDLQG-DC:", ": #ho_ten", "CSDLQG-DC: #a; #b"] {
+            let errors = parse(&[
+                ("data-collector", "/c"),
+                ("data-service", "1"),
+                ("data-prefill-map", bad),
+            ])
+            .unwrap_err();
+            assert_eq!(
+                (errors.len(), errors[0].attribute),
+                (1, "data-prefill-map"),
+                "{bad}"
+            );
+            assert!(
+                errors[0].to_string().contains("e.g. CSDLQG-DC: #ho_ten"),
+                "{}",
+                errors[0]
+            );
         }
     }
 

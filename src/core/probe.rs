@@ -5,7 +5,7 @@
 //! so the whole behaviour is reproducible in native tests.
 
 use crate::core::beacon::{
-    Beacon, FieldReport, FormReport, JourneySection, Outcome, PageSection, Trigger,
+    Beacon, FieldReport, FormReport, FormSummary, JourneySection, Outcome, PageSection, Trigger,
     MAX_REPORTED_FIELDS, VERSION,
 };
 use crate::core::config::Config;
@@ -325,6 +325,7 @@ impl Probe {
                     .filter_map(|&i| all.get(i))
                     .map(|f| f.key.clone())
                     .collect(),
+                summary: FormSummary::default(),
                 fields: Vec::new(),
                 omitted: 0,
             })
@@ -334,6 +335,11 @@ impl Probe {
             let Some(report) = reports.get_mut(field.form) else {
                 continue;
             };
+            let origin = field.origin();
+            report.summary.total += 1;
+            report.summary.prefilled += u32::from(origin.is_prefill());
+            report.summary.typed += u32::from(origin == crate::core::field::Origin::User);
+            report.summary.overwritten += u32::from(field.overwritten());
             if room == 0 {
                 report.omitted += 1;
                 continue;

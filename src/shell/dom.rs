@@ -184,12 +184,20 @@ pub fn facts(element: &Element, kind: FieldKind, form: usize, position: usize) -
             .or_else(|| host.as_ref().and_then(|h| h.get_attribute(name)))
             .filter(|v| !v.trim().is_empty())
     };
+    let name = attr("name");
+    let id = Some(element.id())
+        .filter(|id| !id.is_empty())
+        .or_else(|| host.as_ref().map(|h| h.id()).filter(|id| !id.is_empty()));
+    // The label is the key only when there is neither name nor id: read it only then.
+    let label = if name.is_none() && id.is_none() {
+        label_text(element).or_else(|| host.as_ref().and_then(label_text))
+    } else {
+        None
+    };
     FieldFacts {
-        name: attr("name"),
-        id: Some(element.id())
-            .filter(|id| !id.is_empty())
-            .or_else(|| host.as_ref().map(|h| h.id()).filter(|id| !id.is_empty())),
-        label: label_text(element).or_else(|| host.as_ref().and_then(label_text)),
+        name,
+        id,
+        label,
         position,
         form,
         kind,
@@ -221,15 +229,17 @@ fn is_locked(element: &Element) -> bool {
         || element.get_attribute("aria-disabled").as_deref() == Some("true")
 }
 
-/// The text of the field's label: `<label for>` or a wrapping `<label>` (the `labels` of native
-/// controls), `aria-label`, `aria-labelledby`, or a `<label>` right before it.
+/// The text of the label of a field that has neither name nor id (so no `<label for>` can
+/// point at it): a wrapping `<label>`, `aria-label`, `aria-labelledby`, or a `<label>` right
+/// before it. (Not the `labels` property: the browser searches the whole document for it,
+/// which on a 2,000-field page made start-up quadratic.)
 fn label_text(element: &Element) -> Option<String> {
-    let native = js_sys::Reflect::get(element, &"labels".into())
+    let wrapping = element
+        .closest("label")
         .ok()
-        .and_then(|l| l.dyn_into::<web_sys::NodeList>().ok())
-        .and_then(|list| list.item(0))
+        .flatten()
         .and_then(|label| label.text_content());
-    native
+    wrapping
         .or_else(|| element.get_attribute("aria-label"))
         .or_else(|| {
             let ids = element.get_attribute("aria-labelledby")?;

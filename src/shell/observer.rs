@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 
 /// Attributes whose changes the probe follows: validation marks, ARIA selection, and what makes
 /// an element a field or locks it.
-pub const ATTRIBUTES: [&str; 7] = [
+pub const ATTRIBUTES: [&str; 8] = [
     "aria-invalid",
+    "aria-errormessage",
     "aria-selected",
     "aria-checked",
     "contenteditable",

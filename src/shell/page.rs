@@ -42,6 +42,8 @@ pub struct PageProbe {
     popups: HashMap<String, usize>,
     /// The loader's record of elements page script set before the probe ran.
     early_sets: Option<js_sys::WeakSet>,
+    /// `data-prefill-map` entries whose selector the browser refused.
+    bad_selectors: Vec<usize>,
     observers: Vec<MutationGuard>,
     _listeners: Vec<EventListener>,
 }
@@ -75,6 +77,7 @@ impl PageProbe {
             page_form: None,
             popups: HashMap::new(),
             early_sets,
+            bad_selectors: Vec::new(),
             observers: Vec::new(),
             _listeners: Vec::new(),
         };
@@ -122,6 +125,9 @@ impl PageProbe {
         let position = self.fields_in_form[form];
         self.fields_in_form[form] += 1;
         let mut facts = dom::facts(&element, kind, form, position);
+        if facts.prefill_source.is_none() {
+            facts.prefill_source = self.mapped_source(&element);
+        }
         // A value page script set before the probe ran is not the markup's, even where a
         // framework also set the default.
         if self
@@ -153,6 +159,29 @@ impl PageProbe {
             None => self.slots.push(slot),
         }
         Some(index)
+    }
+
+    /// The source `data-prefill-map` gives this element, if a rule's selector matches it. A
+    /// selector the browser refuses is reported once and then skipped.
+    fn mapped_source(&mut self, element: &Element) -> Option<String> {
+        let rules = &self.probe.config().prefill_map;
+        for (i, rule) in rules.iter().enumerate() {
+            if self.bad_selectors.contains(&i) {
+                continue;
+            }
+            match element.matches(&rule.selector) {
+                Ok(true) => return Some(rule.source.clone()),
+                Ok(false) => {}
+                Err(_) => {
+                    warn(&format!(
+                        "data-prefill-map: \"{}\" is not a valid CSS selector; that entry is skipped",
+                        rule.selector
+                    ));
+                    self.bad_selectors.push(i);
+                }
+            }
+        }
+        None
     }
 
     /// The form index of a field's form, registering the form the first time.
@@ -299,15 +328,22 @@ impl PageProbe {
         None
     }
 
-    /// The field an event is about: the innermost target (inside shadow roots too).
+    /// The field an event is about: the innermost target. Only when the target is a shadow
+    /// host (the event came out of an open shadow root, retargeted) is `composedPath()` asked
+    /// for: it allocates, and typing in ordinary fields should not pay for it.
     fn field_of_event(&self, event: &web_sys::Event) -> Option<usize> {
-        let target = event
-            .composed_path()
-            .get(0)
-            .dyn_into::<Element>()
-            .ok()
-            .or_else(|| event.target()?.dyn_into::<Element>().ok())?;
-        self.field_of(&target)
+        let target = event.target()?.dyn_into::<Element>().ok()?;
+        let inner = if target.shadow_root().is_some() {
+            event
+                .composed_path()
+                .get(0)
+                .dyn_into::<Element>()
+                .ok()
+                .unwrap_or(target)
+        } else {
+            target
+        };
+        self.field_of(&inner)
     }
 
     fn state(&self, index: usize) -> Option<crate::core::field::ValueState> {
@@ -371,7 +407,9 @@ impl PageProbe {
             .and_then(|t| t.as_string())
             .unwrap_or_default();
         let kind = InputKind::from_input_type(&input_type);
-        let autofilled = self.autofilled(index);
+        // Typing, pasting and dropping say what they are; the browser's autofill says nothing
+        // (no inputType), and only then is the `:autofill` match worth its cost.
+        let autofilled = input_type.is_empty() && self.autofilled(index);
         self.apply(
             index,
             FieldEvent::Input {
@@ -397,11 +435,23 @@ impl PageProbe {
         }
     }
 
+    /// A click or key press on a custom widget: the value its script sets next is the
+    /// citizen's pick. Native controls report their own input, so they are left out.
     fn on_interact(&mut self, event: &web_sys::Event) {
         if !event.is_trusted() {
             return;
         }
-        if let Some(index) = self.field_of_event(event) {
+        let Some(index) = self.field_of_event(event) else {
+            return;
+        };
+        let custom = self.slots.get(index).is_some_and(|slot| {
+            slot.kind == FieldKind::Widget
+                || slot
+                    .elements
+                    .iter()
+                    .any(|e| e.has_attribute("role") || e.has_attribute("aria-controls"))
+        });
+        if custom {
             self.apply(index, FieldEvent::Interact, env::now());
         }
     }

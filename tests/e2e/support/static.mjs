@@ -12,7 +12,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
  *   `vars` replace {{NAME}} in pages; pages are served by file name from `pagesDir`, bundles
  *   from `bundlesDir` under /bundles/, jQuery under /vendor/jquery.min.js.
  */
-export function startStatic({ wasmType = 'application/wasm', vars = {}, pagesDir = join(ROOT, 'tests', 'e2e', 'pages'), bundlesDir } = {}) {
+export function startStatic({ wasmType = 'application/wasm', vars = {}, pagesDir = join(ROOT, 'tests', 'e2e', 'pages'), bundlesDir, stripProbe = false } = {}) {
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const name = basename(path);
@@ -26,7 +26,12 @@ export function startStatic({ wasmType = 'application/wasm', vars = {}, pagesDir
     try {
       let body = await readFile(file);
       const ext = name.slice(name.lastIndexOf('.'));
-      if (ext === '.html') body = Buffer.from(body.toString('utf8').replace(/\{\{(\w+)\}\}/g, (_, k) => vars[k] ?? ''));
+      if (ext === '.html') {
+        let html = body.toString('utf8').replace(/\{\{(\w+)\}\}/g, (_, k) => vars[k] ?? '');
+        // The same page without the probe: the baseline of a benchmark.
+        if (stripProbe) html = html.replace(/<script[^>]*journey-probe\.js[^>]*><\/script>/g, '');
+        body = Buffer.from(html);
+      }
       res.writeHead(200, { 'Content-Type': ext === '.wasm' ? wasmType : TYPES[ext] || 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -1,0 +1,93 @@
+// Per-event cost of the probe's field handling on a 2,000-field page, and its start-up time.
+//
+// Method: the same page (tests/e2e/fields/pages/many.html) with and without the probe's tag,
+// alternated A/B over RUNS runs; in each, the citizen types KEYS characters into a field deep in
+// the page, and the page's main-thread script time is read from CDP (Performance.getMetrics,
+// ScriptDuration) before and after. The probe's cost per keystroke is the difference of the two
+// medians divided by KEYS (after WARMUP keystrokes, so that compiling the wasm's hot paths
+// on first use is not counted). Every keystroke fires keydown, keypress, input and keyup; the probe
+// listens to input (and keydown), so this is the whole cost a citizen's typing pays.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './lib.mjs';
+import { startCollector } from './stack.mjs';
+import { startStatic } from '../tests/e2e/support/static.mjs';
+import { launch } from '../tests/e2e/support/browser.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const KEYS = 300;
+const WARMUP = 50;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function scriptSeconds(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'ScriptDuration').value;
+}
+
+async function typingRun(browser, url, withProbe) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(url);
+  await page.waitForFunction(() => window.pageReady === true);
+  let startupMs = null;
+  let loadMs = null;
+  if (withProbe) {
+    await page.waitForFunction(() => window.JourneyProbe && typeof window.JourneyProbe.snapshot === 'function' && window.JourneyProbe.snapshot() !== null);
+    startupMs = await page.evaluate(() => window.JourneyProbe.startupMs);
+    loadMs = await page.evaluate(() => window.JourneyProbe.loadMs);
+  }
+  await page.focus('[name="f19_99"]');
+  // Warm up first: the engine compiles the wasm's hot paths on first use, once per page.
+  await page.keyboard.type('b'.repeat(WARMUP));
+  const before = await scriptSeconds(cdp);
+  await page.keyboard.type('a'.repeat(KEYS));
+  const after = await scriptSeconds(cdp);
+  await context.close();
+  return { scriptMs: (after - before) * 1000, startupMs, loadMs };
+}
+
+/** Runs the field benchmark; returns the numbers for the results file. */
+export async function benchFields() {
+  const dir = mkdtempSync(join(tmpdir(), 'journey-probe-bench-'));
+  const collector = await startCollector({ db: join(dir, 'b.db'), allowOrigins: ['*'], quiet: true });
+  const pagesDir = join(ROOT, 'tests', 'e2e', 'fields', 'pages');
+  const vars = { COLLECTOR: collector.beaconsUrl };
+  const withProbe = await startStatic({ pagesDir, vars });
+  const without = await startStatic({ pagesDir, vars, stripProbe: true });
+  const browser = await launch();
+  const a = [];
+  const b = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      a.push(await typingRun(browser, `${withProbe.url}/many.html`, true));
+      b.push(await typingRun(browser, `${without.url}/many.html`, false));
+    }
+  } finally {
+    await browser.close();
+    await withProbe.close();
+    await without.close();
+    await collector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const probeMs = a.map((r) => r.scriptMs);
+  const baseMs = b.map((r) => r.scriptMs);
+  const perKeyUs = ((median(probeMs) - median(baseMs)) / KEYS) * 1000;
+  const startups = a.map((r) => r.startupMs);
+  const loads = a.map((r) => r.loadMs);
+  return {
+    runs: RUNS,
+    keys: KEYS,
+    probeMs: { median: median(probeMs), min: Math.min(...probeMs), max: Math.max(...probeMs) },
+    baseMs: { median: median(baseMs), min: Math.min(...baseMs), max: Math.max(...baseMs) },
+    perKeyUs,
+    startupMs: { median: median(startups), min: Math.min(...startups), max: Math.max(...startups) },
+    loadMs: { median: median(loads), min: Math.min(...loads), max: Math.max(...loads) },
+  };
+}
