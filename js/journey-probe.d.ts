@@ -4,17 +4,45 @@
 export type JourneyProbeCommand = ['login'] | ['submitted'];
 
 /** Where a field's value came from. */
-export type FieldOrigin = 'declared' | 'server' | 'script' | 'user' | 'empty';
+export type FieldOrigin = 'declared' | 'server' | 'script' | 'autofill' | 'user' | 'empty';
 
 /** What the probe sees of one field. Never the value. */
 export interface FieldSnapshot {
-  /** Stable key: from the name, else the id, else `#position`. */
+  /** Stable key: the name, else the id, else the label text, else `#position` in its form. */
   key: string;
+  /** Key of the field's form (`#page` for fields outside any form). */
+  form: string;
   origin: FieldOrigin;
-  /** The database named by `data-prefill-source`, for declared fields. */
+  /** The database named by `data-prefill-source` or `data-prefill-map`, for declared fields. */
   source?: string;
-  /** Whether the citizen changed a pre-filled value. */
+  /** The citizen changed a pre-filled (declared, server or script) value. */
   overwritten: boolean;
+  /** Read-only or disabled. */
+  locked: boolean;
+  /** The field left the page (kept because something was measured on it). */
+  removed: boolean;
+  /** Order in which it was filled on this page, from 0. */
+  filled?: number;
+  /** Time with the focus, ms (rounded to 100). */
+  focus_ms: number;
+  /** Times it got the focus. */
+  visits: number;
+  /** First focus to first citizen input, ms (rounded to 100). */
+  hesitation_ms?: number;
+  /** Runs of deletions. */
+  corrections: number;
+  pastes: number;
+  /** Validation failures. */
+  invalid: number;
+}
+
+/** What the probe sees of one form. */
+export interface FormSnapshot {
+  key: string;
+  /** Submit attempts, including those the browser's validation stopped. */
+  attempts: number;
+  /** Attempts validation stopped. */
+  blocked: number;
 }
 
 /** What the probe sees on the current page. */
@@ -28,6 +56,7 @@ export interface PageSnapshot {
   page: number;
   /** The page path as beacons carry it: identifiers replaced by `:id`. */
   path: string;
+  forms: FormSnapshot[];
   fields: FieldSnapshot[];
 }
 
@@ -45,6 +74,10 @@ export interface JourneyProbeApi {
   snapshot(): PageSnapshot | null;
   /** Removes every listener; the probe stays off on this page. */
   stop(): void;
+  /** Once started: how long `start()` took (finding and classifying every field), in ms. */
+  readonly startupMs?: number;
+  /** Once started: the loader running → the probe started (fetch, compile, start), in ms. */
+  readonly loadMs?: number;
 }
 
 /** Options of `start()`: the script tag's `data-*` attributes without the prefix. */
@@ -53,6 +86,8 @@ export interface JourneyProbeOptions {
   collector: string;
   /** The service code, e.g. `1.001234`. */
   service: string;
+  /** Fields pre-filled by selector: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`. */
+  prefillMap?: string;
 }
 
 /** Starts the probe from a bundled app; returns `window.JourneyProbe`. */

@@ -2,7 +2,11 @@
 // API as portals use it, and must reject what the API does not accept.
 import { start, VERSION, type JourneyProbeApi, type PageSnapshot } from '../../js/journey-probe';
 
-const api: JourneyProbeApi = start({ collector: 'https://collector.example.gov.vn/v1/beacons', service: '1.001234' });
+const api: JourneyProbeApi = start({
+  collector: 'https://collector.example.gov.vn/v1/beacons',
+  service: '1.001234',
+  prefillMap: 'CSDLQG-DC: #ho_ten',
+});
 api.push(['login']);
 api.login();
 api.submitted();
@@ -10,9 +14,10 @@ api.stop();
 const version: string = api.version + VERSION;
 const snapshot: PageSnapshot | null = api.snapshot();
 if (snapshot) {
-  const origins: string[] = snapshot.fields.map((f) => f.origin + (f.source ?? ''));
+  const origins: string[] = snapshot.fields.map((f) => f.origin + (f.source ?? '') + f.form);
   const loggedIn: boolean = snapshot.logged_in;
-  void origins, loggedIn;
+  const attempts: number = snapshot.forms.reduce((n, f) => n + f.attempts, 0);
+  void origins, loggedIn, attempts;
 }
 
 // The queue convention before the loader runs.
