@@ -5,12 +5,30 @@
 //! attribute, the value given and what is accepted; with any mistake in a required attribute
 //! the probe stays off and the page is untouched.
 
+use crate::core::pattern::PathPattern;
 use std::fmt;
 
 /// Attribute that names where beacons go.
 pub const ATTR_COLLECTOR: &str = "data-collector";
 /// Attribute that names the online public service the page belongs to.
 pub const ATTR_SERVICE: &str = "data-service";
+/// Attribute: a path pattern of the page reached after login (the journey starts there).
+pub const ATTR_LOGIN_URL: &str = "data-login-url";
+/// Attribute: a CSS selector whose appearance means "logged in".
+pub const ATTR_LOGIN_SELECTOR: &str = "data-login-selector";
+/// Attribute: a path pattern of the page that confirms a successful submission.
+pub const ATTR_SUCCESS_URL: &str = "data-success-url";
+/// Attribute: a CSS selector whose appearance means "submitted successfully" (the receipt).
+pub const ATTR_SUCCESS_SELECTOR: &str = "data-success-selector";
+/// Attribute: the target time from login to submission, in seconds.
+pub const ATTR_TARGET_SECONDS: &str = "data-target-seconds";
+/// Attribute: after how many idle minutes a journey is closed as abandoned.
+pub const ATTR_IDLE_MINUTES: &str = "data-idle-minutes";
+/// The 2026 target of Decision 1565: under 5 minutes from login to submission.
+pub const DEFAULT_TARGET_SECONDS: u32 = 300;
+/// A journey idle this long is abandoned.
+pub const DEFAULT_IDLE_MINUTES: u32 = 30;
+
 /// Attribute that declares pre-filled fields by CSS selector, for pages whose markup cannot
 /// carry `data-prefill-source`: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`.
 pub const ATTR_PREFILL_MAP: &str = "data-prefill-map";
@@ -31,6 +49,39 @@ pub struct Config {
     pub service: ServiceCode,
     /// Fields declared pre-filled by selector (`data-prefill-map`), in the order written.
     pub prefill_map: Vec<PrefillRule>,
+    /// How the journey's start and end are recognised, and its target.
+    pub journey: JourneyConfig,
+}
+
+/// How a portal tells the probe where a journey starts and ends (any of the ways may be used,
+/// besides the `login` and `submitted` commands), and the journey's target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JourneyConfig {
+    /// The page reached after login.
+    pub login_url: Option<PathPattern>,
+    /// An element whose appearance means "logged in".
+    pub login_selector: Option<String>,
+    /// The page that confirms a successful submission.
+    pub success_url: Option<PathPattern>,
+    /// An element whose appearance means "submitted successfully".
+    pub success_selector: Option<String>,
+    /// Target from login to submission, seconds.
+    pub target_seconds: u32,
+    /// Idle minutes after which a journey is abandoned.
+    pub idle_minutes: u32,
+}
+
+impl Default for JourneyConfig {
+    fn default() -> JourneyConfig {
+        JourneyConfig {
+            login_url: None,
+            login_selector: None,
+            success_url: None,
+            success_selector: None,
+            target_seconds: DEFAULT_TARGET_SECONDS,
+            idle_minutes: DEFAULT_IDLE_MINUTES,
+        }
+    }
 }
 
 /// One entry of `data-prefill-map`: the fields matching `selector` were filled from `source`.
@@ -124,6 +175,12 @@ const COLLECTOR_ACCEPTED: &str =
 or a path starting with / on this site (e.g. https://collector.example.gov.vn/v1/beacons)";
 const PREFILL_MAP_ACCEPTED: &str = "entries separated by ';', each a database name, ':' and a CSS \
 selector list (e.g. CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue)";
+const URL_PATTERN_ACCEPTED: &str = "a path on this site where * stands for any characters \
+(e.g. /dich-vu/*/bien-nhan/*)";
+const SELECTOR_ACCEPTED: &str = "a CSS selector of at most 500 characters (e.g. #ma-ho-so)";
+const TARGET_ACCEPTED: &str =
+    "a whole number of seconds from 1 to 86400 (e.g. 300, the 2026 target)";
+const IDLE_ACCEPTED: &str = "a whole number of minutes from 1 to 1440 (e.g. 30)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -135,62 +192,107 @@ impl Config {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let mut collector = None;
-        let mut service = None;
-        let mut prefill_map = None;
-        for (name, value) in attributes {
-            match name {
-                ATTR_COLLECTOR => collector = Some(value),
-                ATTR_SERVICE => service = Some(value),
-                ATTR_PREFILL_MAP => prefill_map = Some(value),
-                _ => {}
-            }
-        }
-
+        let attributes: Vec<(&str, &str)> = attributes.into_iter().collect();
         let mut errors = Vec::new();
-        let prefill_map = match prefill_map.map(|text| (text, parse_prefill_map(text))) {
-            None => Vec::new(),
-            Some((_, Some(rules))) => rules,
-            Some((text, None)) => {
-                errors.push(ConfigError {
-                    attribute: ATTR_PREFILL_MAP,
-                    value: Some(text.to_string()),
-                    accepted: PREFILL_MAP_ACCEPTED,
-                });
-                Vec::new()
-            }
+        let read = |attribute: &'static str, accepted: &'static str, required: bool| Attr {
+            value: attributes
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == attribute)
+                .map(|(_, v)| *v),
+            attribute,
+            accepted,
+            required,
         };
-        let collector = match collector {
-            Some(url) if is_collector_url(url) => Some(url.to_string()),
-            other => {
-                errors.push(ConfigError {
-                    attribute: ATTR_COLLECTOR,
-                    value: other.map(str::to_string),
-                    accepted: COLLECTOR_ACCEPTED,
-                });
-                None
-            }
-        };
-        let service = match service.map(|s| (s, ServiceCode::parse(s))) {
-            Some((_, Some(code))) => Some(code),
-            other => {
-                errors.push(ConfigError {
-                    attribute: ATTR_SERVICE,
-                    value: other.map(|(s, _)| s.to_string()),
-                    accepted: SERVICE_ACCEPTED,
-                });
-                None
-            }
+        let collector = read(ATTR_COLLECTOR, COLLECTOR_ACCEPTED, true)
+            .parse(&mut errors, |v| is_collector_url(v).then(|| v.to_string()));
+        let service =
+            read(ATTR_SERVICE, SERVICE_ACCEPTED, true).parse(&mut errors, ServiceCode::parse);
+        let prefill_map = read(ATTR_PREFILL_MAP, PREFILL_MAP_ACCEPTED, false)
+            .parse(&mut errors, parse_prefill_map)
+            .unwrap_or_default();
+        let journey = JourneyConfig {
+            login_url: read(ATTR_LOGIN_URL, URL_PATTERN_ACCEPTED, false)
+                .parse(&mut errors, PathPattern::parse),
+            login_selector: read(ATTR_LOGIN_SELECTOR, SELECTOR_ACCEPTED, false)
+                .parse(&mut errors, parse_selector),
+            success_url: read(ATTR_SUCCESS_URL, URL_PATTERN_ACCEPTED, false)
+                .parse(&mut errors, PathPattern::parse),
+            success_selector: read(ATTR_SUCCESS_SELECTOR, SELECTOR_ACCEPTED, false)
+                .parse(&mut errors, parse_selector),
+            target_seconds: read(ATTR_TARGET_SECONDS, TARGET_ACCEPTED, false)
+                .parse(&mut errors, |v| parse_bounded(v, 1, 86_400))
+                .unwrap_or(DEFAULT_TARGET_SECONDS),
+            idle_minutes: read(ATTR_IDLE_MINUTES, IDLE_ACCEPTED, false)
+                .parse(&mut errors, |v| parse_bounded(v, 1, 1_440))
+                .unwrap_or(DEFAULT_IDLE_MINUTES),
         };
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
                 collector,
                 service,
                 prefill_map,
+                journey,
             }),
             _ => Err(errors),
         }
     }
+}
+
+/// One attribute being read.
+struct Attr<'a> {
+    attribute: &'static str,
+    value: Option<&'a str>,
+    accepted: &'static str,
+    required: bool,
+}
+
+impl<'a> Attr<'a> {
+    /// Parses the attribute; a missing required one or a value `parse` refuses is recorded as a
+    /// mistake. A missing optional attribute is `None` without a mistake.
+    fn parse<T>(
+        self,
+        errors: &mut Vec<ConfigError>,
+        parse: impl FnOnce(&'a str) -> Option<T>,
+    ) -> Option<T> {
+        match self.value {
+            None if !self.required => None,
+            Some(value) => {
+                let parsed = parse(value);
+                if parsed.is_none() {
+                    errors.push(ConfigError {
+                        attribute: self.attribute,
+                        value: Some(value.to_string()),
+                        accepted: self.accepted,
+                    });
+                }
+                parsed
+            }
+            None => {
+                errors.push(ConfigError {
+                    attribute: self.attribute,
+                    value: None,
+                    accepted: self.accepted,
+                });
+                None
+            }
+        }
+    }
+}
+
+/// A whole number between `min` and `max`.
+fn parse_bounded(value: &str, min: u32, max: u32) -> Option<u32> {
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+}
+
+/// A CSS selector the browser will check; here only its shape: not empty, not huge.
+fn parse_selector(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty() && value.len() <= 500).then(|| value.to_string())
 }
 
 /// An absolute `http(s)` URL with a host, or a path on the page's own origin; no whitespace or
@@ -363,6 +465,51 @@ mod tests {
                 "{}",
                 errors[0]
             );
+        }
+    }
+
+    #[test]
+    fn journey_attributes_have_defaults_and_clear_errors() {
+        let base = [("data-collector", "/c"), ("data-service", "1")];
+        let config = parse(&base).unwrap();
+        assert_eq!(config.journey, JourneyConfig::default());
+        assert_eq!(
+            (config.journey.target_seconds, config.journey.idle_minutes),
+            (300, 30)
+        );
+        let config = parse(&[
+            base[0],
+            base[1],
+            ("data-login-url", "/dich-vu/*/buoc-1"),
+            ("data-success-selector", " #ma-ho-so "),
+            ("data-target-seconds", "480"),
+            ("data-idle-minutes", "15"),
+        ])
+        .unwrap();
+        assert!(config
+            .journey
+            .login_url
+            .unwrap()
+            .matches("/dich-vu/1.001234/buoc-1"));
+        assert_eq!(
+            config.journey.success_selector.as_deref(),
+            Some("#ma-ho-so")
+        );
+        assert_eq!(
+            (config.journey.target_seconds, config.journey.idle_minutes),
+            (480, 15)
+        );
+        for (attribute, bad) in [
+            ("data-login-url", "dang-nhap"),
+            ("data-success-url", "/a b"),
+            ("data-login-selector", "  "),
+            ("data-target-seconds", "5 phút"),
+            ("data-target-seconds", "0"),
+            ("data-idle-minutes", "9999"),
+        ] {
+            let errors = parse(&[base[0], base[1], (attribute, bad)]).unwrap_err();
+            assert_eq!((errors.len(), errors[0].attribute), (1, attribute), "{bad}");
+            assert!(errors[0].to_string().contains("(e.g."), "{}", errors[0]);
         }
     }
 

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod ids;
 pub mod journey;
 pub mod json;
+pub mod pattern;
 pub mod probe;
 pub mod time;
 pub mod ua;

@@ -254,6 +254,28 @@ impl Probe {
         }
     }
 
+    /// Applies what the page's own location says (`data-login-url`, `data-success-url`),
+    /// matched against the raw `location.pathname`, which stays in the browser. Returns the
+    /// beacon to send if the page confirms a successful submission.
+    pub fn page_signals(&mut self, raw_path: &str, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
+        let journey = &self.config.journey;
+        let login = journey
+            .login_url
+            .as_ref()
+            .is_some_and(|p| p.matches(raw_path));
+        let success = journey
+            .success_url
+            .as_ref()
+            .is_some_and(|p| p.matches(raw_path));
+        if login {
+            self.command(Command::Login, now, beacon_id);
+        }
+        if success {
+            return self.command(Command::Submitted, now, beacon_id);
+        }
+        None
+    }
+
     /// The page became visible again: the next hide sends a fresh beacon.
     pub fn page_visible(&mut self) {
         self.sent_since_visible = false;
@@ -608,6 +630,52 @@ mod tests {
         assert!(
             !json.contains(&0x5eed.to_string()),
             "the value's hash stays inside"
+        );
+    }
+
+    #[test]
+    fn url_patterns_start_and_end_the_journey() {
+        let config = Config::from_attributes([
+            ("data-collector", "/c"),
+            ("data-service", "1.001234"),
+            ("data-login-url", "/dich-vu/*/buoc-1"),
+            ("data-success-url", "/dich-vu/*/bien-nhan/*"),
+        ])
+        .unwrap();
+        let page = |stored, path| {
+            Probe::start(PageStart {
+                config: config.clone(),
+                stored,
+                path,
+                user_agent: CHROME,
+                now: at(T0, 0.0),
+                random_journey_id: [1; 16],
+            })
+        };
+        let mut info = page(None, "/dich-vu/1.001234");
+        assert!(info
+            .page_signals("/dich-vu/1.001234", at(T0, 5.0), [1; 8])
+            .is_none());
+        assert_eq!(info.journey().login_at, None);
+        let mut step1 = page(Some(info.journey().clone()), "/dich-vu/1.001234/buoc-1");
+        assert!(step1
+            .page_signals("/dich-vu/1.001234/buoc-1", at(T0 + 1_000.0, 5.0), [2; 8])
+            .is_none());
+        assert_eq!(step1.journey().login_at, Some(T0 + 1_000.0));
+        let path = "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001";
+        let mut receipt = page(Some(step1.journey().clone()), path);
+        let b = receipt
+            .page_signals(path, at(T0 + 181_000.0, 5.0), [3; 8])
+            .unwrap();
+        assert_eq!(
+            (b.trigger, b.journey.duration_ms),
+            (Trigger::Submitted, Some(180_000))
+        );
+        assert!(
+            receipt
+                .page_signals(path, at(T0 + 182_000.0, 5.0), [4; 8])
+                .is_none(),
+            "once"
         );
     }
 

@@ -83,6 +83,13 @@ impl PageProbe {
         };
         page.discover(&document);
         page.observe(&document).map_err(|e| env::describe(&e))?;
+        if let Some(id) = env::random_bytes::<8>() {
+            if let Some(beacon) = page.probe.page_signals(&path, env::now(), id) {
+                page.send(&beacon);
+            }
+        }
+        page.watch_selectors(&document);
+        storage::save(page.probe.journey());
         page._listeners = listen(&window, &document).map_err(|e| env::describe(&e))?;
         Ok(page)
     }
@@ -222,6 +229,29 @@ impl PageProbe {
         Ok(())
     }
 
+    /// Looks for the elements `data-login-selector` and `data-success-selector` name; their
+    /// appearance logs the citizen in or ends the journey (the core does each once).
+    fn watch_selectors(&mut self, document: &web_sys::Document) {
+        let journey = &self.probe.config().journey;
+        let state = self.probe.journey();
+        // Only while still waiting for it: once seen, no more queries on every mutation.
+        let found = |selector: &Option<String>, waiting: bool| {
+            waiting
+                && selector
+                    .as_deref()
+                    .is_some_and(|s| document.query_selector(s).ok().flatten().is_some())
+        };
+        let login = found(&journey.login_selector, state.login_at.is_none());
+        let success = found(&journey.success_selector, state.submitted_at.is_none());
+        let now = env::now();
+        if login {
+            self.command(Command::Login, now.epoch_ms);
+        }
+        if success {
+            self.command(Command::Submitted, now.epoch_ms);
+        }
+    }
+
     /// Fields added, removed, marked invalid, ARIA selections changed.
     fn mutations(&mut self, records: &js_sys::Array) {
         let now = env::now();
@@ -272,6 +302,9 @@ impl PageProbe {
                 }
                 _ => {}
             }
+        }
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            self.watch_selectors(&document);
         }
     }
 

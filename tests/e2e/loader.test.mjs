@@ -110,3 +110,25 @@ test('a missing wasm file leaves the page alone with one warning', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('data-login-selector and data-success-selector start and end the journey as the elements appear', async () => {
+  const server = await serve();
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${server.url}/selectors.html`);
+  const before = await running(page);
+  assert.equal(before.logged_in, false);
+  await page.evaluate(() => window.showLoggedIn());
+  await page.waitForFunction(() => window.JourneyProbe.snapshot().logged_in === true);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  await page.evaluate(() => window.showReceipt());
+  await page.waitForFunction(() => window.JourneyProbe.snapshot().submitted === true);
+  const stored = await eventually(async () => {
+    const b = await collector.stored(`&journey=${before.journey}`);
+    return b.find((x) => x.beacon.trigger === 'submitted') ? b : null;
+  });
+  const end = stored.find((x) => x.beacon.trigger === 'submitted').beacon;
+  assert.equal(end.journey.outcome, 'submitted');
+  assert.ok(end.journey.duration_ms >= 300 && end.journey.duration_ms < 5_000, `${end.journey.duration_ms} ms`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
