@@ -70,6 +70,7 @@ fn journey_beacons() -> Vec<Beacon> {
         .enumerate()
     {
         step.field_seen(FieldFacts {
+            probe_key: None,
             name: Some(name.to_string()),
             id: None,
             label: None,

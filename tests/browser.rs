@@ -394,3 +394,33 @@ fn a_prefill_map_declares_fields_the_markup_does_not() {
     );
     boundary::stop();
 }
+
+#[wasm_bindgen_test]
+fn labels_never_carry_what_a_field_holds() {
+    fixture(
+        r#"<label data-test="wrapped">Họ và tên <input value="Nguyễn Văn A"><select><option selected>Hà Nội</option></select></label>
+           <span id="lbl">Phường</span><span id="sel2" role="combobox">Phường Tân Phong</span>
+           <input data-test="labelledby" aria-labelledby="lbl sel2 self-ref" id="">
+           <input data-test="keyed" data-probe-key="dia-chi-lien-he">"#,
+    );
+    let facts = |sel: &str| {
+        let el = document().query_selector(sel).unwrap().unwrap();
+        dom::facts(&el, FieldKind::Text, 0, 0)
+    };
+    assert_eq!(
+        facts("[data-test=wrapped] input")
+            .label
+            .as_deref()
+            .map(str::trim),
+        Some("Họ và tên")
+    );
+    assert_eq!(
+        facts("[data-test=labelledby]").label.as_deref(),
+        Some("Phường")
+    );
+    let keyed = facts("[data-test=keyed]");
+    assert_eq!(
+        (keyed.probe_key.as_deref(), keyed.label),
+        (Some("dia-chi-lien-he"), None)
+    );
+}

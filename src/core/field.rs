@@ -79,6 +79,8 @@ pub enum FieldKind {
 /// What the shell saw of a field the first time it met it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldFacts {
+    /// The key the page gives the field itself (`data-probe-key`), if any.
+    pub probe_key: Option<String>,
     /// The `name` attribute, if any.
     pub name: Option<String>,
     /// The `id` attribute, if any.
@@ -148,6 +150,13 @@ pub enum FieldEvent {
 /// How soon after the citizen's click or key press a value set by page script counts as the
 /// citizen's pick (a custom select's click handler sets the value), in milliseconds.
 pub const PICK_WINDOW_MS: f64 = 500.0;
+
+/// How soon after the citizen's own input (or leaving the field) a value page script sets is a
+/// reformatting of the citizen's value — an input mask, upper-casing, thousands separators on
+/// blur — rather than page script filling the field, in milliseconds. Formatters run in the
+/// same event dispatch or the next frame; a fill from a database lookup takes a network round
+/// trip, far longer.
+pub const REFORMAT_WINDOW_MS: f64 = 50.0;
 
 /// Whether a field holds a value, and the value's hash (never the value).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +238,12 @@ pub struct Field {
     first_focus_at: Option<f64>,
     deleting: bool,
     interacted_at: Option<f64>,
+    /// When the citizen last wrote the field or left it after writing.
+    citizen_at: Option<f64>,
+    /// The value and pre-fill origin the field had when first seen: a form reset brings them
+    /// back, and that is no script's fill.
+    first_value: ValueState,
+    first_prefill: Option<Origin>,
 }
 
 /// How the citizen got on with a field. Durations in milliseconds.
@@ -257,7 +272,9 @@ impl Field {
         let declared = facts.prefill_source.is_some();
         let (prefill, last) = match (facts.has_value, facts.value_is_default) {
             (false, _) => (None, Writer::Nobody),
-            (true, true) if typed_before.contains(&key) => (None, Writer::Citizen),
+            // The server shows again (or the browser restores, on back or reload) a value the
+            // citizen typed earlier in the journey: the citizen's own.
+            (true, _) if typed_before.contains(&key) => (None, Writer::Citizen),
             (true, true) if declared => (Some(Origin::Declared), Writer::Prefill),
             (true, true) => (Some(Origin::Server), Writer::Prefill),
             (true, false) if declared => (Some(Origin::Declared), Writer::Prefill),
@@ -286,6 +303,12 @@ impl Field {
             first_focus_at: None,
             deleting: false,
             interacted_at: None,
+            citizen_at: None,
+            first_value: ValueState {
+                has_value: facts.has_value,
+                hash: facts.value_hash,
+            },
+            first_prefill: prefill,
         }
     }
 
@@ -329,6 +352,18 @@ impl Field {
                     self.counters.focus_ms += (at_ms - since).max(0.0);
                 }
                 self.deleting = false;
+                if self.last == Writer::Citizen {
+                    self.citizen_at = Some(at_ms); // a reformat on blur follows
+                }
+                false
+            }
+            // A `change` after typing, or a key that changed nothing: no new write.
+            FieldEvent::Input { value, .. }
+                if value == self.value && self.last != Writer::Nobody =>
+            {
+                if self.last == Writer::Citizen {
+                    self.citizen_at = Some(at_ms);
+                }
                 false
             }
             FieldEvent::Input {
@@ -343,6 +378,15 @@ impl Field {
                 }
                 self.value = value;
                 true
+            }
+            // An input mask or a formatter rewriting what the citizen just typed.
+            FieldEvent::ScriptSet { value }
+            | FieldEvent::Check {
+                value,
+                autofilled: false,
+            } if value != self.value && self.reformatting(at_ms) => {
+                self.value = value;
+                false
             }
             FieldEvent::ScriptSet { value }
             | FieldEvent::Check {
@@ -376,7 +420,16 @@ impl Field {
         wrote && self.value.has_value && self.filled_order.is_none()
     }
 
+    /// Whether a script write now is a reformatting of the citizen's value.
+    fn reformatting(&self, at_ms: f64) -> bool {
+        self.last == Writer::Citizen
+            && self
+                .citizen_at
+                .is_some_and(|t| at_ms >= t && at_ms - t <= REFORMAT_WINDOW_MS)
+    }
+
     fn citizen_wrote(&mut self, kind: InputKind, at_ms: f64) {
+        self.citizen_at = Some(at_ms);
         if !self.user_input {
             if let Some(first) = self.first_focus_at {
                 self.counters.hesitation_ms = Some((at_ms - first).max(0.0));
@@ -411,6 +464,14 @@ impl Field {
     fn script_wrote(&mut self, value: ValueState) -> bool {
         if value == self.value && self.last != Writer::Nobody {
             return false; // a framework writing back the value the field already has
+        }
+        if self.first_prefill.is_some() && value == self.first_value {
+            // Back to what the server or database put there (a form reset): that origin again.
+            self.prefill = self.first_prefill;
+            self.last = Writer::Prefill;
+            self.overwritten = false;
+            self.value = value;
+            return false;
         }
         self.prefill = Some(if self.prefill_source.is_some() {
             Origin::Declared
@@ -484,17 +545,22 @@ pub struct RoundedCounters {
     pub invalid: u32,
 }
 
-/// The key of a field: its `name`, else its `id`, else its label text (trimmed, whitespace
-/// collapsed), else `#position`. A name, id or label that is too long or looks
+/// The key of a field: the page's own `data-probe-key`, else its `name`, else its `id`, else
+/// its label text (trimmed, whitespace collapsed), else `#position`. A name, id or label that is too long or looks
 /// like an identifier (a portal that names inputs after a citizen ID) is skipped.
 pub fn field_key(facts: &FieldFacts) -> String {
     let label = facts.label.as_deref().map(normalise_label);
-    let key = [facts.name.as_deref(), facts.id.as_deref(), label.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .find(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_LEN && !is_identifier_like(k))
-        .map(str::to_string);
+    let key = [
+        facts.probe_key.as_deref(),
+        facts.name.as_deref(),
+        facts.id.as_deref(),
+        label.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::trim)
+    .find(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_LEN && !is_identifier_like(k))
+    .map(str::to_string);
     key.unwrap_or_else(|| format!("#{}", facts.position))
 }
 
@@ -546,6 +612,7 @@ mod tests {
 
     fn facts(name: &str) -> FieldFacts {
         FieldFacts {
+            probe_key: None,
             name: (!name.is_empty()).then(|| name.to_string()),
             id: None,
             label: None,
@@ -588,6 +655,13 @@ mod tests {
         f.id = Some("hoTen".into());
         f.label = Some("  Họ và\n  TÊN: ".into());
         assert_eq!(field_key(&f), "ho_ten");
+        f.probe_key = Some("ho-ten-nguoi-yeu-cau".into());
+        assert_eq!(
+            field_key(&f),
+            "ho-ten-nguoi-yeu-cau",
+            "the page's own key first"
+        );
+        f.probe_key = None;
         f.name = None;
         assert_eq!(field_key(&f), "hoTen");
         f.id = None;
@@ -786,9 +860,74 @@ mod tests {
     #[test]
     fn emptied_fields_are_empty() {
         let mut f = field(with_value("email", true));
-        f.apply(typed(InputKind::Delete, 0), 10.0);
-        f.value = EMPTY;
+        f.apply(
+            FieldEvent::Input {
+                kind: InputKind::Delete,
+                value: EMPTY,
+                autofilled: false,
+            },
+            10.0,
+        );
         assert_eq!((f.origin(), f.overwritten()), (Origin::Empty, false));
+    }
+
+    #[test]
+    fn an_input_mask_rewriting_what_the_citizen_types_keeps_it_the_citizens() {
+        let mut f = field(facts("so_dien_thoai"));
+        for (i, t) in [100.0, 300.0, 500.0].into_iter().enumerate() {
+            f.apply(typed(InputKind::Insert, i as u64 + 1), t);
+            f.apply(
+                FieldEvent::ScriptSet {
+                    value: v(100 + i as u64),
+                },
+                t + 1.0,
+            ); // "091" → "091 "
+        }
+        assert_eq!((f.origin(), f.overwritten()), (Origin::User, false));
+        // Formatting on blur (thousands separators, upper case).
+        f.apply(FieldEvent::Blur, 2_000.0);
+        f.apply(FieldEvent::ScriptSet { value: v(999) }, 2_005.0);
+        assert_eq!(f.origin(), Origin::User);
+        // A declared value the citizen corrected stays overwritten through the mask.
+        let mut d = field(FieldFacts {
+            prefill_source: Some("CSDLQG-DC".into()),
+            ..with_value("ngay_sinh", true)
+        });
+        d.apply(typed(InputKind::Insert, 1), 100.0);
+        d.apply(FieldEvent::ScriptSet { value: v(2) }, 101.0);
+        assert_eq!((d.origin(), d.overwritten()), (Origin::Declared, true));
+    }
+
+    #[test]
+    fn a_change_event_that_changes_nothing_writes_nothing() {
+        let mut f = field(facts("phuong_xa"));
+        f.apply(FieldEvent::Interact, 100.0);
+        f.apply(FieldEvent::ScriptSet { value: v(1) }, 2_000.0); // a suggestion the page filled
+        assert_eq!(f.origin(), Origin::Script);
+        f.apply(typed(InputKind::Insert, 1), 2_100.0); // Chrome's change on blur, same value
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Script, false));
+    }
+
+    #[test]
+    fn a_form_reset_brings_back_the_prefill_origin() {
+        let mut f = field(with_value("co_quan", true));
+        f.apply(typed(InputKind::Insert, 3), 100.0);
+        assert!(f.overwritten());
+        f.apply(
+            FieldEvent::Check {
+                value: v(7),
+                autofilled: false,
+            },
+            5_000.0,
+        ); // form.reset()
+        assert_eq!((f.origin(), f.overwritten()), (Origin::Server, false));
+    }
+
+    #[test]
+    fn values_the_browser_restores_on_back_are_the_citizens() {
+        let typed_before = vec!["email".to_string()];
+        let restored = Field::new(with_value("email", false), &typed_before);
+        assert_eq!(restored.origin(), Origin::User);
     }
 
     #[test]

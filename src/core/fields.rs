@@ -279,6 +279,7 @@ mod tests {
 
     fn facts(name: &str, form: usize) -> FieldFacts {
         FieldFacts {
+            probe_key: None,
             name: Some(name.to_string()),
             id: None,
             label: None,

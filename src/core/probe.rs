@@ -419,6 +419,7 @@ mod tests {
 
     fn facts(name: &str, form: usize, position: usize) -> FieldFacts {
         FieldFacts {
+            probe_key: None,
             name: Some(name.into()),
             id: None,
             label: None,

@@ -10,6 +10,8 @@ use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement}
 /// Selector for the elements that may be fields; [`field_kind`] narrows it down.
 pub const FIELD_SELECTOR: &str = "input, select, textarea, [contenteditable], [role=combobox], \
 [role=listbox], [role=radiogroup]";
+/// The attribute by which a page names a field's key itself (first choice of key).
+pub const PROBE_KEY_ATTR: &str = "data-probe-key";
 /// The attribute by which a page declares that a database filled a field.
 pub const PREFILL_ATTR: &str = "data-prefill-source";
 /// Longest label text read (labels are page text; anything longer is not a label).
@@ -184,17 +186,19 @@ pub fn facts(element: &Element, kind: FieldKind, form: usize, position: usize) -
             .or_else(|| host.as_ref().and_then(|h| h.get_attribute(name)))
             .filter(|v| !v.trim().is_empty())
     };
+    let probe_key = attr(PROBE_KEY_ATTR);
     let name = attr("name");
     let id = Some(element.id())
         .filter(|id| !id.is_empty())
         .or_else(|| host.as_ref().map(|h| h.id()).filter(|id| !id.is_empty()));
     // The label is the key only when there is neither name nor id: read it only then.
-    let label = if name.is_none() && id.is_none() {
+    let label = if probe_key.is_none() && name.is_none() && id.is_none() {
         label_text(element).or_else(|| host.as_ref().and_then(label_text))
     } else {
         None
     };
     FieldFacts {
+        probe_key,
         name,
         id,
         label,
@@ -229,16 +233,23 @@ fn is_locked(element: &Element) -> bool {
         || element.get_attribute("aria-disabled").as_deref() == Some("true")
 }
 
+/// What is left out of a label's text: anything that holds a value (a label may wrap the
+/// field, or a select2-style widget may name its current value as the label).
+const NOT_LABEL_TEXT: &str =
+    "input, select, textarea, option, [contenteditable], [role=combobox], \
+[role=listbox], [role=textbox], [role=option], [role=radiogroup]";
+
 /// The text of the label of a field that has neither name nor id (so no `<label for>` can
 /// point at it): a wrapping `<label>`, `aria-label`, `aria-labelledby`, or a `<label>` right
-/// before it. (Not the `labels` property: the browser searches the whole document for it,
-/// which on a 2,000-field page made start-up quadratic.)
+/// before it — always without the text of any field inside it, so that a label never carries a
+/// value. (Not the `labels` property: the browser searches the whole document for it, which on
+/// a 2,000-field page made start-up quadratic.)
 fn label_text(element: &Element) -> Option<String> {
     let wrapping = element
         .closest("label")
         .ok()
         .flatten()
-        .and_then(|label| label.text_content());
+        .and_then(|l| text_without_fields(&l));
     wrapping
         .or_else(|| element.get_attribute("aria-label"))
         .or_else(|| {
@@ -246,18 +257,34 @@ fn label_text(element: &Element) -> Option<String> {
             let doc = element.owner_document()?;
             let text: Vec<String> = ids
                 .split_whitespace()
-                .filter_map(|id| doc.get_element_by_id(id)?.text_content())
+                .filter_map(|id| doc.get_element_by_id(id))
+                // Never the field itself, nor anything that is or holds a field.
+                .filter(|e| e != element && !e.matches(FIELD_SELECTOR).unwrap_or(true))
+                .filter_map(|e| text_without_fields(&e))
                 .collect();
             Some(text.join(" "))
         })
         .or_else(|| {
             let previous = element.previous_element_sibling()?;
             (previous.tag_name().eq_ignore_ascii_case("label") && !previous.has_attribute("for"))
-                .then(|| previous.text_content())
+                .then(|| text_without_fields(&previous))
                 .flatten()
         })
         .map(|text| text.chars().take(MAX_LABEL_READ).collect::<String>())
         .filter(|text| !text.trim().is_empty())
+}
+
+/// An element's text without the text of the fields inside it (read from a detached copy).
+fn text_without_fields(element: &Element) -> Option<String> {
+    let copy: Element = element.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    if let Ok(fields) = copy.query_selector_all(NOT_LABEL_TEXT) {
+        for i in 0..fields.length() {
+            if let Some(field) = fields.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                field.remove();
+            }
+        }
+    }
+    copy.text_content()
 }
 
 /// The source named by `data-prefill-source` on the field or its nearest ancestor that has one

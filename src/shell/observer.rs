@@ -7,9 +7,11 @@ use wasm_bindgen::JsCast;
 
 /// Attributes whose changes the probe follows: validation marks, ARIA selection, and what makes
 /// an element a field or locks it.
-pub const ATTRIBUTES: [&str; 8] = [
+pub const ATTRIBUTES: [&str; 10] = [
     "aria-invalid",
     "aria-errormessage",
+    "aria-controls",
+    "aria-owns",
     "aria-selected",
     "aria-checked",
     "contenteditable",

@@ -44,7 +44,9 @@ pub struct PageProbe {
     early_sets: Option<js_sys::WeakSet>,
     /// `data-prefill-map` entries whose selector the browser refused.
     bad_selectors: Vec<usize>,
-    observers: Vec<MutationGuard>,
+    /// The roots observed (the document and open shadow roots), each once.
+    observed: js_sys::WeakSet,
+    observers: Vec<(web_sys::Node, MutationGuard)>,
     _listeners: Vec<EventListener>,
 }
 
@@ -78,6 +80,7 @@ impl PageProbe {
             popups: HashMap::new(),
             early_sets,
             bad_selectors: Vec::new(),
+            observed: js_sys::WeakSet::new(),
             observers: Vec::new(),
             _listeners: Vec::new(),
         };
@@ -97,6 +100,9 @@ impl PageProbe {
     /// Finds the fields under `root` that the probe does not know yet, and observes the open
     /// shadow roots met on the way.
     fn discover(&mut self, root: &web_sys::Node) {
+        if !root.is_connected() {
+            return;
+        }
         let mut found = Vec::new();
         let mut shadow_roots = Vec::new();
         dom::find_fields(root, &mut found, &mut shadow_roots);
@@ -148,14 +154,7 @@ impl PageProbe {
         let index = observed.index;
         self.index_of
             .set(element.unchecked_ref(), &JsValue::from(index as u32));
-        if let Some(popup) = element
-            .get_attribute("aria-controls")
-            .or_else(|| element.get_attribute("aria-owns"))
-        {
-            for id in popup.split_whitespace() {
-                self.popups.insert(id.to_string(), index);
-            }
-        }
+        self.register_popups(&element, index);
         let slot = Slot {
             kind,
             elements: vec![element],
@@ -191,6 +190,18 @@ impl PageProbe {
         None
     }
 
+    /// Remembers the popup lists a field controls (`aria-controls`, `aria-owns`), so that a
+    /// pick in them is the field's.
+    fn register_popups(&mut self, element: &Element, index: usize) {
+        for attribute in ["aria-controls", "aria-owns"] {
+            if let Some(ids) = element.get_attribute(attribute) {
+                for id in ids.split_whitespace() {
+                    self.popups.insert(id.to_string(), index);
+                }
+            }
+        }
+    }
+
     /// The form index of a field's form, registering the form the first time.
     fn form_for(&mut self, element: &Element) -> usize {
         let form = dom::form_of(element);
@@ -221,11 +232,16 @@ impl PageProbe {
         index
     }
 
+    /// Observes a root (the document or an open shadow root) once.
     fn observe(&mut self, root: &web_sys::Node) -> Result<(), JsValue> {
+        if self.observed.has(root.unchecked_ref()) {
+            return Ok(());
+        }
         let guard = MutationGuard::new(root, |records: js_sys::Array| {
             with_running(|page| page.mutations(&records));
         })?;
-        self.observers.push(guard);
+        self.observed.add(root.unchecked_ref());
+        self.observers.push((root.clone(), guard));
         Ok(())
     }
 
@@ -281,23 +297,41 @@ impl PageProbe {
                     else {
                         continue;
                     };
+                    if !target.is_connected() {
+                        continue; // a record about an element that has left the page
+                    }
                     let name = record.attribute_name().unwrap_or_default();
                     let value = target.get_attribute(&name);
-                    if name == "aria-invalid" {
-                        if value.as_deref() == Some("true")
-                            && record.old_value().as_deref() != Some("true")
-                        {
-                            if let Some(index) = self.field_of(&target) {
-                                self.probe.field_event(index, FieldEvent::Invalid, now);
+                    let changed = record.old_value() != value;
+                    match name.as_str() {
+                        // The page marked the field invalid, or associated an error message.
+                        "aria-invalid" | "aria-errormessage" => {
+                            let on = match name.as_str() {
+                                "aria-invalid" => value.as_deref() == Some("true"),
+                                _ => value.as_deref().is_some_and(|v| !v.trim().is_empty()),
+                            };
+                            if on && changed {
+                                if let Some(index) = self.field_of(&target) {
+                                    self.probe.field_event(index, FieldEvent::Invalid, now);
+                                }
                             }
                         }
-                    } else if name == "aria-selected" || name == "aria-checked" {
-                        if let Some(index) = self.field_of(&target) {
-                            self.check(index, now);
+                        "aria-selected" | "aria-checked" => {
+                            if let Some(index) = self.field_of(&target) {
+                                self.check(index, now);
+                            }
                         }
-                    } else if !self.index_of.has(target.unchecked_ref()) {
-                        // A role or contenteditable added: maybe a field now.
-                        self.discover(&target);
+                        "aria-controls" | "aria-owns" => {
+                            if let Some(index) = self.index_of.get(target.unchecked_ref()).as_f64()
+                            {
+                                self.register_popups(&target, index as usize);
+                            }
+                        }
+                        _ if !self.index_of.has(target.unchecked_ref()) => {
+                            // A role or contenteditable added: maybe a field now.
+                            self.discover(&target);
+                        }
+                        _ => {}
                     }
                 }
                 _ => {}
@@ -308,18 +342,16 @@ impl PageProbe {
         }
     }
 
-    /// An element left the page: its fields are no longer watched.
+    /// An element left the page: its fields (in its open shadow roots too) are no longer
+    /// watched, and the observers of those shadow roots are disconnected.
     fn forget(&mut self, node: &web_sys::Node) {
-        let Some(element) = node.dyn_ref::<Element>() else {
+        if node.node_type() != web_sys::Node::ELEMENT_NODE {
             return;
-        };
-        let mut gone = vec![element.clone()];
-        if let Ok(list) = element.query_selector_all(dom::FIELD_SELECTOR) {
-            gone.extend(
-                (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()),
-            );
         }
-        for element in gone {
+        let mut gone = Vec::new();
+        let mut shadow_roots = Vec::new();
+        dom::find_fields(node, &mut gone, &mut shadow_roots);
+        for (element, _) in gone {
             let Some(index) = self
                 .index_of
                 .get(element.unchecked_ref())
@@ -332,9 +364,15 @@ impl PageProbe {
             if let Some(slot) = self.slots.get_mut(index) {
                 slot.elements.retain(|e| e != &element);
                 if slot.elements.is_empty() {
+                    self.popups.retain(|_, i| *i != index);
                     self.probe.field_removed(index);
                 }
             }
+        }
+        for root in shadow_roots {
+            let root: web_sys::Node = root.into();
+            self.observed.delete(root.unchecked_ref());
+            self.observers.retain(|(observed, _)| observed != &root);
         }
     }
 
@@ -414,9 +452,18 @@ impl PageProbe {
 
     /// Page script set a field's value (the loader's setter interception).
     pub fn script_set(&mut self, element: &Element) {
-        if let Some(index) = self.field_of(element) {
-            if let Some(value) = self.state(index) {
-                self.apply(index, FieldEvent::ScriptSet { value }, env::now());
+        match self.field_of(element) {
+            Some(index) => {
+                if let Some(value) = self.state(index) {
+                    self.apply(index, FieldEvent::ScriptSet { value }, env::now());
+                }
+            }
+            // Not on the page yet (a view a framework renders and fills before attaching it):
+            // when it is found, its value is known to be script's, not the markup's.
+            None => {
+                if let Some(early) = &self.early_sets {
+                    early.add(element.unchecked_ref());
+                }
             }
         }
     }

@@ -71,6 +71,8 @@ describe('every origin, classified on real pages', () => {
 
       // The beacon the collector stores says the same, and carries nothing the citizen typed.
       const { journey } = snapshot;
+      const storedInTab = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+      assert.match(storedInTab, /journey-probe:v1/);
       await page.goto('about:blank');
       const stored = await eventually(async () => {
         const b = await collector.stored(`&journey=${journey}`);
@@ -87,8 +89,11 @@ describe('every origin, classified on real pages', () => {
       assert.deepEqual(fromBeacon, expectedOf(scenario));
       const raw = recorder.requests.filter((r) => r.body.includes(journey)).map((r) => r.url + '\n' + r.rawHeaders.join('\n') + '\n' + r.body);
       assert.ok(raw.length > 0);
+      // Nothing typed or pre-filled in any request, nor in what the probe shows or stores.
+      const kept = [JSON.stringify(snapshot), stored.map((b) => JSON.stringify(b.beacon)).join('\n'), storedInTab];
       for (const secret of scenario.secrets) {
         for (const request of raw) assert.ok(!request.includes(secret), `a beacon carried ${JSON.stringify(secret)}`);
+        for (const text of kept) assert.ok(!text.includes(secret), `the snapshot or sessionStorage carried ${JSON.stringify(secret)}`);
       }
       assert.deepEqual(errors, []);
       await context.close();
