@@ -36,6 +36,7 @@ fn page(stored: Option<journey_probe::core::journey::Journey>, path: &str, t: f6
         user_agent: "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
         now: Now { epoch_ms: t, page_ms: 0.0 },
         random_journey_id: [7; 16],
+        state: journey_probe::core::clock::PageState { visible: true, focused: true },
     })
 }
 
@@ -174,7 +175,8 @@ fn the_documented_example_is_valid() {
 #[test]
 fn a_typical_beacon_is_small() {
     let beacon = journey_beacons()[1].to_json();
-    assert!(beacon.len() < 1024, "{} bytes: {beacon}", beacon.len());
+    // The beacons issue sets the budget: a typical page's beacon under 4 KB.
+    assert!(beacon.len() < 4 * 1024, "{} bytes: {beacon}", beacon.len());
 }
 
 /// A change that turns a good beacon into one the schema must refuse.

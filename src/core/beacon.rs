@@ -57,7 +57,15 @@ impl Beacon {
                     .bool("logged_in", self.journey.logged_in)
                     .opt_uint("since_login_ms", self.journey.since_login_ms)
                     .opt_str("outcome", self.journey.outcome.map(Outcome::as_str))
-                    .opt_uint("duration_ms", self.journey.duration_ms);
+                    .opt_uint("duration_ms", self.journey.duration_ms)
+                    .opt_uint("active_ms", self.journey.active_ms)
+                    .opt_uint("hidden_ms", self.journey.hidden_ms)
+                    .opt_uint("blocked_ms", self.journey.blocked_ms)
+                    .uint("target_s", self.journey.target_s.into())
+                    .opt_str("last_field", self.journey.last_field.as_deref());
+                if let Some(met) = self.journey.met {
+                    j.bool("met", met);
+                }
             })
             .object("page", |p| {
                 p.uint("n", u64::from(self.page.n))
@@ -190,6 +198,8 @@ pub enum Trigger {
     Pagehide,
     /// The journey has just ended with a successful submission.
     Submitted,
+    /// The tab's previous journey was found idle past the timeout.
+    Abandoned,
 }
 
 impl Trigger {
@@ -199,6 +209,7 @@ impl Trigger {
             Trigger::Hidden => "hidden",
             Trigger::Pagehide => "pagehide",
             Trigger::Submitted => "submitted",
+            Trigger::Abandoned => "abandoned",
         }
     }
 }
@@ -208,6 +219,8 @@ impl Trigger {
 pub enum Outcome {
     /// The dossier was submitted successfully.
     Submitted,
+    /// The citizen left the journey idle past the timeout.
+    Abandoned,
 }
 
 impl Outcome {
@@ -215,6 +228,7 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Submitted => "submitted",
+            Outcome::Abandoned => "abandoned",
         }
     }
 }
@@ -232,6 +246,18 @@ pub struct JourneySection {
     pub outcome: Option<Outcome>,
     /// Login to submission, rounded; with `outcome`.
     pub duration_ms: Option<u64>,
+    /// Of the time since login, the page was visible and focused, rounded.
+    pub active_ms: Option<u64>,
+    /// Of the time since login, the page was hidden, rounded.
+    pub hidden_ms: Option<u64>,
+    /// Of the time since login, the citizen was blocked on validation errors, rounded.
+    pub blocked_ms: Option<u64>,
+    /// The target from login to submission, seconds.
+    pub target_s: u32,
+    /// Whether the journey met the target (once it was submitted).
+    pub met: Option<bool>,
+    /// The last field the citizen touched (on an abandoned journey).
+    pub last_field: Option<String>,
 }
 
 /// The page part of a beacon.

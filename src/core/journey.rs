@@ -7,6 +7,7 @@
 //! page continues it or starts the next one. (A hand-written codec rather than serde: serde's
 //! deserializer would add ~10 KB of float formatting to the wasm for a seven-field record.)
 
+use crate::core::clock::JourneyClock;
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
 use crate::core::time::round_ms;
@@ -31,6 +32,12 @@ pub struct Journey {
     /// [`MAX_TYPED_KEYS`]): when the server shows a form again it echoes these values, and
     /// they are the citizen's, not pre-filled. Field keys, never values.
     pub typed: Vec<String>,
+    /// The journey clock: time since login, active, hidden, blocked.
+    pub clock: JourneyClock,
+    /// Scrubbed path of the last page view: where an abandoned journey stopped.
+    pub last_path: String,
+    /// Key of the last field the citizen touched.
+    pub last_field: Option<String>,
 }
 
 /// Most field keys a journey remembers as typed by the citizen.
@@ -52,14 +59,15 @@ pub enum Resumed {
 }
 
 /// First field of the stored text: the version of its format.
-const FORMAT: &str = "1";
+const FORMAT: &str = "2";
 /// Separates the typed field keys in the stored text.
 const KEY_SEPARATOR: char = ',';
 
 impl Journey {
-    /// The journey as stored in the tab: `1;id;service;login;submitted;seq;pages;typed`, times
-    /// as whole epoch milliseconds or `-` when absent, typed keys separated by `,` with `%`, `;`
-    /// and `,` percent-escaped.
+    /// The journey as stored in the tab:
+    /// `2;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;last_path;last_field`,
+    /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
+    /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
         let time =
             |t: Option<f64>| t.map_or_else(|| "-".to_string(), |t| (t.max(0.0) as u64).to_string());
@@ -76,6 +84,17 @@ impl Journey {
                 .map(|k| escape_key(k))
                 .collect::<Vec<_>>()
                 .join(","),
+            u8::from(self.clock.running).to_string(),
+            whole(self.clock.elapsed_ms),
+            whole(self.clock.active_ms),
+            whole(self.clock.hidden_ms),
+            whole(self.clock.blocked_ms),
+            whole(self.clock.anchor_epoch),
+            escape_key(&self.last_path),
+            self.last_field
+                .as_deref()
+                .map(escape_key)
+                .unwrap_or_default(),
         ]
         .join(";")
     }
@@ -108,6 +127,22 @@ impl Journey {
                 .map(unescape_key)
                 .collect::<Option<Vec<_>>>()?,
         };
+        let running = match next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let mut ms = || next()?.parse::<u64>().ok().map(|v| v as f64);
+        let clock = JourneyClock {
+            running,
+            elapsed_ms: ms()?,
+            active_ms: ms()?,
+            hidden_ms: ms()?,
+            blocked_ms: ms()?,
+            anchor_epoch: ms()?,
+        };
+        let last_path = unescape_key(next()?).unwrap_or_default();
+        let last_field = unescape_key(next()?);
         if next().is_some() {
             return None;
         }
@@ -119,6 +154,9 @@ impl Journey {
             next_seq,
             pages,
             typed,
+            clock,
+            last_path,
+            last_field,
         })
     }
 
@@ -137,7 +175,7 @@ impl Journey {
         now: f64,
         fresh_id: JourneyId,
     ) -> (Journey, Resumed) {
-        let fresh = |login_at| Journey {
+        let fresh = |login_at: Option<f64>, anchor_epoch: f64| Journey {
             id: fresh_id.clone(),
             service: service.clone(),
             login_at,
@@ -145,14 +183,24 @@ impl Journey {
             next_seq: 0,
             pages: 0,
             typed: Vec::new(),
+            clock: JourneyClock {
+                running: login_at.is_some(),
+                anchor_epoch,
+                ..JourneyClock::default()
+            },
+            last_path: String::new(),
+            last_field: None,
         };
         let (mut journey, how) = match stored {
-            None => (fresh(None), Resumed::Fresh),
-            Some(old) if old.submitted_at.is_some() => {
-                (fresh(old.submitted_at), Resumed::AfterSubmission)
-            }
+            None => (fresh(None, 0.0), Resumed::Fresh),
+            // The next journey's clock runs from the previous submission.
+            Some(old) if old.submitted_at.is_some() => (
+                fresh(old.submitted_at, old.clock.anchor_epoch),
+                Resumed::AfterSubmission,
+            ),
+            // Another service's clock runs from this page.
             Some(old) if &old.service != service => {
-                (fresh(old.login_at.map(|_| now)), Resumed::OtherService)
+                (fresh(old.login_at.map(|_| now), 0.0), Resumed::OtherService)
             }
             Some(old) => (old, Resumed::Continued),
         };
@@ -192,19 +240,23 @@ impl Journey {
         self.pages.saturating_sub(1)
     }
 
-    /// Time since login, rounded, if the citizen has logged in. Stops at the submission.
-    pub fn since_login_ms(&self, now: f64) -> Option<u64> {
-        let end = self.submitted_at.unwrap_or(now);
-        self.login_at.map(|start| round_ms(end - start))
+    /// Time since login by the journey clock, rounded, if the citizen has logged in. It stops
+    /// at the submission.
+    pub fn since_login_ms(&self) -> Option<u64> {
+        self.login_at.map(|_| round_ms(self.clock.elapsed_ms))
     }
 
-    /// Login to successful submission, rounded, once both happened.
+    /// Login to successful submission by the journey clock, rounded, once both happened.
     pub fn duration_ms(&self) -> Option<u64> {
         match (self.login_at, self.submitted_at) {
-            (Some(start), Some(end)) => Some(round_ms(end - start)),
+            (Some(_), Some(_)) => Some(round_ms(self.clock.elapsed_ms)),
             _ => None,
         }
     }
+}
+
+fn whole(ms: f64) -> String {
+    (ms.max(0.0) as u64).to_string()
 }
 
 fn escape_key(key: &str) -> String {
@@ -239,7 +291,7 @@ mod tests {
     fn a_journey_runs_from_login_to_submission_across_pages() {
         let (mut j, how) = Journey::resume(None, &service("1.001234"), T0, id(1));
         assert_eq!(how, Resumed::Fresh);
-        assert_eq!((j.page_index(), j.since_login_ms(T0)), (0, None));
+        assert_eq!((j.page_index(), j.since_login_ms()), (0, None));
         assert!(j.login(T0 + 1_000.0));
         assert!(
             !j.login(T0 + 2_000.0),
@@ -250,7 +302,8 @@ mod tests {
         assert_eq!(how, Resumed::Continued);
         assert_eq!(j.id, id(1));
         assert_eq!(j.page_index(), 1);
-        assert_eq!(j.since_login_ms(T0 + 61_040.0), Some(60_000));
+        j.clock.elapsed_ms = 240_040.0; // what the journey clock counted (see core::clock)
+        assert_eq!(j.since_login_ms(), Some(240_000));
 
         assert!(j.submit(T0 + 241_000.0));
         assert!(
@@ -258,7 +311,6 @@ mod tests {
             "a reloaded receipt does not end it twice"
         );
         assert_eq!(j.duration_ms(), Some(240_000));
-        assert_eq!(j.since_login_ms(T0 + 999_999.0), Some(240_000));
     }
 
     #[test]
@@ -314,18 +366,20 @@ mod tests {
         let text = j.encode();
         assert_eq!(
             text,
-            "1;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d"
+            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;;"
         );
         assert_eq!(Journey::decode(&text), Some(j));
     }
 
     #[test]
     fn damaged_stored_text_is_no_journey() {
-        let good = "1;09090909090909090909090909090909;1.001234;-;-;0;1;";
+        let good = "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5000;4000;1000;0;1795000005000;/dich-vu/1.001234/buoc-1;so_dien_thoai";
         assert!(Journey::decode(good).is_some());
         for bad in [
             "",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;",
+            "1;09090909090909090909090909090909;1.001234;-;-;0;1;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;2;0;0;0;0;0;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;-5;0;0;0;0;;",
             "1;0909;1.001234;-;-;0;1;",
             "1;09090909090909090909090909090909;dịch vụ;-;-;0;1;",
             "1;09090909090909090909090909090909;1.001234;x;-;0;1;",
@@ -350,12 +404,5 @@ mod tests {
             Journey::decode(&j.encode()).unwrap().typed.len(),
             MAX_TYPED_KEYS
         );
-    }
-
-    #[test]
-    fn a_clock_set_backwards_gives_zero_not_a_negative_time() {
-        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
-        j.login(T0);
-        assert_eq!(j.since_login_ms(T0 - 3_600_000.0), Some(0));
     }
 }

@@ -6,6 +6,7 @@
 //! DOM events into these inputs and carries out the outputs.
 
 pub mod beacon;
+pub mod clock;
 pub mod config;
 pub mod field;
 pub mod fields;

@@ -8,6 +8,7 @@ use crate::core::beacon::{
     Beacon, FieldReport, FormReport, FormSummary, JourneySection, Outcome, PageSection, Trigger,
     MAX_REPORTED_FIELDS, VERSION,
 };
+use crate::core::clock::{PageClock, PageState};
 use crate::core::config::Config;
 use crate::core::field::{FieldEvent, FieldFacts};
 use crate::core::fields::{Fields, FormFacts, Observed};
@@ -97,6 +98,8 @@ pub struct PageStart<'a> {
     pub now: Now,
     /// 16 random bytes, used if a new journey starts.
     pub random_journey_id: [u8; 16],
+    /// Whether the page is visible and focused as it starts.
+    pub state: PageState,
 }
 
 /// The probe's state for one page view.
@@ -110,18 +113,44 @@ pub struct Probe {
     fields: Fields,
     /// Whether a beacon went out since the page was last visible: one hide, one beacon.
     sent_since_visible: bool,
+    /// Advances the journey clock on this page.
+    page_clock: PageClock,
+    idle_ms: f64,
+    /// The tab's previous journey, idle past the timeout: reported as abandoned.
+    abandoned: Option<Journey>,
 }
 
 impl Probe {
     /// Starts the probe for a page view: resumes or starts the journey, scrubs the path.
     pub fn start(page: PageStart<'_>) -> Probe {
-        let (journey, resumed) = Journey::resume(
-            page.stored,
+        let idle_ms = f64::from(page.config.journey.idle_minutes) * 60_000.0;
+        let now = page.now;
+        let page_start_epoch = now.epoch_ms - now.page_ms;
+        // A journey left idle past the timeout was abandoned where it stopped; the citizen
+        // who comes back starts the next one (still logged in, the clock from now).
+        let mut stored = page.stored;
+        let abandoned = stored.take_if(|old| {
+            old.clock.running
+                && old.submitted_at.is_none()
+                && page_start_epoch - old.clock.anchor_epoch > idle_ms
+        });
+        let (mut journey, resumed) = Journey::resume(
+            stored,
             &page.config.service,
-            page.now.epoch_ms,
+            now.epoch_ms,
             JourneyId::from_random(page.random_journey_id),
         );
+        if let Some(old) = &abandoned {
+            if old.login_at.is_some() {
+                journey.login_at = Some(now.epoch_ms);
+                journey.clock.running = true;
+            }
+        }
+        let (mut page_clock, _gap) =
+            PageClock::resume(&mut journey.clock, page_start_epoch, idle_ms, page.state);
+        page_clock.advance(&mut journey.clock, now.page_ms, now.epoch_ms, idle_ms);
         let path = scrub_path(page.path, &[page.config.service.as_str()]);
+        journey.last_path = path.clone();
         Probe {
             ua: classify(page.user_agent),
             config: page.config,
@@ -130,7 +159,60 @@ impl Probe {
             path,
             fields: Fields::default(),
             sent_since_visible: false,
+            page_clock,
+            idle_ms,
+            abandoned,
         }
+    }
+
+    /// The beacon that reports the tab's previous journey as abandoned, if it was (once).
+    pub fn take_abandoned(&mut self, beacon_id: [u8; 8]) -> Option<Beacon> {
+        let mut old = self.abandoned.take()?;
+        let seq = old.take_seq();
+        Some(Beacon {
+            v: VERSION,
+            id: BeaconId::from_random(beacon_id),
+            seq,
+            trigger: Trigger::Abandoned,
+            service: old.service.clone(),
+            journey: JourneySection {
+                id: old.id.clone(),
+                logged_in: old.login_at.is_some(),
+                since_login_ms: old.since_login_ms(),
+                outcome: Some(Outcome::Abandoned),
+                duration_ms: None,
+                active_ms: old.login_at.map(|_| round_ms(old.clock.active_ms)),
+                hidden_ms: old.login_at.map(|_| round_ms(old.clock.hidden_ms)),
+                blocked_ms: old.login_at.map(|_| round_ms(old.clock.blocked_ms)),
+                target_s: self.config.journey.target_seconds,
+                met: None,
+                last_field: old.last_field.clone(),
+            },
+            page: PageSection {
+                n: old.page_index(),
+                path: old.last_path.clone(),
+                t_ms: 0,
+            },
+            fields: None,
+            forms: Vec::new(),
+            ua: self.ua.clone(),
+        })
+    }
+
+    /// Counts the journey clock up to `now`.
+    fn tick(&mut self, now: Now) {
+        self.page_clock.advance(
+            &mut self.journey.clock,
+            now.page_ms,
+            now.epoch_ms,
+            self.idle_ms,
+        );
+    }
+
+    /// The page's visibility or focus changed.
+    pub fn page_state(&mut self, state: PageState, now: Now) {
+        self.tick(now);
+        self.page_clock.set_state(state);
     }
 
     /// The configuration the probe runs with.
@@ -165,6 +247,10 @@ impl Probe {
 
     /// Records a field the shell found (`None` past the model's bound).
     pub fn field_seen(&mut self, facts: FieldFacts) -> Option<Observed> {
+        // A form the server sent back with errors: the citizen is blocked from here.
+        if facts.invalid {
+            self.page_clock.blocked = true;
+        }
         self.fields.observe(facts, &self.journey.typed)
     }
 
@@ -172,7 +258,18 @@ impl Probe {
     /// remember its key (see [`Journey::typed`]); returns whether that happened, so that the
     /// shell stores the journey.
     pub fn field_event(&mut self, index: usize, event: FieldEvent, now: Now) -> bool {
+        if event == FieldEvent::Invalid {
+            self.tick(now);
+            self.page_clock.blocked = true;
+        }
         let applied = self.fields.event(index, event, now.page_ms);
+        if matches!(event, FieldEvent::Focus | FieldEvent::Input { .. }) {
+            if let Some(field) = self.fields.all().get(index) {
+                if self.journey.last_field.as_deref() != Some(field.key.as_str()) {
+                    self.journey.last_field = Some(field.key.clone());
+                }
+            }
+        }
         if applied.first_user_input {
             if let Some(field) = self.fields.all().get(index) {
                 self.journey.typed_in(&field.key);
@@ -242,15 +339,21 @@ impl Probe {
     /// Applies a command. Returns the beacon to send at once, if the command calls for one
     /// (a successful submission is reported immediately: the citizen may close the tab next).
     pub fn command(&mut self, command: Command, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
+        self.tick(now);
         match command {
             Command::Login => {
-                self.journey.login(now.epoch_ms);
+                if self.journey.login(now.epoch_ms) {
+                    self.page_clock.start(&mut self.journey.clock, now.page_ms);
+                }
                 None
             }
-            Command::Submitted => self
-                .journey
-                .submit(now.epoch_ms)
-                .then(|| self.beacon(Trigger::Submitted, now, beacon_id)),
+            Command::Submitted => {
+                if !self.journey.submit(now.epoch_ms) {
+                    return None;
+                }
+                self.page_clock.stop(&mut self.journey.clock, now.page_ms);
+                Some(self.beacon(Trigger::Submitted, now, beacon_id))
+            }
         }
     }
 
@@ -290,6 +393,7 @@ impl Probe {
         now: Now,
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
+        self.tick(now);
         if self.sent_since_visible {
             return None;
         }
@@ -314,9 +418,17 @@ impl Probe {
             journey: JourneySection {
                 id: journey.id.clone(),
                 logged_in: journey.login_at.is_some(),
-                since_login_ms: journey.since_login_ms(now.epoch_ms),
+                since_login_ms: journey.since_login_ms(),
                 outcome: journey.submitted_at.map(|_| Outcome::Submitted),
                 duration_ms: journey.duration_ms(),
+                active_ms: journey.login_at.map(|_| round_ms(journey.clock.active_ms)),
+                hidden_ms: journey.login_at.map(|_| round_ms(journey.clock.hidden_ms)),
+                blocked_ms: journey.login_at.map(|_| round_ms(journey.clock.blocked_ms)),
+                target_s: self.config.journey.target_seconds,
+                met: journey
+                    .duration_ms()
+                    .map(|d| d <= u64::from(self.config.journey.target_seconds) * 1000),
+                last_field: None,
             },
             page: PageSection {
                 n: journey.page_index(),
@@ -410,6 +522,10 @@ mod tests {
                 page_ms: 0.0,
             },
             random_journey_id: [0xab; 16],
+            state: PageState {
+                visible: true,
+                focused: true,
+            },
         })
     }
 
@@ -643,28 +759,36 @@ mod tests {
             ("data-success-url", "/dich-vu/*/bien-nhan/*"),
         ])
         .unwrap();
-        let page = |stored, path| {
+        let page = |stored, path, epoch_ms| {
             Probe::start(PageStart {
                 config: config.clone(),
                 stored,
                 path,
                 user_agent: CHROME,
-                now: at(T0, 0.0),
+                now: at(epoch_ms, 0.0),
                 random_journey_id: [1; 16],
+                state: PageState {
+                    visible: true,
+                    focused: true,
+                },
             })
         };
-        let mut info = page(None, "/dich-vu/1.001234");
+        let mut info = page(None, "/dich-vu/1.001234", T0);
         assert!(info
             .page_signals("/dich-vu/1.001234", at(T0, 5.0), [1; 8])
             .is_none());
         assert_eq!(info.journey().login_at, None);
-        let mut step1 = page(Some(info.journey().clone()), "/dich-vu/1.001234/buoc-1");
+        let mut step1 = page(
+            Some(info.journey().clone()),
+            "/dich-vu/1.001234/buoc-1",
+            T0 + 995.0,
+        );
         assert!(step1
             .page_signals("/dich-vu/1.001234/buoc-1", at(T0 + 1_000.0, 5.0), [2; 8])
             .is_none());
         assert_eq!(step1.journey().login_at, Some(T0 + 1_000.0));
         let path = "/dich-vu/1.001234/bien-nhan/H99.12-261122-0001";
-        let mut receipt = page(Some(step1.journey().clone()), path);
+        let mut receipt = page(Some(step1.journey().clone()), path, T0 + 180_995.0);
         let b = receipt
             .page_signals(path, at(T0 + 181_000.0, 5.0), [3; 8])
             .unwrap();

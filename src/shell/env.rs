@@ -39,6 +39,19 @@ pub fn user_agent() -> String {
         .unwrap_or_default()
 }
 
+/// Whether the page is visible and has the focus now.
+pub fn page_state() -> crate::core::clock::PageState {
+    let document = web_sys::window().and_then(|w| w.document());
+    crate::core::clock::PageState {
+        visible: document
+            .as_ref()
+            .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden),
+        focused: document
+            .as_ref()
+            .is_some_and(|d| d.has_focus().unwrap_or(false)),
+    }
+}
+
 /// Turns a JS exception into a short message for the console.
 pub fn describe(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &JsValue::from_str("message"))

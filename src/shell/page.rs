@@ -66,6 +66,7 @@ impl PageProbe {
             user_agent: &user_agent,
             now: env::now(),
             random_journey_id,
+            state: env::page_state(),
         });
         storage::save(probe.journey());
 
@@ -86,6 +87,11 @@ impl PageProbe {
         };
         page.discover(&document);
         page.observe(&document).map_err(|e| env::describe(&e))?;
+        // The tab's previous journey, idle past the timeout, is reported as abandoned.
+        if let Some(beacon) = env::random_bytes::<8>().and_then(|id| page.probe.take_abandoned(id))
+        {
+            page.send(&beacon);
+        }
         if let Some(id) = env::random_bytes::<8>() {
             if let Some(beacon) = page.probe.page_signals(&path, env::now(), id) {
                 page.send(&beacon);
@@ -614,16 +620,18 @@ fn listen(
     };
     let visibility = |_: web_sys::Event| {
         with_running(|page| {
-            let hidden = web_sys::window()
-                .and_then(|w| w.document())
-                .map(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
-                .unwrap_or(false);
-            if hidden {
-                page.hidden(Trigger::Hidden);
-            } else {
+            let state = env::page_state();
+            page.probe.page_state(state, env::now());
+            if state.visible {
                 page.probe.page_visible();
+            } else {
+                page.hidden(Trigger::Hidden);
             }
         });
+    };
+    // Focus moving in or out of the window: the journey clock's active time.
+    let focus = |_: web_sys::Event| {
+        with_running(|page| page.probe.page_state(env::page_state(), env::now()));
     };
     Ok(vec![
         EventListener::new(document, "input", true, input)?,
@@ -647,7 +655,13 @@ fn listen(
             with_running(|page| page.hidden(Trigger::Pagehide));
         })?,
         EventListener::new(window, "pageshow", true, |_| {
-            with_running(|page| page.probe.page_visible());
+            with_running(|page| {
+                page.probe.page_state(env::page_state(), env::now());
+                page.probe.page_visible();
+            });
         })?,
+        // Not capture: element focus events do not bubble, so only the window's own arrive.
+        EventListener::new(window, "focus", false, focus)?,
+        EventListener::new(window, "blur", false, focus)?,
     ])
 }
