@@ -10,13 +10,13 @@
 // - including the probe twice does nothing the second time.
 
 /** Version stamp, replaced at build time. */
-import { interceptSetters } from './intercept.js';
+import { interceptSetters, wrapHistory } from './intercept.js';
 
 export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
 /** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
-const METHODS = ['login', 'submitted'];
+const METHODS = ['login', 'submitted', 'mark', 'setService'];
 
 function warn(message) {
   try {
@@ -84,7 +84,7 @@ export function install(win, how) {
       }
       return;
     }
-    if (state === 'running') guard(() => probe.command(command[0], at))();
+    if (state === 'running') guard(() => probe.command(command[0], command[1], at))();
   }
 
   const api = {
@@ -97,7 +97,15 @@ export function install(win, how) {
       queue = [];
     },
   };
-  for (const name of METHODS) api[name] = () => run([name]);
+  for (const name of METHODS) api[name] = (arg) => run(arg === undefined ? [name] : [name, arg]);
+  // In-page navigation (single-page portals): each view is a step of the journey.
+  try {
+    wrapHistory(win, () => {
+      if (state === 'running') guard(() => probe.navigated())();
+    });
+  } catch (_) {
+    // without it, popstate and hashchange still mark steps
+  }
   try {
     interceptSetters(win, (element) => {
       if (state === 'loading') earlySets.add(element);

@@ -54,3 +54,23 @@ export function interceptSetters(win, report) {
   win.__journeyProbeSetters = wrapped > 0;
   return wrapped > 0;
 }
+
+/**
+ * Wraps history.pushState and replaceState once per window: the page's call runs first, exactly
+ * as before; then `navigated()` is told.
+ * @param {Window} win
+ * @param {() => void} navigated
+ */
+export function wrapHistory(win, navigated) {
+  if (win.__journeyProbeHistory || !win.history) return;
+  for (const name of ['pushState', 'replaceState']) {
+    const original = win.history[name];
+    if (typeof original !== 'function') continue;
+    win.history[name] = function () {
+      const result = original.apply(this, arguments);
+      navigated();
+      return result;
+    };
+  }
+  win.__journeyProbeHistory = true;
+}

@@ -228,7 +228,7 @@ fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
         JsValue::UNDEFINED,
         JsValue::UNDEFINED
     ));
-    boundary::command("login", js_sys::Date::now() - 1_000.0);
+    boundary::command("login", JsValue::UNDEFINED, js_sys::Date::now() - 1_000.0);
 
     let stored = storage::load().expect("the journey is in sessionStorage");
     let login_at = stored.login_at.expect("logged in");

@@ -9,6 +9,7 @@ use crate::core::field::{Origin, RoundedCounters};
 use crate::core::fields::FieldCounts;
 use crate::core::ids::{BeaconId, JourneyId};
 use crate::core::json::Object;
+use crate::core::time::round_ms;
 use crate::core::ua::UserAgentClass;
 
 /// Version of the beacon format (`"v"`).
@@ -66,6 +67,11 @@ impl Beacon {
                 if let Some(met) = self.journey.met {
                     j.bool("met", met);
                 }
+                j.opt_array("steps", &self.journey.steps, |o, step| {
+                    o.str("name", &step.name)
+                        .uint("ms", round_ms(step.ms))
+                        .uint("active_ms", round_ms(step.active_ms));
+                });
             })
             .object("page", |p| {
                 p.uint("n", u64::from(self.page.n))
@@ -258,6 +264,8 @@ pub struct JourneySection {
     pub met: Option<bool>,
     /// The last field the citizen touched (on an abandoned journey).
     pub last_field: Option<String>,
+    /// The journey's steps with their time (on a journey that ended).
+    pub steps: Vec<crate::core::journey::Step>,
 }
 
 /// The page part of a beacon.

@@ -60,15 +60,19 @@ pub enum Gap {
 }
 
 impl PageClock {
-    /// The clock of a page that starts: `page_start_epoch` is when this page's navigation began
-    /// by the wall clock (`Date.now() - performance.now()`); the gap since the stored clock's
-    /// anchor is added if plausible. Time on this page is then counted from the page clock's 0.
+    /// The clock of a page whose probe starts at `start_epoch` (wall clock) and `start_page_ms`
+    /// (page clock): the gap since the stored clock's anchor — leaving the previous page,
+    /// loading this one — is added by the wall clock if plausible; from here on the page clock
+    /// counts. (Not assuming the page clock started at 0 with the navigation: it does in
+    /// browsers, but not under test clocks that carry it across documents.)
     pub fn resume(
         clock: &mut JourneyClock,
-        page_start_epoch: f64,
+        start_epoch: f64,
+        start_page_ms: f64,
         idle_ms: f64,
         state: PageState,
     ) -> (PageClock, Gap) {
+        let page_start_epoch = start_epoch;
         let gap = page_start_epoch - clock.anchor_epoch;
         let verdict = if clock.anchor_epoch == 0.0 || !clock.running {
             Gap::Counted
@@ -83,7 +87,7 @@ impl PageClock {
         clock.anchor_epoch = page_start_epoch;
         (
             PageClock {
-                last_page_ms: 0.0,
+                last_page_ms: start_page_ms,
                 state,
                 blocked: false,
             },
@@ -187,7 +191,7 @@ mod tests {
     #[test]
     fn counts_active_hidden_and_blocked_time_on_one_page() {
         let mut c = JourneyClock::default();
-        let (mut page, _) = PageClock::resume(&mut c, T0, IDLE, SEEN);
+        let (mut page, _) = PageClock::resume(&mut c, T0, 0.0, IDLE, SEEN);
         page.advance(&mut c, 1_000.0, T0 + 1_000.0, IDLE);
         page.start(&mut c, 1_000.0); // login at 1 s
         page.advance(&mut c, 61_000.0, T0 + 61_000.0, IDLE); // 60 s active
@@ -205,22 +209,22 @@ mod tests {
     #[test]
     fn the_gap_between_pages_counts_when_plausible() {
         let mut c = running(50_000.0, T0);
-        let (_, gap) = PageClock::resume(&mut c, T0 + 800.0, IDLE, SEEN);
+        let (_, gap) = PageClock::resume(&mut c, T0 + 800.0, 0.0, IDLE, SEEN);
         assert_eq!((gap, c.elapsed_ms), (Gap::Counted, 50_800.0));
         // The wall clock was set back an hour between the pages: no gap, no negative time.
         let mut c = running(50_000.0, T0);
-        let (_, gap) = PageClock::resume(&mut c, T0 - 3_600_000.0, IDLE, SEEN);
+        let (_, gap) = PageClock::resume(&mut c, T0 - 3_600_000.0, 0.0, IDLE, SEEN);
         assert_eq!((gap, c.elapsed_ms), (Gap::ClockSetBack, 50_000.0));
         // Back after 45 minutes: abandoned, not a 45-minute step.
         let mut c = running(50_000.0, T0);
-        let (_, gap) = PageClock::resume(&mut c, T0 + 45.0 * 60_000.0, IDLE, SEEN);
+        let (_, gap) = PageClock::resume(&mut c, T0 + 45.0 * 60_000.0, 0.0, IDLE, SEEN);
         assert_eq!(gap, Gap::Idle);
     }
 
     #[test]
     fn a_wall_clock_changed_during_a_page_does_not_change_the_time() {
         let mut c = running(0.0, T0);
-        let (mut page, _) = PageClock::resume(&mut c, T0, IDLE, SEEN);
+        let (mut page, _) = PageClock::resume(&mut c, T0, 0.0, IDLE, SEEN);
         page.advance(&mut c, 10_000.0, T0 + 10_000.0 + 7_200_000.0, IDLE); // set forward 2 h
         page.advance(&mut c, 20_000.0, T0 + 20_000.0 - 3_600_000.0, IDLE); // then back
         assert_eq!(c.elapsed_ms, 20_000.0);
@@ -229,7 +233,7 @@ mod tests {
     #[test]
     fn a_machine_asleep_while_hidden_counts_by_the_wall_clock() {
         let mut c = running(0.0, T0);
-        let (mut page, _) = PageClock::resume(&mut c, T0, IDLE, SEEN);
+        let (mut page, _) = PageClock::resume(&mut c, T0, 0.0, IDLE, SEEN);
         page.advance(&mut c, 10_000.0, T0 + 10_000.0, IDLE);
         page.set_state(HIDDEN);
         // The lid closed for 5 minutes: the page clock moved 2 s, the wall clock 5 min.
@@ -241,7 +245,7 @@ mod tests {
     #[test]
     fn queued_login_and_submission_keep_their_moments() {
         let mut c = JourneyClock::default();
-        let (mut page, _) = PageClock::resume(&mut c, T0, IDLE, SEEN);
+        let (mut page, _) = PageClock::resume(&mut c, T0, 0.0, IDLE, SEEN);
         page.advance(&mut c, 600.0, T0 + 600.0, IDLE); // the probe starts at 600 ms
         page.start(&mut c, 100.0); // the portal pushed 'login' at 100 ms
         assert_eq!(c.elapsed_ms, 500.0);
@@ -253,7 +257,7 @@ mod tests {
     #[test]
     fn nothing_counts_before_login_or_after_the_end() {
         let mut c = JourneyClock::default();
-        let (mut page, _) = PageClock::resume(&mut c, T0, IDLE, SEEN);
+        let (mut page, _) = PageClock::resume(&mut c, T0, 0.0, IDLE, SEEN);
         page.advance(&mut c, 5_000.0, T0 + 5_000.0, IDLE);
         assert_eq!(c.elapsed_ms, 0.0);
         page.start(&mut c, 5_000.0);

@@ -38,6 +38,22 @@ pub struct Journey {
     pub last_path: String,
     /// Key of the last field the citizen touched.
     pub last_field: Option<String>,
+    /// The steps finished so far (at most [`MAX_STEPS`]; later ones are merged into the last).
+    pub steps: Vec<Step>,
+}
+
+/// Most steps a journey keeps one by one.
+pub const MAX_STEPS: usize = 40;
+
+/// One finished step: a page view, an in-page view, or a step the portal marked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The step's scrubbed path, or the name the portal gave it.
+    pub name: String,
+    /// Its share of the time since login, in milliseconds.
+    pub ms: f64,
+    /// Of it, the page was visible and focused.
+    pub active_ms: f64,
 }
 
 /// Most field keys a journey remembers as typed by the citizen.
@@ -95,6 +111,18 @@ impl Journey {
                 .as_deref()
                 .map(escape_key)
                 .unwrap_or_default(),
+            self.steps
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}|{}|{}",
+                        escape_key(&s.name),
+                        whole(s.ms),
+                        whole(s.active_ms)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(","),
         ]
         .join(";")
     }
@@ -143,6 +171,24 @@ impl Journey {
         };
         let last_path = unescape_key(next()?).unwrap_or_default();
         let last_field = unescape_key(next()?);
+        let steps = match next()? {
+            "" => Vec::new(),
+            steps => steps
+                .split(KEY_SEPARATOR)
+                .take(MAX_STEPS)
+                .map(|step| {
+                    let mut parts = step.split('|');
+                    let name = unescape_key(parts.next()?)?;
+                    let ms = parts.next()?.parse::<u64>().ok()? as f64;
+                    let active_ms = parts.next()?.parse::<u64>().ok()? as f64;
+                    parts.next().is_none().then_some(Step {
+                        name,
+                        ms,
+                        active_ms,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
+        };
         if next().is_some() {
             return None;
         }
@@ -157,7 +203,18 @@ impl Journey {
             clock,
             last_path,
             last_field,
+            steps,
         })
+    }
+
+    /// Adds a finished step; past [`MAX_STEPS`], its time goes into the last one kept.
+    pub fn add_step(&mut self, step: Step) {
+        if self.steps.len() < MAX_STEPS {
+            self.steps.push(step);
+        } else if let Some(last) = self.steps.last_mut() {
+            last.ms += step.ms;
+            last.active_ms += step.active_ms;
+        }
     }
 
     /// Remembers that the citizen typed in the field with this key.
@@ -190,6 +247,7 @@ impl Journey {
             },
             last_path: String::new(),
             last_field: None,
+            steps: Vec::new(),
         };
         let (mut journey, how) = match stored {
             None => (fresh(None, 0.0), Resumed::Fresh),
@@ -363,23 +421,30 @@ mod tests {
         j.typed_in("so_dien_thoai");
         j.typed_in("a;b,c%d");
         j.typed_in("so_dien_thoai");
+        j.add_step(Step {
+            name: "/dang-nhap".into(),
+            ms: 3_000.0,
+            active_ms: 2_000.0,
+        });
         let text = j.encode();
         assert_eq!(
             text,
-            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;;"
+            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;;;/dang-nhap|3000|2000"
         );
         assert_eq!(Journey::decode(&text), Some(j));
     }
 
     #[test]
     fn damaged_stored_text_is_no_journey() {
-        let good = "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5000;4000;1000;0;1795000005000;/dich-vu/1.001234/buoc-1;so_dien_thoai";
+        let good = "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5000;4000;1000;0;1795000005000;/dich-vu/1.001234/buoc-1;so_dien_thoai;/a|1|1,xac-nhan|200|100";
         assert!(Journey::decode(good).is_some());
         for bad in [
             "",
             "1;09090909090909090909090909090909;1.001234;-;-;0;1;",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;2;0;0;0;0;0;;",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;-5;0;0;0;0;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;2;0;0;0;0;0;;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;-5;0;0;0;0;;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;;;/a|1",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;;;/a|1|1|1",
             "1;0909;1.001234;-;-;0;1;",
             "1;09090909090909090909090909090909;dịch vụ;-;-;0;1;",
             "1;09090909090909090909090909090909;1.001234;x;-;0;1;",

@@ -9,15 +9,15 @@ use crate::core::beacon::{
     MAX_REPORTED_FIELDS, VERSION,
 };
 use crate::core::clock::{PageClock, PageState};
-use crate::core::config::Config;
+use crate::core::config::{Config, ServiceCode};
 use crate::core::field::{FieldEvent, FieldFacts};
 use crate::core::fields::{Fields, FormFacts, Observed};
 use crate::core::ids::{BeaconId, JourneyId};
-use crate::core::journey::{Journey, Resumed};
+use crate::core::journey::{Journey, Resumed, Step};
 use crate::core::json::Object;
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
-use crate::core::url::scrub_path;
+use crate::core::url::{is_identifier_like, scrub_path};
 use std::fmt;
 
 /// The two clocks the shell reads for every event.
@@ -46,13 +46,20 @@ impl Now {
 }
 
 /// A call a portal makes through `JourneyProbe.push([...])` or a method of `JourneyProbe`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// The citizen has logged in: the journey clock starts.
     Login,
     /// The dossier was submitted successfully: the journey ends.
     Submitted,
+    /// A step of the portal's own naming begins (`JourneyProbe.mark('xac-nhan')`).
+    Mark(String),
+    /// The page now serves another service (a catalogue page hosting several).
+    SetService(ServiceCode),
 }
+
+/// Longest step name `mark` accepts.
+pub const MAX_STEP_NAME: usize = 64;
 
 /// A command name the probe does not know.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,24 +68,44 @@ pub struct UnknownCommand(pub String);
 impl fmt::Display for UnknownCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name: String = self.0.chars().take(40).collect();
-        write!(
-            f,
-            "unknown command \"{name}\": accepted commands are {}",
-            Command::NAMES.join(", ")
-        )
+        match name.as_str() {
+            "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' (e.g. JourneyProbe.mark('xac-nhan'))"),
+            "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_' (e.g. JourneyProbe.setService('1.001234'))"),
+            _ => write!(
+                f,
+                "unknown command \"{name}\": accepted commands are {}",
+                Command::NAMES.join(", ")
+            ),
+        }
     }
 }
 
 impl Command {
     /// Every command name, as portals write them.
-    pub const NAMES: [&'static str; 2] = ["login", "submitted"];
+    pub const NAMES: [&'static str; 4] = ["login", "submitted", "mark", "setService"];
 
-    /// Parses a command name.
-    pub fn parse(name: &str) -> Result<Command, UnknownCommand> {
+    /// Parses a command and its argument (`mark` and `setService` need one). The error names
+    /// the command and what it accepts.
+    pub fn parse(name: &str, arg: Option<&str>) -> Result<Command, UnknownCommand> {
+        let refused = || UnknownCommand(name.to_string());
         match name {
             "login" => Ok(Command::Login),
             "submitted" => Ok(Command::Submitted),
-            other => Err(UnknownCommand(other.to_string())),
+            "mark" => arg
+                .filter(|a| {
+                    !a.is_empty()
+                        && a.len() <= MAX_STEP_NAME
+                        && a.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+                        && !is_identifier_like(a)
+                })
+                .map(|a| Command::Mark(a.to_string()))
+                .ok_or_else(refused),
+            "setService" => arg
+                .and_then(ServiceCode::parse)
+                .map(Command::SetService)
+                .ok_or_else(refused),
+            _ => Err(refused()),
         }
     }
 }
@@ -118,6 +145,10 @@ pub struct Probe {
     idle_ms: f64,
     /// The tab's previous journey, idle past the timeout: reported as abandoned.
     abandoned: Option<Journey>,
+    /// The step under way: its name and the journey clock when it began (elapsed, active).
+    step: Option<(String, f64, f64)>,
+    /// Random bytes for a journey a command starts (`setService`).
+    pending_journey_id: [u8; 16],
 }
 
 impl Probe {
@@ -125,7 +156,7 @@ impl Probe {
     pub fn start(page: PageStart<'_>) -> Probe {
         let idle_ms = f64::from(page.config.journey.idle_minutes) * 60_000.0;
         let now = page.now;
-        let page_start_epoch = now.epoch_ms - now.page_ms;
+        let page_start_epoch = now.epoch_ms;
         // A journey left idle past the timeout was abandoned where it stopped; the citizen
         // who comes back starts the next one (still logged in, the clock from now).
         let mut stored = page.stored;
@@ -146,11 +177,18 @@ impl Probe {
                 journey.clock.running = true;
             }
         }
-        let (mut page_clock, _gap) =
-            PageClock::resume(&mut journey.clock, page_start_epoch, idle_ms, page.state);
-        page_clock.advance(&mut journey.clock, now.page_ms, now.epoch_ms, idle_ms);
+        // The page's step begins when the previous page was left: loading it is part of it.
+        let step_start = (journey.clock.elapsed_ms, journey.clock.active_ms);
+        let (page_clock, _gap) = PageClock::resume(
+            &mut journey.clock,
+            page_start_epoch,
+            now.page_ms,
+            idle_ms,
+            page.state,
+        );
         let path = scrub_path(page.path, &[page.config.service.as_str()]);
         journey.last_path = path.clone();
+        let journey_path = path.clone();
         Probe {
             ua: classify(page.user_agent),
             config: page.config,
@@ -161,8 +199,76 @@ impl Probe {
             sent_since_visible: false,
             page_clock,
             idle_ms,
+            step: Some((journey_path, step_start.0, step_start.1)),
             abandoned,
+            pending_journey_id: page.random_journey_id.map(|b| b.rotate_left(3) ^ 0x5a),
         }
+    }
+
+    fn begin_step(&mut self, name: String) {
+        let clock = &self.journey.clock;
+        self.step = Some((name, clock.elapsed_ms, clock.active_ms));
+    }
+
+    /// Ends the step under way (its time since login goes into the journey's steps).
+    fn end_step(&mut self, now: Now) {
+        self.tick(now);
+        if let Some((name, elapsed, active)) = self.step.take() {
+            let clock = &self.journey.clock;
+            self.journey.add_step(Step {
+                name,
+                ms: (clock.elapsed_ms - elapsed).max(0.0),
+                active_ms: (clock.active_ms - active).max(0.0),
+            });
+        }
+        // Whatever blocked the citizen on the previous step is behind them.
+        self.page_clock.blocked = false;
+    }
+
+    /// The page moved to another view without loading (History API, `hashchange`): a new step,
+    /// if the scrubbed path changed. The login and success URL patterns are checked again.
+    pub fn navigated(&mut self, raw_path: &str, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
+        let path = scrub_path(raw_path, &[self.config.service.as_str()]);
+        if path != self.path {
+            self.end_step(now);
+            self.path = path.clone();
+            self.journey.last_path = path.clone();
+            self.begin_step(path);
+        }
+        self.page_signals(raw_path, now, beacon_id)
+    }
+
+    /// The page now serves another service: another journey begins (logged in if this one
+    /// was, its clock from now); `random_journey_id` is its id.
+    pub fn set_service(&mut self, code: ServiceCode, now: Now, random_journey_id: [u8; 16]) {
+        if code == self.config.service {
+            return;
+        }
+        self.end_step(now);
+        let (mut journey, _) = Journey::resume(
+            Some(self.journey.clone()),
+            &code,
+            now.epoch_ms,
+            JourneyId::from_random(random_journey_id),
+        );
+        journey.clock.anchor_epoch = now.epoch_ms;
+        journey.last_path = self.path.clone();
+        self.journey = journey;
+        self.config.service = code;
+        self.begin_step(self.path.clone());
+    }
+
+    /// Random bytes the shell hands over for the next journey a command may start.
+    pub fn provide_journey_id(&mut self, random: [u8; 16]) {
+        self.pending_journey_id = random;
+    }
+
+    /// The page came back from the back/forward cache: a new page view and step.
+    pub fn restored(&mut self, now: Now) {
+        self.end_step(now);
+        self.journey.pages = self.journey.pages.saturating_add(1);
+        self.sent_since_visible = false;
+        self.begin_step(self.path.clone());
     }
 
     /// The beacon that reports the tab's previous journey as abandoned, if it was (once).
@@ -187,6 +293,7 @@ impl Probe {
                 target_s: self.config.journey.target_seconds,
                 met: None,
                 last_field: old.last_field.clone(),
+                steps: old.steps.clone(),
             },
             page: PageSection {
                 n: old.page_index(),
@@ -341,6 +448,15 @@ impl Probe {
     pub fn command(&mut self, command: Command, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
         self.tick(now);
         match command {
+            Command::Mark(name) => {
+                self.end_step(now);
+                self.begin_step(name);
+                None
+            }
+            Command::SetService(code) => {
+                self.set_service(code, now, self.pending_journey_id);
+                None
+            }
             Command::Login => {
                 if self.journey.login(now.epoch_ms) {
                     self.page_clock.start(&mut self.journey.clock, now.page_ms);
@@ -351,8 +467,11 @@ impl Probe {
                 if !self.journey.submit(now.epoch_ms) {
                     return None;
                 }
+                self.end_step(now);
                 self.page_clock.stop(&mut self.journey.clock, now.page_ms);
-                Some(self.beacon(Trigger::Submitted, now, beacon_id))
+                let mut beacon = self.beacon(Trigger::Submitted, now, beacon_id);
+                beacon.journey.steps = self.journey.steps.clone();
+                Some(beacon)
             }
         }
     }
@@ -394,6 +513,9 @@ impl Probe {
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
         self.tick(now);
+        if trigger == Trigger::Pagehide {
+            self.end_step(now);
+        }
         if self.sent_since_visible {
             return None;
         }
@@ -429,6 +551,7 @@ impl Probe {
                     .duration_ms()
                     .map(|d| d <= u64::from(self.config.journey.target_seconds) * 1000),
                 last_field: None,
+                steps: Vec::new(),
             },
             page: PageSection {
                 n: journey.page_index(),
@@ -806,12 +929,149 @@ mod tests {
 
     #[test]
     fn commands_have_names_and_unknown_ones_say_what_is_accepted() {
-        assert_eq!(Command::parse("login"), Ok(Command::Login));
-        assert_eq!(Command::parse("submitted"), Ok(Command::Submitted));
-        let err = Command::parse("logn").unwrap_err();
+        assert_eq!(Command::parse("login", None), Ok(Command::Login));
+        assert_eq!(
+            Command::parse("submitted", Some("x")),
+            Ok(Command::Submitted)
+        );
+        assert_eq!(
+            Command::parse("mark", Some("xac-nhan")),
+            Ok(Command::Mark("xac-nhan".into()))
+        );
+        assert_eq!(
+            Command::parse("setService", Some("2.002154")),
+            Ok(Command::SetService(ServiceCode::parse("2.002154").unwrap()))
+        );
+        let err = Command::parse("logn", None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown command \"logn\": accepted commands are login, submitted"
+            "unknown command \"logn\": accepted commands are login, submitted, mark, setService"
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("Nguyễn Văn A"),
+            Some("buoc 2"),
+            Some("001190012345"),
+        ] {
+            let err = Command::parse("mark", bad).unwrap_err();
+            assert!(
+                err.to_string().starts_with("mark needs a step name"),
+                "{bad:?}"
+            );
+        }
+        assert!(Command::parse("setService", Some("a/b"))
+            .unwrap_err()
+            .to_string()
+            .starts_with("setService needs"));
+    }
+
+    #[test]
+    fn steps_are_timed_across_page_loads_spa_views_and_marks() {
+        let mut login = start(None, "/dang-nhap", T0);
+        login.command(Command::Login, at(T0 + 1_000.0, 1_000.0), [1; 8]);
+        login.page_hidden(Trigger::Pagehide, at(T0 + 11_000.0, 11_000.0), [2; 8]);
+        // A single-page portal: the form at /dich-vu/1.001234, an in-page view, a marked step.
+        let mut app = start(
+            Some(login.journey().clone()),
+            "/dich-vu/1.001234",
+            T0 + 11_500.0,
+        );
+        app.navigated(
+            "/dich-vu/1.001234/buoc-2",
+            at(T0 + 41_500.0, 30_000.0),
+            [3; 8],
+        );
+        app.command(
+            Command::Mark("xac-nhan".into()),
+            at(T0 + 101_500.0, 90_000.0),
+            [4; 8],
+        );
+        let end = app
+            .command(Command::Submitted, at(T0 + 121_500.0, 110_000.0), [5; 8])
+            .unwrap();
+        let steps: Vec<(&str, u64)> = end
+            .journey
+            .steps
+            .iter()
+            .map(|s| (s.name.as_str(), round_ms(s.ms)))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("/dang-nhap", 10_000),
+                ("/dich-vu/1.001234", 30_500),
+                ("/dich-vu/1.001234/buoc-2", 60_000),
+                ("xac-nhan", 20_000)
+            ]
+        );
+        assert_eq!(end.journey.duration_ms, Some(120_500));
+        assert_eq!(
+            steps.iter().map(|s| s.1).sum::<u64>(),
+            120_500,
+            "the steps add up to the journey"
+        );
+        assert_eq!((end.journey.target_s, end.journey.met), (300, Some(true)));
+        let json = end.to_json();
+        assert!(
+            json.contains(r#""steps":[{"name":"/dang-nhap","ms":10000"#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn set_service_starts_another_journey() {
+        let mut catalogue = start(None, "/dich-vu", T0);
+        catalogue.command(Command::Login, at(T0 + 500.0, 500.0), [1; 8]);
+        let first = catalogue.journey().id.clone();
+        catalogue.provide_journey_id([9; 16]);
+        catalogue.command(
+            Command::SetService(ServiceCode::parse("2.002154").unwrap()),
+            at(T0 + 9_000.0, 9_000.0),
+            [2; 8],
+        );
+        assert_ne!(catalogue.journey().id, first);
+        assert_eq!(catalogue.journey().id, JourneyId::from_random([9; 16]));
+        assert_eq!(catalogue.config().service.as_str(), "2.002154");
+        assert!(catalogue.journey().login_at.is_some(), "still logged in");
+    }
+
+    #[test]
+    fn a_journey_idle_past_the_timeout_is_reported_abandoned_where_it_stopped() {
+        let mut step = start(None, "/dich-vu/1.001234/buoc-2", T0);
+        step.command(Command::Login, at(T0 + 100.0, 100.0), [1; 8]);
+        let field = step.form_seen(FormFacts {
+            id: None,
+            name: None,
+            position: Some(0),
+        });
+        let muc_dich = step.field_seen(facts("muc_dich", field, 0)).unwrap().index;
+        step.field_event(muc_dich, FieldEvent::Focus, at(T0 + 5_000.0, 5_000.0));
+        step.page_hidden(Trigger::Pagehide, at(T0 + 60_100.0, 60_100.0), [2; 8]);
+        // The citizen comes back to the tab 31 minutes later.
+        let mut back = start(
+            Some(step.journey().clone()),
+            "/dich-vu/1.001234/buoc-2",
+            T0 + 60_100.0 + 31.0 * 60_000.0,
+        );
+        let gone = back.take_abandoned([3; 8]).unwrap();
+        assert_eq!(
+            (gone.trigger, gone.journey.outcome),
+            (Trigger::Abandoned, Some(Outcome::Abandoned))
+        );
+        assert_eq!(gone.journey.id, step.journey().id);
+        assert_eq!(gone.page.path, "/dich-vu/1.001234/buoc-2");
+        assert_eq!(gone.journey.last_field.as_deref(), Some("muc_dich"));
+        assert_eq!(gone.journey.since_login_ms, Some(60_000));
+        assert!(back.take_abandoned([4; 8]).is_none(), "reported once");
+        assert_eq!(
+            (
+                back.journey().next_seq,
+                back.journey().pages,
+                back.journey().steps.len()
+            ),
+            (0, 1, 0),
+            "a new journey"
         );
     }
 }

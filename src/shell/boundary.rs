@@ -90,17 +90,25 @@ pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> 
     }
 }
 
-/// Applies a command from `JourneyProbe.push([name])` or a `JourneyProbe` method, made at
+/// Applies a command from `JourneyProbe.push([name, arg])` or a `JourneyProbe` method, made at
 /// `epoch_ms` (`Date.now()` when the portal made the call, which for a queued call is before
-/// the probe loaded).
+/// the probe loaded). `arg` is the command's argument (`mark`'s step name, `setService`'s code).
 #[wasm_bindgen]
-pub fn command(name: &str, epoch_ms: f64) {
-    match crate::core::probe::Command::parse(name) {
+pub fn command(name: &str, arg: JsValue, epoch_ms: f64) {
+    let arg = arg.as_string();
+    match crate::core::probe::Command::parse(name, arg.as_deref()) {
         Ok(command) => {
             with_running(|page| page.command(command, epoch_ms));
         }
         Err(unknown) => warn(&unknown.to_string()),
     }
+}
+
+/// The page moved to another view without loading: `history.pushState`/`replaceState` (the
+/// loader wraps them and calls this), `popstate`, `hashchange`.
+#[wasm_bindgen]
+pub fn navigated() {
+    with_running(|page| page.navigated());
 }
 
 /// Page script set the value of `element` (the loader's interception of the value setters

@@ -567,6 +567,12 @@ impl PageProbe {
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
+        if matches!(command, Command::SetService(_)) {
+            let Some(journey_id) = env::random_bytes::<16>() else {
+                return;
+            };
+            self.probe.provide_journey_id(journey_id);
+        }
         let now = env::now();
         self.check_all(now);
         let beacon = self.probe.command(command, now.at_epoch(epoch_ms), id);
@@ -582,6 +588,20 @@ impl PageProbe {
         self.check_all(now);
         let json = self.probe.snapshot_json(now);
         js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+    }
+
+    /// The page moved to another view without loading: a new step if the path changed.
+    pub fn navigated(&mut self) {
+        let Some(id) = env::random_bytes::<8>() else {
+            return;
+        };
+        let now = env::now();
+        self.check_all(now);
+        let beacon = self.probe.navigated(&env::pathname(), now, id);
+        storage::save(self.probe.journey());
+        if let Some(beacon) = beacon {
+            self.send(&beacon);
+        }
     }
 
     fn hidden(&mut self, trigger: Trigger) {
@@ -654,11 +674,27 @@ fn listen(
         EventListener::new(window, "pagehide", true, |_| {
             with_running(|page| page.hidden(Trigger::Pagehide));
         })?,
-        EventListener::new(window, "pageshow", true, |_| {
+        EventListener::new(window, "pageshow", true, |event| {
+            let persisted = js_sys::Reflect::get(&event, &"persisted".into())
+                .ok()
+                .and_then(|p| p.as_bool())
+                .unwrap_or(false);
             with_running(|page| {
-                page.probe.page_state(env::page_state(), env::now());
+                let now = env::now();
+                page.probe.page_state(env::page_state(), now);
+                if persisted {
+                    // Back from the back/forward cache: a new page view and step.
+                    page.probe.restored(now);
+                    storage::save(page.probe.journey());
+                }
                 page.probe.page_visible();
             });
+        })?,
+        EventListener::new(window, "popstate", true, |_| {
+            with_running(|page| page.navigated());
+        })?,
+        EventListener::new(window, "hashchange", true, |_| {
+            with_running(|page| page.navigated());
         })?,
         // Not capture: element focus events do not bubble, so only the window's own arrive.
         EventListener::new(window, "focus", false, focus)?,

@@ -132,3 +132,26 @@ test('data-login-selector and data-success-selector start and end the journey as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a single-page portal: each view is a step, marks name steps, the end carries them all', async () => {
+  const server = await serve();
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${server.url}/spa.html`);
+  const { journey } = await running(page);
+  await page.type('[name=ho_ten]', 'Lê Văn Một Trang');
+  await page.evaluate(() => window.go('/dich-vu/1.001234/buoc-2', '<h1>Bước 2</h1><input name="so_dien_thoai">'));
+  await page.waitForFunction(() => window.JourneyProbe.snapshot().path === '/dich-vu/1.001234/buoc-2');
+  await page.type('[name=so_dien_thoai]', '0987654321');
+  await page.evaluate(() => { location.hash = '#xem-lai'; }); // same path: no new step
+  await page.evaluate(() => window.JourneyProbe.mark('xac-nhan'));
+  await page.evaluate(() => window.JourneyProbe.submitted());
+  const stored = await eventually(async () => {
+    const b = await collector.stored(`&journey=${journey}`);
+    return b.find((x) => x.beacon.trigger === 'submitted') ? b : null;
+  });
+  const end = stored.find((x) => x.beacon.trigger === 'submitted').beacon;
+  assert.deepEqual(end.journey.steps.map((s) => s.name), ['/spa.html', '/dich-vu/1.001234/buoc-2', 'xac-nhan']);
+  assert.equal(end.page.path, '/dich-vu/1.001234/buoc-2');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

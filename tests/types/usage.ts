@@ -10,6 +10,9 @@ const api: JourneyProbeApi = start({
 api.push(['login']);
 api.login();
 api.submitted();
+api.mark('xac-nhan');
+api.setService('2.002154');
+api.push(['mark', 'buoc-2']);
 api.stop();
 const version: string = api.version + VERSION;
 const snapshot: PageSnapshot | null = api.snapshot();

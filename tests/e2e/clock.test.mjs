@@ -1,0 +1,160 @@
+// The journey clock end to end, on the demo portal, with Playwright's clock in control of
+// time: a scripted citizen spends known amounts of time on each step — with a background-tab
+// period and a refused submission — and the journey the collector stores must match the script
+// to within a second. A second citizen walks away and is reported as abandoned where they stopped.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../../demo/server.mjs';
+import { freePort, startCollector } from '../../scripts/stack.mjs';
+import { eventually, launch } from './support/browser.mjs';
+
+const SERVICE = '/dich-vu/1.001234';
+let dir, collector, portal, browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'journey-probe-clock-'));
+  const port = await freePort();
+  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: [`http://127.0.0.1:${port}`], quiet: true });
+  portal = await startDemo({ port, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.close();
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A browser context whose time stands still until the test moves it. */
+async function pausedContext() {
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  await context.clock.install({ time: new Date('2026-11-23T08:00:00+07:00') });
+  await context.clock.pauseAt(new Date('2026-11-23T08:00:01+07:00'));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
+}
+
+/** Waits for the probe on the page (the loader and the wasm need no timers to start). */
+async function probeUp(page) {
+  await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+}
+
+/** The page goes to the background (another tab) and comes back after `ms`. */
+async function inBackground(page, ms) {
+  const flip = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await flip(true);
+  await page.clock.runFor(ms);
+  await flip(false);
+}
+
+async function journeyOf(id) {
+  return eventually(async () => {
+    const stored = await collector.stored(`&journey=${id}`);
+    return stored.find((b) => b.beacon.journey.outcome) ? stored.map((b) => b.beacon) : null;
+  });
+}
+
+test('a scripted 4-minute journey is measured as scripted, step by step', async () => {
+  const { context, page, errors } = await pausedContext();
+  await page.goto(`${portal.url}${SERVICE}`);
+  await probeUp(page);
+  await page.clock.runFor(20_000); // reading about the service: before login, not counted
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await probeUp(page);
+  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
+  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  // Step 1: 60 s, of which 30 s in another tab.
+  await page.clock.runFor(30_000);
+  await inBackground(page, 30_000);
+  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
+  await page.fill('#so_dien_thoai', '0912345678');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await probeUp(page);
+  // Step 2: 40 s, then a refused submission and 20 s blocked on the errors.
+  await page.clock.runFor(40_000);
+  await page.check('#loai_phieu_1');
+  await page.fill('#muc_dich', 'Bổ sung hồ sơ xin việc');
+  await page.fill('#so_luong', '12');
+  await page.focus('#noi_nhan');
+  await page.keyboard.press('ArrowDown');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForSelector('#tom-tat-loi');
+  await probeUp(page);
+  await page.clock.runFor(20_000);
+  await page.fill('#so_luong', '2');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-3$/);
+  await probeUp(page);
+  // Step 3: 120 s reading the summary before submitting.
+  await page.clock.runFor(120_000);
+  await page.check('#cam_ket');
+  await page.click('#btn-nop');
+  await page.waitForURL(/bien-nhan\//);
+  await probeUp(page);
+  await page.goto('about:blank');
+
+  const beacons = await journeyOf(journey);
+  const end = beacons.find((b) => b.trigger === 'submitted').journey;
+  const scripted = 60_000 + 40_000 + 20_000 + 120_000; // 4 minutes
+  assert.ok(Math.abs(end.duration_ms - scripted) <= 1_000, `duration ${end.duration_ms} ms, scripted ${scripted} ms`);
+  assert.ok(Math.abs(end.hidden_ms - 30_000) <= 1_000, `hidden ${end.hidden_ms} ms`);
+  assert.ok(Math.abs(end.blocked_ms - 20_000) <= 1_000, `blocked ${end.blocked_ms} ms`);
+  assert.equal(end.target_s, 300);
+  assert.equal(end.met, true, '4 minutes is within the 5-minute target');
+  const steps = Object.fromEntries(end.steps.map((s) => [s.name, s.ms]));
+  const near = (name, ms) => assert.ok(Math.abs((steps[name] ?? -1e9) - ms) <= 1_000, `${name}: ${steps[name]} ms, scripted ${ms}: ${JSON.stringify(end.steps)}`);
+  near(`${SERVICE}/buoc-1`, 60_000);
+  near(`${SERVICE}/buoc-3`, 120_000);
+  const step2 = end.steps.filter((s) => s.name === `${SERVICE}/buoc-2`).reduce((n, s) => n + s.ms, 0);
+  assert.ok(Math.abs(step2 - 60_000) <= 1_000, `step 2 (with its refused submission): ${step2} ms`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a citizen who walks away is reported as abandoned at the step where they stopped', async () => {
+  const { context, page, errors } = await pausedContext();
+  await page.goto(`${portal.url}${SERVICE}`);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await probeUp(page);
+  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
+  await page.fill('#so_dien_thoai', '0912345678');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await probeUp(page);
+  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
+  await page.click('#muc_dich');
+  await page.clock.runFor(45_000);
+  // The citizen leaves the tab and comes back 40 minutes later, past the 30-minute timeout.
+  await page.goto('about:blank');
+  await page.clock.runFor(40 * 60_000);
+  await page.goto(`${portal.url}${SERVICE}/buoc-2`);
+  await probeUp(page);
+  const beacons = await journeyOf(journey);
+  const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
+  assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));
+  assert.equal(gone.trigger, 'abandoned');
+  assert.equal(gone.page.path, `${SERVICE}/buoc-2`);
+  assert.equal(gone.journey.last_field, 'muc_dich');
+  const now = await page.evaluate(() => window.JourneyProbe.snapshot());
+  assert.notEqual(now.journey, journey, 'the citizen who came back is on a new journey');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
