@@ -62,6 +62,7 @@ impl Beacon {
                     .opt_uint("active_ms", self.journey.active_ms)
                     .opt_uint("hidden_ms", self.journey.hidden_ms)
                     .opt_uint("blocked_ms", self.journey.blocked_ms)
+                    .opt_uint("failed", self.journey.failed.map(u64::from))
                     .uint("target_s", self.journey.target_s.into())
                     .opt_str("last_field", self.journey.last_field.as_deref());
                 if let Some(met) = self.journey.met {
@@ -258,6 +259,8 @@ pub struct JourneySection {
     pub hidden_ms: Option<u64>,
     /// Of the time since login, the citizen was blocked on validation errors, rounded.
     pub blocked_ms: Option<u64>,
+    /// Submissions refused by validation since login.
+    pub failed: Option<u32>,
     /// The target from login to submission, seconds.
     pub target_s: u32,
     /// Whether the journey met the target (once it was submitted).

@@ -25,6 +25,9 @@ pub struct JourneyClock {
     pub hidden_ms: f64,
     /// Of it, time from a submission refused by validation to the next step.
     pub blocked_ms: f64,
+    /// Submissions refused by validation (in the browser, by the page's script or by the
+    /// server sending the form back with errors).
+    pub failed: u32,
     /// Wall clock of the last update, to bridge the next page load.
     pub anchor_epoch: f64,
 }
@@ -121,6 +124,22 @@ impl PageClock {
         }
         self.last_page_ms = self.last_page_ms.max(page_ms);
         clock.anchor_epoch = epoch_ms;
+    }
+
+    /// A submission was refused: the citizen is blocked until the next step. Counted once per
+    /// refusal, however many fields it marks.
+    pub fn refused(&mut self, clock: &mut JourneyClock) {
+        if !self.blocked {
+            self.blocked = true;
+            if clock.running {
+                clock.failed += 1;
+            }
+        }
+    }
+
+    /// Whether the page is visible, as last set.
+    pub fn visible(&self) -> bool {
+        self.state.visible
     }
 
     /// The page's visibility or focus changed at this moment (after [`PageClock::advance`]).

@@ -81,7 +81,7 @@ const KEY_SEPARATOR: char = ',';
 
 impl Journey {
     /// The journey as stored in the tab:
-    /// `2;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;last_path;last_field`,
+    /// `2;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps`,
     /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
     /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
@@ -106,6 +106,7 @@ impl Journey {
             whole(self.clock.hidden_ms),
             whole(self.clock.blocked_ms),
             whole(self.clock.anchor_epoch),
+            self.clock.failed.to_string(),
             escape_key(&self.last_path),
             self.last_field
                 .as_deref()
@@ -168,6 +169,7 @@ impl Journey {
             hidden_ms: ms()?,
             blocked_ms: ms()?,
             anchor_epoch: ms()?,
+            failed: next()?.parse().ok()?,
         };
         let last_path = unescape_key(next()?).unwrap_or_default();
         let last_field = unescape_key(next()?);
@@ -429,22 +431,23 @@ mod tests {
         let text = j.encode();
         assert_eq!(
             text,
-            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;;;/dang-nhap|3000|2000"
+            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000"
         );
         assert_eq!(Journey::decode(&text), Some(j));
     }
 
     #[test]
     fn damaged_stored_text_is_no_journey() {
-        let good = "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5000;4000;1000;0;1795000005000;/dich-vu/1.001234/buoc-1;so_dien_thoai;/a|1|1,xac-nhan|200|100";
+        let good = "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5000;4000;1000;0;1795000005000;2;/dich-vu/1.001234/buoc-1;so_dien_thoai;/a|1|1,xac-nhan|200|100";
         assert!(Journey::decode(good).is_some());
         for bad in [
             "",
             "1;09090909090909090909090909090909;1.001234;-;-;0;1;",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;2;0;0;0;0;0;;;",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;-5;0;0;0;0;;;",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;;;/a|1",
-            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;;;/a|1|1|1",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;2;0;0;0;0;0;0;;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;-5;0;0;0;0;0;;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;x;;;",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;0;;;/a|1",
+            "2;09090909090909090909090909090909;1.001234;-;-;0;1;;1;5;0;0;0;0;0;;;/a|1|1|1",
             "1;0909;1.001234;-;-;0;1;",
             "1;09090909090909090909090909090909;dịch vụ;-;-;0;1;",
             "1;09090909090909090909090909090909;1.001234;x;-;0;1;",

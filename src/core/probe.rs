@@ -290,6 +290,7 @@ impl Probe {
                 active_ms: old.login_at.map(|_| round_ms(old.clock.active_ms)),
                 hidden_ms: old.login_at.map(|_| round_ms(old.clock.hidden_ms)),
                 blocked_ms: old.login_at.map(|_| round_ms(old.clock.blocked_ms)),
+                failed: old.login_at.map(|_| old.clock.failed),
                 target_s: self.config.journey.target_seconds,
                 met: None,
                 last_field: old.last_field.clone(),
@@ -318,8 +319,52 @@ impl Probe {
 
     /// The page's visibility or focus changed.
     pub fn page_state(&mut self, state: PageState, now: Now) {
+        // Back to a tab left hidden past the idle timeout: that journey was abandoned; the
+        // citizen goes on in a new one (logged in, the clock from now).
+        let away = now.epoch_ms - self.journey.clock.anchor_epoch;
+        if state.visible && !self.page_clock.visible() && self.open_journey() && away > self.idle_ms
+        {
+            self.abandon_current(now);
+        }
         self.tick(now);
         self.page_clock.set_state(state);
+    }
+
+    /// Whether the journey's clock runs (logged in, not ended).
+    fn open_journey(&self) -> bool {
+        self.journey.clock.running && self.journey.submitted_at.is_none()
+    }
+
+    /// Sets the current journey aside as abandoned (reported by [`Probe::take_abandoned`]) and
+    /// starts the next one from now.
+    fn abandon_current(&mut self, now: Now) {
+        if let Some((name, elapsed, active)) = self.step.take() {
+            let clock = &self.journey.clock;
+            self.journey.add_step(Step {
+                name,
+                ms: (clock.elapsed_ms - elapsed).max(0.0),
+                active_ms: (clock.active_ms - active).max(0.0),
+            });
+        }
+        let old = self.journey.clone();
+        let mut next = Journey::resume(
+            None,
+            &self.config.service,
+            now.epoch_ms,
+            JourneyId::from_random(self.pending_journey_id),
+        )
+        .0;
+        next.login_at = Some(now.epoch_ms);
+        next.clock = crate::core::clock::JourneyClock {
+            running: true,
+            anchor_epoch: now.epoch_ms,
+            ..Default::default()
+        };
+        next.last_path = self.path.clone();
+        self.journey = next;
+        self.abandoned = Some(old);
+        self.page_clock.blocked = false;
+        self.begin_step(self.path.clone());
     }
 
     /// The configuration the probe runs with.
@@ -356,7 +401,7 @@ impl Probe {
     pub fn field_seen(&mut self, facts: FieldFacts) -> Option<Observed> {
         // A form the server sent back with errors: the citizen is blocked from here.
         if facts.invalid {
-            self.page_clock.blocked = true;
+            self.page_clock.refused(&mut self.journey.clock);
         }
         self.fields.observe(facts, &self.journey.typed)
     }
@@ -367,7 +412,7 @@ impl Probe {
     pub fn field_event(&mut self, index: usize, event: FieldEvent, now: Now) -> bool {
         if event == FieldEvent::Invalid {
             self.tick(now);
-            self.page_clock.blocked = true;
+            self.page_clock.refused(&mut self.journey.clock);
         }
         let applied = self.fields.event(index, event, now.page_ms);
         if matches!(event, FieldEvent::Focus | FieldEvent::Input { .. }) {
@@ -546,6 +591,7 @@ impl Probe {
                 active_ms: journey.login_at.map(|_| round_ms(journey.clock.active_ms)),
                 hidden_ms: journey.login_at.map(|_| round_ms(journey.clock.hidden_ms)),
                 blocked_ms: journey.login_at.map(|_| round_ms(journey.clock.blocked_ms)),
+                failed: journey.login_at.map(|_| journey.clock.failed),
                 target_s: self.config.journey.target_seconds,
                 met: journey
                     .duration_ms()
@@ -1017,6 +1063,77 @@ mod tests {
             json.contains(r#""steps":[{"name":"/dang-nhap","ms":10000"#),
             "{json}"
         );
+    }
+
+    #[test]
+    fn refused_submissions_are_counted_once_each() {
+        let mut step = start(None, "/dich-vu/1.001234/buoc-2", T0);
+        step.command(Command::Login, at(T0, 1.0), [1; 8]);
+        let form = step.form_seen(FormFacts {
+            id: None,
+            name: None,
+            position: Some(0),
+        });
+        let a = step.field_seen(facts("so_luong", form, 0)).unwrap().index;
+        let b = step.field_seen(facts("muc_dich", form, 1)).unwrap().index;
+        step.field_event(a, FieldEvent::Invalid, at(T0 + 1_000.0, 1_000.0));
+        step.field_event(b, FieldEvent::Invalid, at(T0 + 1_000.0, 1_000.0));
+        let beacon = step
+            .page_hidden(Trigger::Pagehide, at(T0 + 5_000.0, 5_000.0), [2; 8])
+            .unwrap();
+        assert_eq!(
+            (beacon.journey.failed, beacon.journey.blocked_ms),
+            (Some(1), Some(4_000))
+        );
+        // The server sends the form back with errors: a second refusal.
+        let mut again = start(
+            Some(step.journey().clone()),
+            "/dich-vu/1.001234/buoc-2",
+            T0 + 6_000.0,
+        );
+        let form = again.form_seen(FormFacts {
+            id: None,
+            name: None,
+            position: Some(0),
+        });
+        again.field_seen(FieldFacts {
+            invalid: true,
+            has_value: true,
+            ..facts("so_luong", form, 0)
+        });
+        let beacon = again
+            .page_hidden(Trigger::Pagehide, at(T0 + 9_000.0, 3_000.0), [3; 8])
+            .unwrap();
+        assert_eq!(beacon.journey.failed, Some(2));
+    }
+
+    #[test]
+    fn back_to_a_tab_hidden_past_the_timeout_is_a_new_journey() {
+        let mut page = start(None, "/dich-vu/1.001234/buoc-1", T0);
+        page.command(Command::Login, at(T0, 1.0), [1; 8]);
+        let first = page.journey().id.clone();
+        page.page_state(
+            PageState {
+                visible: false,
+                focused: false,
+            },
+            at(T0 + 60_000.0, 60_000.0),
+        );
+        page.provide_journey_id([7; 16]);
+        page.page_state(
+            PageState {
+                visible: true,
+                focused: true,
+            },
+            at(T0 + 60_000.0 + 31.0 * 60_000.0, 61_000.0),
+        );
+        let gone = page.take_abandoned([2; 8]).unwrap();
+        assert_eq!(
+            (gone.journey.id, gone.journey.outcome),
+            (first, Some(Outcome::Abandoned))
+        );
+        assert_eq!(page.journey().id, JourneyId::from_random([7; 16]));
+        assert!(page.journey().clock.running);
     }
 
     #[test]

@@ -590,6 +590,20 @@ impl PageProbe {
         js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
     }
 
+    /// The page's visibility or focus changed. Coming back to a tab hidden past the idle
+    /// timeout reports the journey left there as abandoned.
+    fn state_changed(&mut self) {
+        if let Some(journey_id) = env::random_bytes::<16>() {
+            self.probe.provide_journey_id(journey_id);
+        }
+        self.probe.page_state(env::page_state(), env::now());
+        if let Some(beacon) = env::random_bytes::<8>().and_then(|id| self.probe.take_abandoned(id))
+        {
+            storage::save(self.probe.journey());
+            self.send(&beacon);
+        }
+    }
+
     /// The page moved to another view without loading: a new step if the path changed.
     pub fn navigated(&mut self) {
         let Some(id) = env::random_bytes::<8>() else {
@@ -640,9 +654,8 @@ fn listen(
     };
     let visibility = |_: web_sys::Event| {
         with_running(|page| {
-            let state = env::page_state();
-            page.probe.page_state(state, env::now());
-            if state.visible {
+            page.state_changed();
+            if env::page_state().visible {
                 page.probe.page_visible();
             } else {
                 page.hidden(Trigger::Hidden);
@@ -651,7 +664,7 @@ fn listen(
     };
     // Focus moving in or out of the window: the journey clock's active time.
     let focus = |_: web_sys::Event| {
-        with_running(|page| page.probe.page_state(env::page_state(), env::now()));
+        with_running(|page| page.state_changed());
     };
     Ok(vec![
         EventListener::new(document, "input", true, input)?,
@@ -681,7 +694,7 @@ fn listen(
                 .unwrap_or(false);
             with_running(|page| {
                 let now = env::now();
-                page.probe.page_state(env::page_state(), now);
+                page.state_changed();
                 if persisted {
                     // Back from the back/forward cache: a new page view and step.
                     page.probe.restored(now);

@@ -133,7 +133,7 @@ test('data-login-selector and data-success-selector start and end the journey as
   await context.close();
 });
 
-test('a single-page portal: each view is a step, marks name steps, the end carries them all', async () => {
+test('one journey across an in-page view, a mark and three full page loads: every step in order', async () => {
   const server = await serve();
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/spa.html`);
@@ -144,14 +144,25 @@ test('a single-page portal: each view is a step, marks name steps, the end carri
   await page.type('[name=so_dien_thoai]', '0987654321');
   await page.evaluate(() => { location.hash = '#xem-lai'; }); // same path: no new step
   await page.evaluate(() => window.JourneyProbe.mark('xac-nhan'));
+  await page.goto(`${server.url}/form.html`); // full page loads, same tab, same journey
+  await running(page);
+  await page.goto(`${server.url}/selectors.html`);
+  assert.equal((await running(page)).journey, journey, 'the journey survived the page loads');
   await page.evaluate(() => window.JourneyProbe.submitted());
   const stored = await eventually(async () => {
     const b = await collector.stored(`&journey=${journey}`);
     return b.find((x) => x.beacon.trigger === 'submitted') ? b : null;
   });
   const end = stored.find((x) => x.beacon.trigger === 'submitted').beacon;
-  assert.deepEqual(end.journey.steps.map((s) => s.name), ['/spa.html', '/dich-vu/1.001234/buoc-2', 'xac-nhan']);
-  assert.equal(end.page.path, '/dich-vu/1.001234/buoc-2');
+  assert.deepEqual(end.journey.steps.map((s) => s.name), [
+    '/spa.html',
+    '/dich-vu/1.001234/buoc-2',
+    'xac-nhan',
+    '/form.html',
+    '/selectors.html',
+  ]);
+  assert.equal(end.page.path, '/selectors.html');
+  assert.equal(end.page.n, 2, 'three page views: 0, 1, 2');
   assert.deepEqual(errors, []);
   await context.close();
 });
