@@ -16,7 +16,7 @@ export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
 /** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
-const METHODS = ['login', 'submitted', 'mark', 'setService'];
+const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired'];
 
 function warn(message) {
   try {

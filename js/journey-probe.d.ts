@@ -1,7 +1,7 @@
 // TypeScript types for journey-probe's public API.
 
 /** A command a portal pushes, e.g. `['login']`. */
-export type JourneyProbeCommand = ['login'] | ['submitted'] | ['mark', string] | ['setService', string];
+export type JourneyProbeCommand = ['login'] | ['submitted'] | ['expired'] | ['mark', string] | ['setService', string];
 
 /** Where a field's value came from. */
 export type FieldOrigin = 'declared' | 'server' | 'script' | 'autofill' | 'user' | 'empty';
@@ -70,6 +70,8 @@ export interface JourneyProbeApi {
   login(): void;
   /** The dossier was submitted successfully: the journey ends and is reported at once. */
   submitted(): void;
+  /** The portal ended the journey without a submission (session or draft expired). */
+  expired(): void;
   /** A step of the portal's own naming begins: 1–64 letters, digits, `.`, `-`, `_`. */
   mark(step: string): void;
   /** The page now serves another service (a catalogue page): another journey begins. */

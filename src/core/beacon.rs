@@ -207,6 +207,8 @@ pub enum Trigger {
     Submitted,
     /// The tab's previous journey was found idle past the timeout.
     Abandoned,
+    /// The portal ended the journey as expired.
+    Expired,
 }
 
 impl Trigger {
@@ -217,6 +219,7 @@ impl Trigger {
             Trigger::Pagehide => "pagehide",
             Trigger::Submitted => "submitted",
             Trigger::Abandoned => "abandoned",
+            Trigger::Expired => "expired",
         }
     }
 }
@@ -228,6 +231,8 @@ pub enum Outcome {
     Submitted,
     /// The citizen left the journey idle past the timeout.
     Abandoned,
+    /// The portal ended the journey without a submission (session or draft expired).
+    Expired,
 }
 
 impl Outcome {
@@ -236,6 +241,7 @@ impl Outcome {
         match self {
             Outcome::Submitted => "submitted",
             Outcome::Abandoned => "abandoned",
+            Outcome::Expired => "expired",
         }
     }
 }

@@ -56,6 +56,9 @@ pub enum Command {
     Mark(String),
     /// The page now serves another service (a catalogue page hosting several).
     SetService(ServiceCode),
+    /// The portal ended the journey without a submission (the citizen's session or draft
+    /// dossier expired): it is reported at once as `expired`.
+    Expired,
 }
 
 /// Longest step name `mark` accepts.
@@ -82,7 +85,7 @@ impl fmt::Display for UnknownCommand {
 
 impl Command {
     /// Every command name, as portals write them.
-    pub const NAMES: [&'static str; 4] = ["login", "submitted", "mark", "setService"];
+    pub const NAMES: [&'static str; 5] = ["login", "submitted", "mark", "setService", "expired"];
 
     /// Parses a command and its argument (`mark` and `setService` need one). The error names
     /// the command and what it accepts.
@@ -91,6 +94,7 @@ impl Command {
         match name {
             "login" => Ok(Command::Login),
             "submitted" => Ok(Command::Submitted),
+            "expired" => Ok(Command::Expired),
             "mark" => arg
                 .filter(|a| {
                     !a.is_empty()
@@ -507,6 +511,30 @@ impl Probe {
                     self.page_clock.start(&mut self.journey.clock, now.page_ms);
                 }
                 None
+            }
+            Command::Expired => {
+                if !self.open_journey() {
+                    return None; // nothing under way to expire
+                }
+                self.end_step(now);
+                self.page_clock.stop(&mut self.journey.clock, now.page_ms);
+                let mut beacon = self.beacon(Trigger::Expired, now, beacon_id);
+                beacon.journey.outcome = Some(Outcome::Expired);
+                beacon.journey.steps = self.journey.steps.clone();
+                beacon.journey.last_field = self.journey.last_field.clone();
+                // The next page starts the next journey, as after a submission, but logged out.
+                let (next, _) = Journey::resume(
+                    None,
+                    &self.config.service,
+                    now.epoch_ms,
+                    JourneyId::from_random(self.pending_journey_id),
+                );
+                self.journey = Journey {
+                    last_path: self.path.clone(),
+                    ..next
+                };
+                self.begin_step(self.path.clone());
+                Some(beacon)
             }
             Command::Submitted => {
                 if !self.journey.submit(now.epoch_ms) {
@@ -991,7 +1019,7 @@ mod tests {
         let err = Command::parse("logn", None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown command \"logn\": accepted commands are login, submitted, mark, setService"
+            "unknown command \"logn\": accepted commands are login, submitted, mark, setService, expired"
         );
         for bad in [
             None,
@@ -1134,6 +1162,32 @@ mod tests {
         );
         assert_eq!(page.journey().id, JourneyId::from_random([7; 16]));
         assert!(page.journey().clock.running);
+    }
+
+    #[test]
+    fn the_portal_can_end_a_journey_as_expired() {
+        let mut page = start(None, "/dich-vu/1.001234/buoc-2", T0);
+        page.command(Command::Login, at(T0, 0.0), [1; 8]);
+        let first = page.journey().id.clone();
+        page.provide_journey_id([5; 16]);
+        let b = page
+            .command(Command::Expired, at(T0 + 90_000.0, 90_000.0), [2; 8])
+            .unwrap();
+        assert_eq!(
+            (b.trigger, b.journey.outcome, b.journey.since_login_ms),
+            (Trigger::Expired, Some(Outcome::Expired), Some(90_000))
+        );
+        assert_eq!((b.journey.id, b.journey.duration_ms), (first, None));
+        assert_eq!(page.journey().id, JourneyId::from_random([5; 16]));
+        assert!(
+            page.journey().login_at.is_none(),
+            "the citizen must log in again"
+        );
+        assert!(
+            page.command(Command::Expired, at(T0 + 91_000.0, 91_000.0), [3; 8])
+                .is_none(),
+            "once"
+        );
     }
 
     #[test]

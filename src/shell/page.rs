@@ -567,7 +567,7 @@ impl PageProbe {
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
-        if matches!(command, Command::SetService(_)) {
+        if matches!(command, Command::SetService(_) | Command::Expired) {
             let Some(journey_id) = env::random_bytes::<16>() else {
                 return;
             };
