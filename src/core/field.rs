@@ -109,6 +109,28 @@ pub struct FieldFacts {
     pub invalid: bool,
 }
 
+impl FieldFacts {
+    /// An empty text field with only a name, in form `form` at `position`: the starting point
+    /// tests and examples change with `..FieldFacts::named(…)`.
+    pub fn named(name: &str, form: usize, position: usize) -> FieldFacts {
+        FieldFacts {
+            probe_key: None,
+            name: (!name.is_empty()).then(|| name.to_string()),
+            id: None,
+            label: None,
+            position,
+            form,
+            kind: FieldKind::Text,
+            prefill_source: None,
+            locked: false,
+            has_value: false,
+            value_is_default: true,
+            value_hash: 0,
+            invalid: false,
+        }
+    }
+}
+
 /// What the shell saw the citizen or the page do to a field, as it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldEvent {
@@ -611,21 +633,7 @@ mod tests {
     }
 
     fn facts(name: &str) -> FieldFacts {
-        FieldFacts {
-            probe_key: None,
-            name: (!name.is_empty()).then(|| name.to_string()),
-            id: None,
-            label: None,
-            position: 0,
-            form: 0,
-            kind: FieldKind::Text,
-            prefill_source: None,
-            locked: false,
-            has_value: false,
-            value_is_default: true,
-            value_hash: 0,
-            invalid: false,
-        }
+        FieldFacts::named(name, 0, 0)
     }
 
     fn with_value(name: &str, default: bool) -> FieldFacts {

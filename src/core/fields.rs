@@ -275,24 +275,10 @@ fn is_pristine(field: &Field) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::field::{FieldKind, InputKind, ValueState};
+    use crate::core::field::{InputKind, ValueState};
 
     fn facts(name: &str, form: usize) -> FieldFacts {
-        FieldFacts {
-            probe_key: None,
-            name: Some(name.to_string()),
-            id: None,
-            label: None,
-            position: 0,
-            form,
-            kind: FieldKind::Text,
-            prefill_source: None,
-            locked: false,
-            has_value: false,
-            value_is_default: true,
-            value_hash: 0,
-            invalid: false,
-        }
+        FieldFacts::named(name, form, 0)
     }
 
     fn typed(hash: u64) -> FieldEvent {

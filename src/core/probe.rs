@@ -214,9 +214,8 @@ impl Probe {
         self.step = Some((name, clock.elapsed_ms, clock.active_ms));
     }
 
-    /// Ends the step under way (its time since login goes into the journey's steps).
-    fn end_step(&mut self, now: Now) {
-        self.tick(now);
+    /// Records the step under way with the clock as it stands.
+    fn close_step(&mut self) {
         if let Some((name, elapsed, active)) = self.step.take() {
             let clock = &self.journey.clock;
             self.journey.add_step(Step {
@@ -225,6 +224,12 @@ impl Probe {
                 active_ms: (clock.active_ms - active).max(0.0),
             });
         }
+    }
+
+    /// Ends the step under way (its time since login goes into the journey's steps).
+    fn end_step(&mut self, now: Now) {
+        self.tick(now);
+        self.close_step();
         // Whatever blocked the citizen on the previous step is behind them.
         self.page_clock.blocked = false;
     }
@@ -342,14 +347,7 @@ impl Probe {
     /// Sets the current journey aside as abandoned (reported by [`Probe::take_abandoned`]) and
     /// starts the next one from now.
     fn abandon_current(&mut self, now: Now) {
-        if let Some((name, elapsed, active)) = self.step.take() {
-            let clock = &self.journey.clock;
-            self.journey.add_step(Step {
-                name,
-                ms: (clock.elapsed_ms - elapsed).max(0.0),
-                active_ms: (clock.active_ms - active).max(0.0),
-            });
-        }
+        self.close_step();
         let old = self.journey.clone();
         let mut next = Journey::resume(
             None,
@@ -695,7 +693,7 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::field::{FieldKind, InputKind, Origin, ValueState};
+    use crate::core::field::{InputKind, Origin, ValueState};
 
     const T0: f64 = 1_795_000_000_000.0;
     const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
@@ -731,21 +729,7 @@ mod tests {
     }
 
     fn facts(name: &str, form: usize, position: usize) -> FieldFacts {
-        FieldFacts {
-            probe_key: None,
-            name: Some(name.into()),
-            id: None,
-            label: None,
-            position,
-            form,
-            kind: FieldKind::Text,
-            prefill_source: None,
-            locked: false,
-            has_value: false,
-            value_is_default: true,
-            value_hash: 0,
-            invalid: false,
-        }
+        FieldFacts::named(name, form, position)
     }
 
     fn typed(hash: u64) -> FieldEvent {
