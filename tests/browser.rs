@@ -424,3 +424,15 @@ fn labels_never_carry_what_a_field_holds() {
         (Some("dia-chi-lien-he"), None)
     );
 }
+
+#[wasm_bindgen_test]
+fn angular_controls_are_keyed_by_formcontrolname() {
+    fixture(r#"<input data-test="ng" formcontrolname="soDienThoai" id="mat-input-3">"#);
+    let el = document()
+        .query_selector("[data-test=ng]")
+        .unwrap()
+        .unwrap();
+    let facts = dom::facts(&el, FieldKind::Text, 0, 0);
+    assert_eq!(facts.name.as_deref(), Some("soDienThoai"));
+    assert_eq!(journey_probe::core::field::field_key(&facts), "soDienThoai");
+}

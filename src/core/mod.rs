@@ -13,6 +13,7 @@ pub mod fields;
 pub mod ids;
 pub mod journey;
 pub mod json;
+pub mod outbox;
 pub mod pattern;
 pub mod probe;
 pub mod time;

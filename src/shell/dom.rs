@@ -187,7 +187,8 @@ pub fn facts(element: &Element, kind: FieldKind, form: usize, position: usize) -
             .filter(|v| !v.trim().is_empty())
     };
     let probe_key = attr(PROBE_KEY_ATTR);
-    let name = attr("name");
+    // Angular's reactive forms name their controls in `formcontrolname`, not `name`.
+    let name = attr("name").or_else(|| attr("formcontrolname"));
     let id = Some(element.id())
         .filter(|id| !id.is_empty())
         .or_else(|| host.as_ref().map(|h| h.id()).filter(|id| !id.is_empty()));

@@ -511,6 +511,14 @@ impl PageProbe {
         let Some(index) = self.field_of_event(event) else {
             return;
         };
+        // Focus moving between the elements of one field (the radios of a group, the parts of a
+        // widget) is not a new visit.
+        let related = js_sys::Reflect::get(event, &"relatedTarget".into())
+            .ok()
+            .and_then(|t| t.dyn_into::<Element>().ok());
+        if related.is_some_and(|other| self.field_of(&other) == Some(index)) {
+            return;
+        }
         let now = env::now();
         if focus {
             self.check(index, now);
