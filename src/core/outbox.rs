@@ -194,8 +194,7 @@ mod tests {
         let (body, count) = outbox.batch().unwrap();
         assert_eq!(count, 2, "48 KiB hold two of these");
         assert!(body.len() <= MAX_BATCH_BYTES);
-        let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(parsed.as_array().unwrap().len(), 2);
+        assert!(body.starts_with("[{\"n\":0,") && body.contains("},{\"n\":1,") && body.ends_with("}]"));
         outbox.delivered(count);
         assert_eq!(outbox.len(), 1);
         assert!(outbox.batch().unwrap().0.contains("\"n\":2"));
