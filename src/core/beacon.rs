@@ -41,6 +41,9 @@ pub struct Beacon {
     pub forms: Vec<FormReport>,
     /// The browser, coarsely.
     pub ua: UserAgentClass,
+    /// Beacons the outbox dropped (full while the collector was unreachable) since the last
+    /// beacon said so.
+    pub dropped: u32,
 }
 
 impl Beacon {
@@ -87,6 +90,10 @@ impl Beacon {
                 o.uint("overwritten", f.overwritten.into());
             })
             .opt_array("forms", &self.forms, |o, form| form.write(o))
+            .opt_uint(
+                "dropped",
+                (self.dropped > 0).then_some(u64::from(self.dropped)),
+            )
             .object("ua", |u| {
                 u.bool("mobile", self.ua.mobile)
                     .str("browser", self.ua.browser.as_str())

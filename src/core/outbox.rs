@@ -108,6 +108,11 @@ impl Outbox {
         self.retry_at = now_epoch + wait;
     }
 
+    /// Lets the next request go now, whatever the backoff (a journey just ended).
+    pub fn retry_now(&mut self) {
+        self.retry_at = 0.0;
+    }
+
     /// The outbox as stored: a header line `outbox1;dropped;failures;retry_at`, then one beacon
     /// per line (beacon JSON never holds a raw line break).
     pub fn encode(&self) -> String {
@@ -194,7 +199,9 @@ mod tests {
         let (body, count) = outbox.batch().unwrap();
         assert_eq!(count, 2, "48 KiB hold two of these");
         assert!(body.len() <= MAX_BATCH_BYTES);
-        assert!(body.starts_with("[{\"n\":0,") && body.contains("},{\"n\":1,") && body.ends_with("}]"));
+        assert!(
+            body.starts_with("[{\"n\":0,") && body.contains("},{\"n\":1,") && body.ends_with("}]")
+        );
         outbox.delivered(count);
         assert_eq!(outbox.len(), 1);
         assert!(outbox.batch().unwrap().0.contains("\"n\":2"));

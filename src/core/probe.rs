@@ -313,6 +313,7 @@ impl Probe {
             fields: None,
             forms: Vec::new(),
             ua: self.ua.clone(),
+            dropped: 0,
         })
     }
 
@@ -633,6 +634,7 @@ impl Probe {
             fields,
             forms,
             ua: self.ua.clone(),
+            dropped: 0,
         }
     }
 

@@ -44,6 +44,12 @@ pub struct PageProbe {
     early_sets: Option<js_sys::WeakSet>,
     /// `data-prefill-map` entries whose selector the browser refused.
     bad_selectors: Vec<usize>,
+    /// Beacons waiting for the collector (kept in `localStorage`).
+    outbox: crate::core::outbox::Outbox,
+    /// How many beacons the request under way carries.
+    in_flight: Option<usize>,
+    /// Where requests' outcomes go.
+    answers: Option<(Answer, Answer)>,
     /// The roots observed (the document and open shadow roots), each once.
     observed: js_sys::WeakSet,
     observers: Vec<(web_sys::Node, MutationGuard)>,
@@ -81,6 +87,9 @@ impl PageProbe {
             popups: HashMap::new(),
             early_sets,
             bad_selectors: Vec::new(),
+            outbox: storage::load_outbox(),
+            in_flight: None,
+            answers: answers(),
             observed: js_sys::WeakSet::new(),
             observers: Vec::new(),
             _listeners: Vec::new(),
@@ -99,6 +108,9 @@ impl PageProbe {
         }
         page.watch_selectors(&document);
         storage::save(page.probe.journey());
+        // Beacons an earlier page left waiting (the collector was down, or the page was left
+        // before its answer came): sent again; the collector stores each once.
+        page.flush(false);
         page._listeners = listen(&window, &document).map_err(|e| env::describe(&e))?;
         Ok(page)
     }
@@ -634,16 +646,96 @@ impl PageProbe {
         self.check_all(now);
         if let Some(beacon) = self.probe.page_hidden(trigger, now, id) {
             storage::save(self.probe.journey());
-            self.send(&beacon);
+            self.queue(beacon);
+            // The page may never come back (a phone locks, a tab closes): whatever waits goes
+            // now, in the one request a page being left may make. It stays in the outbox until
+            // a later page reads the collector's answer.
+            self.flush(true);
         }
     }
 
-    fn send(&self, beacon: &Beacon) {
-        let body = beacon.to_json();
-        if transport::send(&self.probe.config().collector, &body) == transport::Sent::Failed {
+    /// Puts a beacon that ends a journey in the outbox (reporting beacons a full outbox
+    /// dropped) and sends what waits at once — past any backoff, since the citizen may close
+    /// the tab next — unless a request is under way (its answer sends the rest).
+    fn send(&mut self, beacon: &Beacon) {
+        self.queue(beacon.clone());
+        self.outbox.retry_now();
+        self.flush(false);
+    }
+
+    fn queue(&mut self, mut beacon: Beacon) {
+        beacon.dropped = self.outbox.take_dropped();
+        self.outbox.push(beacon.to_json());
+        storage::save_outbox(&self.outbox);
+    }
+
+    /// Sends the oldest waiting beacons in one request. `leaving`: the page is being hidden or
+    /// left — send regardless of backoff and of a request under way, without waiting for the
+    /// answer. Otherwise at most one request is in flight, none while hidden, none before the
+    /// backoff after a failure has passed.
+    fn flush(&mut self, leaving: bool) {
+        let now = env::now();
+        if !leaving
+            && (self.in_flight.is_some()
+                || !env::page_state().visible
+                || !self.outbox.due(now.epoch_ms))
+        {
+            return;
+        }
+        let Some((body, count)) = self.outbox.batch() else {
+            return;
+        };
+        let answer = if leaving {
+            None
+        } else {
+            self.answers.as_ref().map(|(ok, failed)| (&ok.1, &failed.1))
+        };
+        let sent = transport::send(&self.probe.config().collector, &body, answer);
+        if sent == transport::Sent::Failed {
             warn("a beacon could not be handed to the browser");
+        } else if !leaving && answer.is_some() {
+            self.in_flight = Some(count);
         }
     }
+
+    /// The collector answered the request under way.
+    fn answered(&mut self, status: u16) {
+        let Some(count) = self.in_flight.take() else {
+            return;
+        };
+        let retry = status == 0 || status == 408 || status == 429 || status >= 500;
+        if retry {
+            self.outbox.failed(env::now().epoch_ms);
+        } else {
+            // Stored, duplicates, or refused as invalid (a retry would not change that).
+            self.outbox.delivered(count);
+        }
+        storage::save_outbox(&self.outbox);
+        if !retry {
+            self.flush(false);
+        }
+    }
+}
+
+/// A guarded callback for a request's outcome, and the closure behind it.
+type Answer = (Closure<dyn FnMut(JsValue)>, js_sys::Function);
+
+/// The two callbacks every request's outcome goes to: the response (with its status) or a
+/// network failure (status 0).
+fn answers() -> Option<(Answer, Answer)> {
+    let on_response = Closure::<dyn FnMut(JsValue)>::new(|response: JsValue| {
+        let status = js_sys::Reflect::get(&response, &"status".into())
+            .ok()
+            .and_then(|s| s.as_f64())
+            .unwrap_or(0.0) as u16;
+        with_running(|page| page.answered(status));
+    });
+    let on_failure = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
+        with_running(|page| page.answered(0));
+    });
+    let ok = crate::shell::boundary::guarded(on_response.as_ref().unchecked_ref()).ok()?;
+    let failed = crate::shell::boundary::guarded(on_failure.as_ref().unchecked_ref()).ok()?;
+    Some(((on_response, ok), (on_failure, failed)))
 }
 
 /// The page-wide listeners, on the document in the capture phase: one listener per event type

@@ -25,3 +25,31 @@ pub fn save(journey: &Journey) -> bool {
     };
     storage.set_item(KEY, &journey.encode()).is_ok()
 }
+
+/// The `localStorage` key the outbox is kept under: beacons waiting for the collector survive
+/// the tab, so that a collector that was down gets them on the citizen's next page.
+pub const OUTBOX_KEY: &str = "journey-probe:outbox";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The outbox the browser kept (empty if none or unreadable).
+pub fn load_outbox() -> crate::core::outbox::Outbox {
+    local_storage()
+        .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten())
+        .map(|text| crate::core::outbox::Outbox::decode(&text))
+        .unwrap_or_default()
+}
+
+/// Stores the outbox (removes the key when it is empty).
+pub fn save_outbox(outbox: &crate::core::outbox::Outbox) -> bool {
+    let Some(storage) = local_storage() else {
+        return false;
+    };
+    if outbox.is_empty() {
+        storage.remove_item(OUTBOX_KEY).is_ok()
+    } else {
+        storage.set_item(OUTBOX_KEY, &outbox.encode()).is_ok()
+    }
+}

@@ -31,8 +31,10 @@ pub enum Sent {
     Failed,
 }
 
-/// Sends a JSON body to the collector without waiting for the answer.
-pub fn send(url: &str, body: &str) -> Sent {
+/// Sends a JSON body to the collector. With `answer`, the request's outcome is reported: the
+/// first function gets the `Response`, the second the failure (both guarded by the caller);
+/// without, the outcome is ignored (a page being left cannot read it anyway).
+pub fn send(url: &str, body: &str, answer: Option<(&js_sys::Function, &js_sys::Function)>) -> Sent {
     let Some(window) = web_sys::window() else {
         return Sent::Failed;
     };
@@ -47,6 +49,14 @@ pub fn send(url: &str, body: &str) -> Sent {
         init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
         init.set_mode(web_sys::RequestMode::Cors);
         let promise = window.fetch_with_str_and_init(url, &init);
+        if let Some((on_answer, on_failure)) = answer {
+            if let Ok(then) = js_sys::Reflect::get(&promise, &JsValue::from_str("then")) {
+                if let Some(then) = then.dyn_ref::<js_sys::Function>() {
+                    let _ = then.call2(&promise, on_answer, on_failure);
+                    return Sent::Fetch;
+                }
+            }
+        }
         IGNORE.with(|ignore| {
             // `Promise.prototype.catch` called by hand: js-sys's `catch` only takes a Closure.
             let catch = js_sys::Reflect::get(&promise, &JsValue::from_str("catch"));

@@ -152,7 +152,8 @@ test('one journey across an in-page view, a mark and three full page loads: ever
   const stored = await eventually(async () => {
     const b = await collector.stored(`&journey=${journey}`);
     return b.find((x) => x.beacon.trigger === 'submitted') ? b : null;
-  });
+  }, 20_000);
+  assert.ok(stored, 'the journey end arrived');
   const end = stored.find((x) => x.beacon.trigger === 'submitted').beacon;
   assert.deepEqual(end.journey.steps.map((s) => s.name), [
     '/spa.html',

@@ -1,0 +1,83 @@
+// Delivery that loses nothing: the collector is killed in the middle of a journey and started
+// again before its end; every beacon of the journey must be stored, each exactly once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../../demo/server.mjs';
+import { freePort, startCollector } from '../../scripts/stack.mjs';
+import { eventually, launch, openPage } from './support/browser.mjs';
+
+const SERVICE = '/dich-vu/1.001234';
+let dir, db, collectorPort, portal, browser;
+let collector;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'journey-probe-delivery-'));
+  db = join(dir, 'beacons.db');
+  collectorPort = await freePort();
+  const portalPort = await freePort();
+  collector = await startCollector({ db, port: collectorPort, allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
+  portal = await startDemo({ port: portalPort, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.close();
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('killed mid-journey, restarted before the end: every beacon arrives, each stored once', async () => {
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${portal.url}${SERVICE}`);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
+  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
+  await page.fill('#so_dien_thoai', '0912345678');
+
+  await collector.stop(); // the collector goes down
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await page.check('#loai_phieu_1');
+  await page.fill('#muc_dich', 'Bổ sung hồ sơ xin việc');
+  await page.fill('#so_luong', '2');
+  await page.focus('#noi_nhan');
+  await page.keyboard.press('ArrowDown');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-3$/);
+  const waiting = await page.evaluate(() => localStorage.getItem('journey-probe:outbox'));
+  assert.ok(waiting && waiting.split('\n').length > 1, 'beacons wait in the outbox while the collector is down');
+
+  collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin], quiet: true });
+  await page.check('#cam_ket');
+  await page.click('#btn-nop');
+  await page.waitForURL(/bien-nhan\//);
+  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  await page.goto(`${portal.url}/dich-vu/1.001234`); // one more page: it sends what still waits
+  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+
+  const stored = await eventually(async () => {
+    const beacons = (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
+    const seqs = beacons.map((b) => b.seq).sort((a, b) => a - b);
+    const complete = beacons.some((b) => b.trigger === 'submitted') && seqs.every((s, i) => s === i);
+    return complete && seqs.length >= 7 ? beacons : null;
+  }, 15_000);
+  assert.ok(stored, 'the journey arrived whole');
+  const seqs = stored.map((b) => b.seq).sort((a, b) => a - b);
+  assert.deepEqual(seqs, seqs.map((_, i) => i), 'no beacon lost: sequence numbers without gaps');
+  assert.equal(new Set(stored.map((b) => b.id)).size, stored.length, 'each stored once');
+  const paths = stored.map((b) => b.page.path);
+  for (const step of [`${SERVICE}/buoc-1`, `${SERVICE}/buoc-2`, `${SERVICE}/buoc-3`]) {
+    assert.ok(paths.includes(step), `${step} was sent while the collector was down and arrived later`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
