@@ -16,7 +16,7 @@ export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
 /** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
-const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired'];
+const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired', 'consent', 'optOut'];
 
 function warn(message) {
   try {
@@ -84,7 +84,10 @@ export function install(win, how) {
       }
       return;
     }
-    if (state === 'running') guard(() => probe.command(command[0], command[1], at))();
+    if (state === 'running') {
+      const arg = command[1] === undefined ? undefined : String(command[1]);
+      guard(() => probe.command(command[0], arg, at))();
+    }
   }
 
   const api = {
@@ -97,7 +100,8 @@ export function install(win, how) {
       queue = [];
     },
   };
-  for (const name of METHODS) api[name] = (arg) => run(arg === undefined ? [name] : [name, arg]);
+  // Arguments travel as text (consent(true) → 'true').
+  for (const name of METHODS) api[name] = (arg) => run(arg === undefined ? [name] : [name, String(arg)]);
   // In-page navigation (single-page portals): each view is a step of the journey.
   try {
     wrapHistory(win, () => {

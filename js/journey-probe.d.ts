@@ -1,7 +1,7 @@
 // TypeScript types for journey-probe's public API.
 
 /** A command a portal pushes, e.g. `['login']`. */
-export type JourneyProbeCommand = ['login'] | ['submitted'] | ['expired'] | ['mark', string] | ['setService', string];
+export type JourneyProbeCommand = ['login'] | ['submitted'] | ['expired'] | ['optOut'] | ['consent', boolean | 'true' | 'false'] | ['mark', string] | ['setService', string];
 
 /** Where a field's value came from. */
 export type FieldOrigin = 'declared' | 'server' | 'script' | 'autofill' | 'user' | 'empty';
@@ -72,6 +72,10 @@ export interface JourneyProbeApi {
   submitted(): void;
   /** The portal ended the journey without a submission (session or draft expired). */
   expired(): void;
+  /** The citizen gave or withdrew consent (for `data-consent="required"`). */
+  consent(given: boolean): void;
+  /** The citizen opted out: the probe stops and deletes what it stored, in this browser. */
+  optOut(): void;
   /** A step of the portal's own naming begins: 1–64 letters, digits, `.`, `-`, `_`. */
   mark(step: string): void;
   /** The page now serves another service (a catalogue page): another journey begins. */
@@ -94,6 +98,10 @@ export interface JourneyProbeOptions {
   service: string;
   /** Fields pre-filled by selector: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`. */
   prefillMap?: string;
+  /** `required`: beacons wait for `consent(true)`. */
+  consent?: 'required' | 'not-required';
+  /** Share of journeys measured, e.g. `'0.1'`. */
+  sample?: string;
 }
 
 /** Starts the probe from a bundled app; returns `window.JourneyProbe`. */

@@ -24,6 +24,10 @@ pub const ATTR_SUCCESS_SELECTOR: &str = "data-success-selector";
 pub const ATTR_TARGET_SECONDS: &str = "data-target-seconds";
 /// Attribute: after how many idle minutes a journey is closed as abandoned.
 pub const ATTR_IDLE_MINUTES: &str = "data-idle-minutes";
+/// Attribute: `required` holds every beacon until the portal calls `JourneyProbe.consent(true)`.
+pub const ATTR_CONSENT: &str = "data-consent";
+/// Attribute: the share of journeys measured, from 0 (exclusive) to 1.
+pub const ATTR_SAMPLE: &str = "data-sample";
 /// The 2026 target of Decision 1565: under 5 minutes from login to submission.
 pub const DEFAULT_TARGET_SECONDS: u32 = 300;
 /// A journey idle this long is abandoned.
@@ -41,7 +45,7 @@ pub const MAX_SERVICE_LEN: usize = 64;
 const QUOTE_LEN: usize = 80;
 
 /// A validated configuration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Where beacons are sent: an absolute `http(s)` URL or a path on the page's own origin.
     pub collector: String,
@@ -51,6 +55,10 @@ pub struct Config {
     pub prefill_map: Vec<PrefillRule>,
     /// How the journey's start and end are recognised, and its target.
     pub journey: JourneyConfig,
+    /// Whether beacons wait for the portal's `consent(true)`.
+    pub consent_required: bool,
+    /// Share of journeys measured (decided once per journey from its random id).
+    pub sample: f64,
 }
 
 /// How a portal tells the probe where a journey starts and ends (any of the ways may be used,
@@ -181,6 +189,9 @@ const SELECTOR_ACCEPTED: &str = "a CSS selector of at most 500 characters (e.g. 
 const TARGET_ACCEPTED: &str =
     "a whole number of seconds from 1 to 86400 (e.g. 300, the 2026 target)";
 const IDLE_ACCEPTED: &str = "a whole number of minutes from 1 to 1440 (e.g. 30)";
+const CONSENT_ACCEPTED: &str = "required (beacons wait for JourneyProbe.consent(true)) or \
+not-required (e.g. required)";
+const SAMPLE_ACCEPTED: &str = "a share of journeys above 0 and at most 1 (e.g. 0.1 for one in ten)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -227,12 +238,29 @@ impl Config {
                 .parse(&mut errors, |v| parse_bounded(v, 1, 1_440))
                 .unwrap_or(DEFAULT_IDLE_MINUTES),
         };
+        let consent_required = read(ATTR_CONSENT, CONSENT_ACCEPTED, false)
+            .parse(&mut errors, |v| match v.trim() {
+                "required" => Some(true),
+                "not-required" => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false);
+        let sample = read(ATTR_SAMPLE, SAMPLE_ACCEPTED, false)
+            .parse(&mut errors, |v| {
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| *r > 0.0 && *r <= 1.0)
+            })
+            .unwrap_or(1.0);
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
                 collector,
                 service,
                 prefill_map,
                 journey,
+                consent_required,
+                sample,
             }),
             _ => Err(errors),
         }
@@ -510,6 +538,30 @@ mod tests {
             let errors = parse(&[base[0], base[1], (attribute, bad)]).unwrap_err();
             assert_eq!((errors.len(), errors[0].attribute), (1, attribute), "{bad}");
             assert!(errors[0].to_string().contains("(e.g."), "{}", errors[0]);
+        }
+    }
+
+    #[test]
+    fn consent_and_sampling_are_checked() {
+        let base = [("data-collector", "/c"), ("data-service", "1")];
+        let config = parse(&base).unwrap();
+        assert_eq!((config.consent_required, config.sample), (false, 1.0));
+        let config = parse(&[
+            base[0],
+            base[1],
+            ("data-consent", "required"),
+            ("data-sample", "0.1"),
+        ])
+        .unwrap();
+        assert_eq!((config.consent_required, config.sample), (true, 0.1));
+        for (attribute, bad) in [
+            ("data-consent", "yes"),
+            ("data-sample", "0"),
+            ("data-sample", "1.5"),
+            ("data-sample", "10%"),
+        ] {
+            let errors = parse(&[base[0], base[1], (attribute, bad)]).unwrap_err();
+            assert_eq!((errors.len(), errors[0].attribute), (1, attribute), "{bad}");
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod beacon;
 pub mod clock;
 pub mod config;
+pub mod consent;
 pub mod field;
 pub mod fields;
 pub mod ids;

@@ -59,6 +59,10 @@ pub enum Command {
     /// The portal ended the journey without a submission (the citizen's session or draft
     /// dossier expired): it is reported at once as `expired`.
     Expired,
+    /// The citizen gave (`true`) or withdrew (`false`) consent, for `data-consent="required"`.
+    Consent(bool),
+    /// The citizen opted out: the probe stops and forgets everything it stored.
+    OptOut,
 }
 
 /// Longest step name `mark` accepts.
@@ -73,6 +77,7 @@ impl fmt::Display for UnknownCommand {
         let name: String = self.0.chars().take(40).collect();
         match name.as_str() {
             "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' (e.g. JourneyProbe.mark('xac-nhan'))"),
+            "consent" => write!(f, "consent needs true or false (e.g. JourneyProbe.consent(true))"),
             "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_' (e.g. JourneyProbe.setService('1.001234'))"),
             _ => write!(
                 f,
@@ -85,7 +90,15 @@ impl fmt::Display for UnknownCommand {
 
 impl Command {
     /// Every command name, as portals write them.
-    pub const NAMES: [&'static str; 5] = ["login", "submitted", "mark", "setService", "expired"];
+    pub const NAMES: [&'static str; 7] = [
+        "login",
+        "submitted",
+        "mark",
+        "setService",
+        "expired",
+        "consent",
+        "optOut",
+    ];
 
     /// Parses a command and its argument (`mark` and `setService` need one). The error names
     /// the command and what it accepts.
@@ -95,6 +108,12 @@ impl Command {
             "login" => Ok(Command::Login),
             "submitted" => Ok(Command::Submitted),
             "expired" => Ok(Command::Expired),
+            "optOut" => Ok(Command::OptOut),
+            "consent" => match arg {
+                Some("true") => Ok(Command::Consent(true)),
+                Some("false") => Ok(Command::Consent(false)),
+                _ => Err(refused()),
+            },
             "mark" => arg
                 .filter(|a| {
                     !a.is_empty()
@@ -505,6 +524,8 @@ impl Probe {
                 self.set_service(code, now, self.pending_journey_id);
                 None
             }
+            // The shell's business: they concern storage and delivery, not the journey.
+            Command::Consent(_) | Command::OptOut => None,
             Command::Login => {
                 if self.journey.login(now.epoch_ms) {
                     self.page_clock.start(&mut self.journey.clock, now.page_ms);
@@ -1005,7 +1026,7 @@ mod tests {
         let err = Command::parse("logn", None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown command \"logn\": accepted commands are login, submitted, mark, setService, expired"
+            "unknown command \"logn\": accepted commands are login, submitted, mark, setService, expired, consent, optOut"
         );
         for bad in [
             None,

@@ -77,6 +77,9 @@ pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> 
             return false;
         }
     };
+    if crate::shell::storage::flag(crate::shell::storage::OPT_OUT_KEY) {
+        return false; // the citizen opted out in this browser: nothing runs
+    }
     let early_sets = early_sets.dyn_into::<js_sys::WeakSet>().ok();
     match PageProbe::start(config, early_sets) {
         Ok(page) => {
@@ -97,6 +100,10 @@ pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> 
 pub fn command(name: &str, arg: JsValue, epoch_ms: f64) {
     let arg = arg.as_string();
     match crate::core::probe::Command::parse(name, arg.as_deref()) {
+        Ok(crate::core::probe::Command::OptOut) => {
+            stop();
+            crate::shell::storage::opt_out();
+        }
         Ok(command) => {
             with_running(|page| page.command(command, epoch_ms));
         }

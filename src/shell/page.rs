@@ -3,6 +3,7 @@
 
 use crate::core::beacon::{Beacon, Trigger};
 use crate::core::config::Config;
+use crate::core::consent::{self, SendPolicy, Signals};
 use crate::core::field::{FieldEvent, FieldKind, InputKind};
 use crate::core::probe::{Command, Now, PageStart, Probe};
 use crate::shell::boundary::{warn, with_running};
@@ -584,6 +585,18 @@ impl PageProbe {
 
     /// Applies a command the portal made at `epoch_ms`.
     pub fn command(&mut self, command: Command, epoch_ms: f64) {
+        if let Command::Consent(given) = command {
+            storage::set_flag(storage::CONSENT_KEY, given);
+            if given {
+                // What was held in memory may now be stored and sent.
+                storage::save_outbox(&self.outbox);
+                self.flush(false);
+            } else {
+                self.outbox = crate::core::outbox::Outbox::default();
+                storage::save_outbox(&self.outbox);
+            }
+            return;
+        }
         let Some(id) = env::random_bytes::<8>() else {
             return;
         };
@@ -663,10 +676,33 @@ impl PageProbe {
         self.flush(false);
     }
 
+    /// What may be done with beacons now.
+    fn policy(&self) -> SendPolicy {
+        let gpc = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let config = self.probe.config();
+        consent::policy(Signals {
+            global_privacy_control: gpc,
+            opted_out: storage::flag(storage::OPT_OUT_KEY),
+            consent_required: config.consent_required,
+            consent_given: storage::flag(storage::CONSENT_KEY),
+            sampled: consent::sampled(&self.probe.journey().id, config.sample),
+        })
+    }
+
     fn queue(&mut self, mut beacon: Beacon) {
+        let policy = self.policy();
+        if policy == SendPolicy::Never {
+            return; // measured, never sent, never stored
+        }
         beacon.dropped = self.outbox.take_dropped();
         self.outbox.push(beacon.to_json());
-        storage::save_outbox(&self.outbox);
+        // Held for consent: in memory only.
+        if policy == SendPolicy::Send {
+            storage::save_outbox(&self.outbox);
+        }
     }
 
     /// Sends the oldest waiting beacons in one request. `leaving`: the page is being hidden or
@@ -674,6 +710,9 @@ impl PageProbe {
     /// answer. Otherwise at most one request is in flight, none while hidden, none before the
     /// backoff after a failure has passed.
     fn flush(&mut self, leaving: bool) {
+        if self.policy() != SendPolicy::Send {
+            return;
+        }
         let now = env::now();
         if !leaving
             && (self.in_flight.is_some()

@@ -53,3 +53,39 @@ pub fn save_outbox(outbox: &crate::core::outbox::Outbox) -> bool {
         storage.set_item(OUTBOX_KEY, &outbox.encode()).is_ok()
     }
 }
+
+/// `localStorage` key that remembers the citizen's consent (`data-consent="required"`).
+pub const CONSENT_KEY: &str = "journey-probe:consent";
+/// `localStorage` key that remembers the citizen opted out.
+pub const OPT_OUT_KEY: &str = "journey-probe:opt-out";
+
+/// Whether a flag is set in `localStorage`.
+pub fn flag(key: &str) -> bool {
+    local_storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+/// Sets or clears a flag in `localStorage`.
+pub fn set_flag(key: &str, on: bool) {
+    if let Some(storage) = local_storage() {
+        let _ = if on {
+            storage.set_item(key, "1")
+        } else {
+            storage.remove_item(key)
+        };
+    }
+}
+
+/// Forgets everything the probe stored: the journey, the outbox, the consent. Then remembers
+/// only that the citizen opted out.
+pub fn opt_out() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(KEY);
+    }
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(OUTBOX_KEY);
+        let _ = storage.remove_item(CONSENT_KEY);
+    }
+    set_flag(OPT_OUT_KEY, true);
+}

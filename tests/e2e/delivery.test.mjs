@@ -81,3 +81,82 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** Beacons the collector stored for a journey, after giving the browser time to send. */
+async function storedFor(journey, ms = 1_500) {
+  await new Promise((r) => setTimeout(r, ms));
+  return (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
+}
+
+async function probeOn(page) {
+  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  return page.evaluate(() => window.JourneyProbe.snapshot());
+}
+
+test('with data-consent="required" nothing is sent until consent(true)', async () => {
+  const held = await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, probeAttrs: { 'data-consent': 'required' } });
+  const { context, page, errors } = await openPage(browser);
+  // The collector must accept this second portal's origin: restart it with both.
+  await collector.stop();
+  collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin, new URL(held.url).origin], quiet: true });
+  await page.goto(`${held.url}${SERVICE}`);
+  const { journey } = await probeOn(page);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await probeOn(page);
+  assert.deepEqual(await storedFor(journey), [], 'nothing sent without consent');
+  assert.equal(await page.evaluate(() => localStorage.getItem('journey-probe:outbox')), null, 'nothing stored either');
+  await page.evaluate(() => window.JourneyProbe.consent(true));
+  await page.click('#btn-vneid'); // leaving the login page sends its beacon
+  await page.waitForURL(/buoc-1$/);
+  await probeOn(page);
+  await page.goto('about:blank');
+  const sent = await eventually(async () => {
+    const b = await storedFor(journey, 200);
+    return b.length ? b : null;
+  });
+  assert.ok(sent, 'consent given: beacons arrive');
+  assert.ok(sent.some((b) => b.page.path === '/dang-nhap'), JSON.stringify(sent.map((b) => b.page.path)));
+  assert.deepEqual(errors, []);
+  await context.close();
+  await held.close();
+});
+
+test('with Global Privacy Control on, nothing is sent or stored', async () => {
+  const { context, page, errors } = await openPage(browser);
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await page.goto(`${portal.url}${SERVICE}`);
+  const { journey } = await probeOn(page);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await probeOn(page);
+  await page.goto('about:blank');
+  assert.deepEqual(await storedFor(journey), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('optOut() stops the probe and deletes what it stored; it stays off', async () => {
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(`${portal.url}${SERVICE}`);
+  const { journey } = await probeOn(page);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await probeOn(page);
+  await page.evaluate(() => window.JourneyProbe.optOut());
+  const kept = await page.evaluate(() => [sessionStorage.getItem('journey-probe:v1'), localStorage.getItem('journey-probe:outbox'), localStorage.getItem('journey-probe:opt-out')]);
+  assert.deepEqual(kept, [null, null, '1']);
+  assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'stopped');
+  const before = (await storedFor(journey, 500)).length;
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+  assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'off on the next page too');
+  await page.goto('about:blank');
+  assert.equal((await storedFor(journey)).length, before, 'nothing more sent');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
