@@ -70,7 +70,9 @@ try {
   run('node', ['scripts/build.mjs'], { cwd: ROOT });
   buildCollector();
   const files = readdirSync(join(ROOT, 'tests', 'e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', 'e2e', f));
-  await layer('e2e', 'node', ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files], nodeCounts);
+  // A test that fails may leave a server open; --test-force-exit ends the run anyway, and
+  // --test-timeout fails a test that hangs instead of letting it eat CI's time.
+  await layer('e2e', 'node', ['--test', '--test-reporter=tap', '--test-concurrency=1', '--test-force-exit', '--test-timeout=180000', ...files], nodeCounts);
 } catch (error) {
   console.error(error.message);
   layers.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });

@@ -33,6 +33,7 @@ fn page(stored: Option<journey_probe::core::journey::Journey>, path: &str, t: f6
         .unwrap(),
         stored,
         path,
+        query: "",
         user_agent: "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
         now: Now { epoch_ms: t, page_ms: 0.0 },
         random_journey_id: [7; 16],
@@ -196,8 +197,16 @@ fn the_schema_refuses_what_must_never_be_sent() {
             Box::new(|b| b["page"]["title"] = json!("Hồ sơ của Nguyễn Văn A")),
         ),
         (
-            "a query string",
-            Box::new(|b| b["page"]["path"] = json!("/buoc-1?cccd=1")),
+            "an identifier in the query",
+            Box::new(|b| b["page"]["path"] = json!("/buoc-1?cccd=001190012345")),
+        ),
+        (
+            "an e-mail in the query",
+            Box::new(|b| b["page"]["path"] = json!("/buoc-1?u=a@b.vn")),
+        ),
+        (
+            "a fragment",
+            Box::new(|b| b["page"]["path"] = json!("/buoc-1#top")),
         ),
         (
             "a citizen ID in the path",

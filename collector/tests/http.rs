@@ -130,9 +130,11 @@ fn one_invalid_beacon_rejects_the_whole_batch() {
     assert_eq!(body["error"], "invalid beacon");
     let details = body["details"].as_array().unwrap();
     assert_eq!(details.len(), 1, "{details:?}");
-    assert_eq!(
-        details[0],
-        r#"beacon 1: /page/path: "abc" does not match "^/[A-Za-z0-9._~:/-]*$""#
+    // The index, the JSON pointer and the value; then the schema's own pattern.
+    let detail = details[0].as_str().unwrap();
+    assert!(
+        detail.starts_with(r#"beacon 1: /page/path: "abc" does not match "^/"#),
+        "{detail}"
     );
     assert!(srv.stored().is_empty());
 }

@@ -59,6 +59,8 @@ pub struct Config {
     pub consent_required: bool,
     /// Share of journeys measured (decided once per journey from its random id).
     pub sample: f64,
+    /// Query parameters kept in the path beacons carry.
+    pub allow_params: Vec<String>,
 }
 
 /// How a portal tells the probe where a journey starts and ends (any of the ways may be used,
@@ -99,6 +101,44 @@ pub struct PrefillRule {
     pub source: String,
     /// A CSS selector list, e.g. `#ho_ten, #ngay_sinh`.
     pub selector: String,
+}
+
+/// Every attribute the probe reads, in the order the README's table lists them.
+pub const ATTRIBUTES: [&str; 13] = [
+    ATTR_COLLECTOR,
+    ATTR_SERVICE,
+    ATTR_LOGIN_URL,
+    ATTR_LOGIN_SELECTOR,
+    ATTR_SUCCESS_URL,
+    ATTR_SUCCESS_SELECTOR,
+    ATTR_TARGET_SECONDS,
+    ATTR_IDLE_MINUTES,
+    ATTR_CONSENT,
+    ATTR_SAMPLE,
+    ATTR_PREFILL_MAP,
+    ATTR_ALLOW_PARAMS,
+    // Read by the loader, not the probe: which overlay to show (for QA).
+    "data-overlay",
+];
+
+/// Attribute: query parameters kept in the page path beacons carry (their values scrubbed
+/// like path segments), e.g. `buoc,tab`. Everything else in the query is dropped.
+pub const ATTR_ALLOW_PARAMS: &str = "data-allow-params";
+
+/// A message for each `data-*` attribute the probe does not know (a typo such as
+/// `data-colector` would otherwise be silently ignored). Not a mistake that stops the probe.
+pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|n| n.starts_with("data-") && !ATTRIBUTES.contains(n))
+        .map(|n| {
+            let shown: String = n.chars().take(40).collect();
+            format!(
+                "{shown} is not an attribute journey-probe reads (it is ignored); accepted: {}",
+                ATTRIBUTES[..12].join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Longest `data-prefill-map` accepted.
@@ -192,6 +232,8 @@ const IDLE_ACCEPTED: &str = "a whole number of minutes from 1 to 1440 (e.g. 30)"
 const CONSENT_ACCEPTED: &str = "required (beacons wait for JourneyProbe.consent(true)) or \
 not-required (e.g. required)";
 const SAMPLE_ACCEPTED: &str = "a share of journeys above 0 and at most 1 (e.g. 0.1 for one in ten)";
+const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by commas, each \
+letters, digits, '_' or '-' (e.g. buoc,tab)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -253,8 +295,26 @@ impl Config {
                     .filter(|r| *r > 0.0 && *r <= 1.0)
             })
             .unwrap_or(1.0);
+        let allow_params = read(ATTR_ALLOW_PARAMS, ALLOW_PARAMS_ACCEPTED, false)
+            .parse(&mut errors, |v| {
+                let names: Vec<String> = v
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                let ok = !names.is_empty()
+                    && names.len() <= 20
+                    && names.iter().all(|n| {
+                        n.len() <= 32
+                            && n.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    });
+                ok.then_some(names)
+            })
+            .unwrap_or_default();
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
+                allow_params,
                 collector,
                 service,
                 prefill_map,
@@ -562,6 +622,47 @@ mod tests {
         ] {
             let errors = parse(&[base[0], base[1], (attribute, bad)]).unwrap_err();
             assert_eq!((errors.len(), errors[0].attribute), (1, attribute), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_attributes_are_named_with_the_accepted_ones() {
+        let warnings = unknown_attributes([
+            "src",
+            "async",
+            "data-colector",
+            "data-service",
+            "data-overlay",
+        ]);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with("data-colector is not an attribute journey-probe reads"),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[0].contains("data-collector, data-service"),
+            "{}",
+            warnings[0]
+        );
+    }
+
+    #[test]
+    fn allowed_query_parameters_are_names() {
+        let base = [("data-collector", "/c"), ("data-service", "1")];
+        let config = parse(&[base[0], base[1], ("data-allow-params", " buoc , tab ")]).unwrap();
+        assert_eq!(config.allow_params, ["buoc", "tab"]);
+        for bad in ["", "a b", "cccd=1", "x,y,", "&"] {
+            let result = parse(&[base[0], base[1], ("data-allow-params", bad)]);
+            if bad == "x,y," {
+                assert!(result.is_ok(), "a trailing comma is fine");
+            } else {
+                assert_eq!(
+                    result.unwrap_err()[0].attribute,
+                    "data-allow-params",
+                    "{bad}"
+                );
+            }
         }
     }
 

@@ -17,7 +17,7 @@ use crate::core::journey::{Journey, Resumed, Step};
 use crate::core::json::Object;
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
-use crate::core::url::{is_identifier_like, scrub_path};
+use crate::core::url::{is_identifier_like, scrub_url};
 use std::fmt;
 
 /// The two clocks the shell reads for every event.
@@ -142,6 +142,8 @@ pub struct PageStart<'a> {
     pub stored: Option<Journey>,
     /// `location.pathname`.
     pub path: &'a str,
+    /// `location.search` (only parameters `data-allow-params` names are kept).
+    pub query: &'a str,
     /// `navigator.userAgent`.
     pub user_agent: &'a str,
     /// The clocks at start.
@@ -209,7 +211,12 @@ impl Probe {
             idle_ms,
             page.state,
         );
-        let path = scrub_path(page.path, &[page.config.service.as_str()]);
+        let path = scrub_url(
+            page.path,
+            page.query,
+            &[page.config.service.as_str()],
+            &page.config.allow_params,
+        );
         journey.last_path = path.clone();
         let journey_path = path.clone();
         Probe {
@@ -255,8 +262,19 @@ impl Probe {
 
     /// The page moved to another view without loading (History API, `hashchange`): a new step,
     /// if the scrubbed path changed. The login and success URL patterns are checked again.
-    pub fn navigated(&mut self, raw_path: &str, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
-        let path = scrub_path(raw_path, &[self.config.service.as_str()]);
+    pub fn navigated(
+        &mut self,
+        raw_path: &str,
+        query: &str,
+        now: Now,
+        beacon_id: [u8; 8],
+    ) -> Option<Beacon> {
+        let path = scrub_url(
+            raw_path,
+            query,
+            &[self.config.service.as_str()],
+            &self.config.allow_params,
+        );
         if path != self.path {
             self.end_step(now);
             self.path = path.clone();
@@ -734,6 +752,7 @@ mod tests {
             config: config(),
             stored,
             path,
+            query: "",
             user_agent: CHROME,
             now: Now {
                 epoch_ms,
@@ -968,6 +987,7 @@ mod tests {
                 config: config.clone(),
                 stored,
                 path,
+                query: "",
                 user_agent: CHROME,
                 now: at(epoch_ms, 0.0),
                 random_journey_id: [1; 16],
@@ -1060,6 +1080,7 @@ mod tests {
         );
         app.navigated(
             "/dich-vu/1.001234/buoc-2",
+            "",
             at(T0 + 41_500.0, 30_000.0),
             [3; 8],
         );

@@ -58,6 +58,34 @@ pub fn scrub_path(path: &str, keep: &[&str]) -> String {
     out
 }
 
+/// Scrubs a page path as [`scrub_path`] does, then adds back the query parameters named in
+/// `allow` (in the order the page has them), each value kept only if it is a plain slug that
+/// does not look like an identifier, else `:id`. `query` is `location.search`.
+pub fn scrub_url(path: &str, query: &str, keep: &[&str], allow: &[String]) -> String {
+    let mut out = scrub_path(path, keep);
+    let mut first = true;
+    for pair in query.trim_start_matches('?').split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name.is_empty() || !allow.iter().any(|a| a == name) {
+            continue;
+        }
+        let value = if is_plain_slug(value) && !is_identifier_like(value) {
+            value
+        } else {
+            ID_PLACEHOLDER
+        };
+        if out.len() + name.len() + value.len() + 2 > MAX_PATH_LEN {
+            break;
+        }
+        out.push(if first { '?' } else { '&' });
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+        first = false;
+    }
+    out
+}
+
 /// Whether a segment is made only of the characters a slug uses (the empty segment of a
 /// trailing slash included).
 fn is_plain_slug(segment: &str) -> bool {
@@ -193,6 +221,30 @@ mod tests {
                 "{path} -> {scrubbed}"
             );
         }
+    }
+
+    #[test]
+    fn keeps_only_allowed_query_parameters_with_scrubbed_values() {
+        let allow = vec!["buoc".to_string(), "tab".to_string()];
+        assert_eq!(
+            scrub_url(
+                "/dich-vu/1.001234",
+                "?cccd=001190012345&buoc=2&tab=ho-so&q=Nguyen",
+                SERVICE,
+                &allow
+            ),
+            "/dich-vu/1.001234?buoc=2&tab=ho-so"
+        );
+        assert_eq!(
+            scrub_url("/a", "?buoc=0912345678&tab=a%40b.vn", SERVICE, &allow),
+            "/a?buoc=:id&tab=:id"
+        );
+        assert_eq!(scrub_url("/a", "", SERVICE, &allow), "/a");
+        assert_eq!(
+            scrub_url("/a", "?buoc=2", SERVICE, &[]),
+            "/a",
+            "nothing allowed, nothing kept"
+        );
     }
 
     #[test]

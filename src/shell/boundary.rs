@@ -67,6 +67,9 @@ pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> 
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
         .collect();
+    for unknown in crate::core::config::unknown_attributes(pairs.iter().map(|(n, _)| n.as_str())) {
+        warn(&unknown);
+    }
     let config = match Config::from_attributes(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
     {
         Ok(config) => config,

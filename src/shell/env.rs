@@ -32,6 +32,13 @@ pub fn pathname() -> String {
         .unwrap_or_else(|| "/".to_string())
 }
 
+/// `location.search`, passed to the core, which keeps only the allowed parameters.
+pub fn search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
 /// `navigator.userAgent`, only ever passed to the core's coarse classifier.
 pub fn user_agent() -> String {
     web_sys::window()

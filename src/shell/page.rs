@@ -70,6 +70,7 @@ impl PageProbe {
             config,
             stored: storage::load(),
             path: &path,
+            query: &env::search(),
             user_agent: &user_agent,
             now: env::now(),
             random_journey_id,
@@ -644,7 +645,9 @@ impl PageProbe {
         };
         let now = env::now();
         self.check_all(now);
-        let beacon = self.probe.navigated(&env::pathname(), now, id);
+        let beacon = self
+            .probe
+            .navigated(&env::pathname(), &env::search(), now, id);
         storage::save(self.probe.journey());
         if let Some(beacon) = beacon {
             self.send(&beacon);

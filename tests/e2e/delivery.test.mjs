@@ -93,9 +93,10 @@ async function probeOn(page) {
   return page.evaluate(() => window.JourneyProbe.snapshot());
 }
 
-test('with data-consent="required" nothing is sent until consent(true)', async () => {
+test('with data-consent="required" nothing is sent until consent(true)', async (t) => {
   const held = await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, probeAttrs: { 'data-consent': 'required' } });
   const { context, page, errors } = await openPage(browser);
+  t.after(() => Promise.all([context.close(), held.close()]));
   // The collector must accept this second portal's origin: restart it with both.
   await collector.stop();
   collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin, new URL(held.url).origin], quiet: true });

@@ -180,19 +180,22 @@ describe('a citizen submits the demo service', () => {
 });
 
 describe('the probe never breaks the host page', () => {
-  test('a bad configuration gives one warning per attribute and sends nothing', async () => {
-    const bad = await startDemo({ collectorUrl: `${recorder.url}/v1/beacons`, probeAttrs: { 'data-collector': 'ftp://sai', 'data-service': null } });
+  test('a bad configuration gives one warning per attribute and sends nothing', async (t) => {
+    const bad = await startDemo({ collectorUrl: `${recorder.url}/v1/beacons`, probeAttrs: { 'data-collector': 'ftp://sai', 'data-service': null, 'data-colector': '/v1/beacons' } });
     const { context, page, errors, console: messages } = await openPage(browser);
+    t.after(() => Promise.all([context.close(), bad.close()]));
     const before = recorder.requests.length;
     await page.goto(`${bad.url}${SERVICE}`);
     await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
     const warnings = await eventually(() => {
       const w = messages.filter((m) => m.type === 'warning' && m.text.startsWith('journey-probe:'));
-      return w.length >= 2 ? w : null;
+      return w.length >= 3 ? w : null;
     });
-    assert.equal(warnings.length, 2, JSON.stringify(messages));
-    assert.match(warnings[0].text, /data-collector="ftp:\/\/sai" is not accepted: expected .*https?:\/\//);
-    assert.match(warnings[1].text, /data-service is missing: expected the service code/);
+    assert.ok(warnings, JSON.stringify(messages));
+    assert.equal(warnings.length, 3, JSON.stringify(messages));
+    assert.match(warnings[0].text, /data-colector is not an attribute journey-probe reads \(it is ignored\); accepted: data-collector/);
+    assert.match(warnings[1].text, /data-collector="ftp:\/\/sai" is not accepted: expected .*https?:\/\//);
+    assert.match(warnings[2].text, /data-service is missing: expected the service code/);
     assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null);
     await page.click('#btn-nop-ho-so'); // the page still works
     await page.waitForURL(/dang-nhap/);
