@@ -180,6 +180,21 @@ pub const PICK_WINDOW_MS: f64 = 500.0;
 /// trip, far longer.
 pub const REFORMAT_WINDOW_MS: f64 = 50.0;
 
+impl FieldEvent {
+    /// The citizen typed, leaving a value whose hash is `hash`: the event tests and examples
+    /// use most.
+    pub fn typed(hash: u64) -> FieldEvent {
+        FieldEvent::Input {
+            kind: InputKind::Insert,
+            value: ValueState {
+                has_value: true,
+                hash,
+            },
+            autofilled: false,
+        }
+    }
+}
+
 /// Whether a field holds a value, and the value's hash (never the value).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ValueState {

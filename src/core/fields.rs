@@ -275,21 +275,14 @@ fn is_pristine(field: &Field) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::field::{InputKind, ValueState};
+    use crate::core::field::ValueState;
 
     fn facts(name: &str, form: usize) -> FieldFacts {
         FieldFacts::named(name, form, 0)
     }
 
     fn typed(hash: u64) -> FieldEvent {
-        FieldEvent::Input {
-            kind: InputKind::Insert,
-            value: ValueState {
-                has_value: true,
-                hash,
-            },
-            autofilled: false,
-        }
+        FieldEvent::typed(hash)
     }
 
     fn page() -> (Fields, usize, usize) {

@@ -734,7 +734,7 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::field::{InputKind, Origin, ValueState};
+    use crate::core::field::Origin;
 
     const T0: f64 = 1_795_000_000_000.0;
     const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
@@ -775,14 +775,7 @@ mod tests {
     }
 
     fn typed(hash: u64) -> FieldEvent {
-        FieldEvent::Input {
-            kind: InputKind::Insert,
-            value: ValueState {
-                has_value: true,
-                hash,
-            },
-            autofilled: false,
-        }
+        FieldEvent::typed(hash)
     }
 
     #[test]
