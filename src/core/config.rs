@@ -288,12 +288,7 @@ impl Config {
             })
             .unwrap_or(false);
         let sample = read(ATTR_SAMPLE, SAMPLE_ACCEPTED, false)
-            .parse(&mut errors, |v| {
-                v.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|r| *r > 0.0 && *r <= 1.0)
-            })
+            .parse(&mut errors, |v| parse_share(v.trim()))
             .unwrap_or(1.0);
         let allow_params = read(ATTR_ALLOW_PARAMS, ALLOW_PARAMS_ACCEPTED, false)
             .parse(&mut errors, |v| {
@@ -366,6 +361,28 @@ impl<'a> Attr<'a> {
             }
         }
     }
+}
+
+/// A share above 0 and at most 1, written `1`, `1.0`, `0.25` or `.5` (at most 6 decimals).
+/// Hand-written: the standard float parser's tables cost the wasm ~10 KB for one attribute.
+fn parse_share(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    let whole: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction_value = if fraction.is_empty() {
+        0.0
+    } else {
+        f64::from(fraction.parse::<u32>().ok()?) / 10f64.powi(fraction.len() as i32)
+    };
+    let share = f64::from(whole) + fraction_value;
+    (share > 0.0 && share <= 1.0).then_some(share)
 }
 
 /// A whole number between `min` and `max`.
