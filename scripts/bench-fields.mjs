@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
 import { startCollector } from './stack.mjs';
 import { startStatic } from '../tests/e2e/support/static.mjs';
-import { launch } from '../tests/e2e/support/browser.mjs';
+import { launch, probeReady } from '../tests/e2e/support/browser.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const KEYS = 300;
@@ -39,7 +39,7 @@ async function typingRun(browser, url, withProbe) {
   let startupMs = null;
   let loadMs = null;
   if (withProbe) {
-    await page.waitForFunction(() => window.JourneyProbe && typeof window.JourneyProbe.snapshot === 'function' && window.JourneyProbe.snapshot() !== null);
+    await probeReady(page);
     startupMs = await page.evaluate(() => window.JourneyProbe.startupMs);
     loadMs = await page.evaluate(() => window.JourneyProbe.loadMs);
   }

@@ -205,29 +205,11 @@ fn a_bad_configuration_leaves_the_probe_off() {
 
 #[wasm_bindgen_test]
 fn the_probe_runs_on_a_real_page_and_stores_its_journey() {
-    web_sys::window()
-        .unwrap()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
     fixture(
         r#"<form><input name="ho_ten" value="Nguyễn Văn A" data-prefill-source="CSDLQG-DC">
            <input id="phone" name="so_dien_thoai"><input name="email"></form>"#,
     );
-    let attrs = js_sys::Array::new();
-    for (name, value) in [
-        ("data-collector", "/v1/beacons"),
-        ("data-service", "1.001234"),
-    ] {
-        attrs.push(&js_sys::Array::of2(&name.into(), &value.into()));
-    }
-    assert!(boundary::start(
-        attrs,
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED
-    ));
+    start_probe(&[]);
     boundary::command("login", JsValue::UNDEFINED, js_sys::Date::now() - 1_000.0);
 
     let stored = storage::load().expect("the journey is in sessionStorage");

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch } from './support/browser.mjs';
+import { eventually, launch, probeReady } from './support/browser.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 let dir, collector, portal, browser;
@@ -40,11 +40,6 @@ async function pausedContext() {
   return { context, page, errors };
 }
 
-/** Waits for the probe on the page (the loader and the wasm need no timers to start). */
-async function probeUp(page) {
-  await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
-}
-
 /** The page goes to the background (another tab) and comes back after `ms`. */
 async function inBackground(page, ms) {
   const flip = (hidden) =>
@@ -68,13 +63,13 @@ async function journeyOf(id) {
 test('a scripted 4-minute journey is measured as scripted, step by step', async () => {
   const { context, page, errors } = await pausedContext();
   await page.goto(`${portal.url}${SERVICE}`);
-  await probeUp(page);
+  await probeReady(page);
   await page.clock.runFor(20_000); // reading about the service: before login, not counted
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
   await page.waitForURL(/buoc-1$/);
-  await probeUp(page);
+  await probeReady(page);
   const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
   await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
   // Step 1: 60 s, of which 30 s in another tab.
@@ -84,7 +79,7 @@ test('a scripted 4-minute journey is measured as scripted, step by step', async 
   await page.fill('#so_dien_thoai', '0912345678');
   await page.click('#btn-tiep-tuc');
   await page.waitForURL(/buoc-2$/);
-  await probeUp(page);
+  await probeReady(page);
   // Step 2: 40 s, then a refused submission and 20 s blocked on the errors.
   await page.clock.runFor(40_000);
   await page.check('#loai_phieu_1');
@@ -94,18 +89,18 @@ test('a scripted 4-minute journey is measured as scripted, step by step', async 
   await page.keyboard.press('ArrowDown');
   await page.click('#btn-tiep-tuc');
   await page.waitForSelector('#tom-tat-loi');
-  await probeUp(page);
+  await probeReady(page);
   await page.clock.runFor(20_000);
   await page.fill('#so_luong', '2');
   await page.click('#btn-tiep-tuc');
   await page.waitForURL(/buoc-3$/);
-  await probeUp(page);
+  await probeReady(page);
   // Step 3: 120 s reading the summary before submitting.
   await page.clock.runFor(120_000);
   await page.check('#cam_ket');
   await page.click('#btn-nop');
   await page.waitForURL(/bien-nhan\//);
-  await probeUp(page);
+  await probeReady(page);
   await page.goto('about:blank');
 
   const beacons = await journeyOf(journey);
@@ -133,12 +128,12 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
   await page.waitForURL(/buoc-1$/);
-  await probeUp(page);
+  await probeReady(page);
   await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
   await page.fill('#so_dien_thoai', '0912345678');
   await page.click('#btn-tiep-tuc');
   await page.waitForURL(/buoc-2$/);
-  await probeUp(page);
+  await probeReady(page);
   const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
   await page.click('#muc_dich');
   await page.clock.runFor(45_000);
@@ -146,7 +141,7 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   await page.goto('about:blank');
   await page.clock.runFor(40 * 60_000);
   await page.goto(`${portal.url}${SERVICE}/buoc-2`);
-  await probeUp(page);
+  await probeReady(page);
   const beacons = await journeyOf(journey);
   const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
   assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));

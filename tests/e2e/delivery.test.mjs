@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, openPage } from './support/browser.mjs';
+import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 let dir, db, collectorPort, portal, browser;
@@ -37,7 +37,7 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
   await page.waitForURL(/buoc-1$/);
-  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  await probeReady(page);
   const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
   await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
   await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
@@ -60,9 +60,9 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
   await page.check('#cam_ket');
   await page.click('#btn-nop');
   await page.waitForURL(/bien-nhan\//);
-  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  await probeReady(page);
   await page.goto(`${portal.url}/dich-vu/1.001234`); // one more page: it sends what still waits
-  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
+  await probeReady(page);
 
   const stored = await eventually(async () => {
     const beacons = (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
@@ -88,11 +88,6 @@ async function storedFor(journey, ms = 1_500) {
   return (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
 }
 
-async function probeOn(page) {
-  await page.waitForFunction(() => window.JourneyProbe.snapshot && window.JourneyProbe.snapshot() !== null);
-  return page.evaluate(() => window.JourneyProbe.snapshot());
-}
-
 test('with data-consent="required" nothing is sent until consent(true)', async (t) => {
   const held = await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, probeAttrs: { 'data-consent': 'required' } });
   const { context, page, errors } = await openPage(browser);
@@ -101,16 +96,16 @@ test('with data-consent="required" nothing is sent until consent(true)', async (
   await collector.stop();
   collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin, new URL(held.url).origin], quiet: true });
   await page.goto(`${held.url}${SERVICE}`);
-  const { journey } = await probeOn(page);
+  const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
-  await probeOn(page);
+  await probeReady(page);
   assert.deepEqual(await storedFor(journey), [], 'nothing sent without consent');
   assert.equal(await page.evaluate(() => localStorage.getItem('journey-probe:outbox')), null, 'nothing stored either');
   await page.evaluate(() => window.JourneyProbe.consent(true));
   await page.click('#btn-vneid'); // leaving the login page sends its beacon
   await page.waitForURL(/buoc-1$/);
-  await probeOn(page);
+  await probeReady(page);
   await page.goto('about:blank');
   const sent = await eventually(async () => {
     const b = await storedFor(journey, 200);
@@ -127,12 +122,12 @@ test('with Global Privacy Control on, nothing is sent or stored', async () => {
   const { context, page, errors } = await openPage(browser);
   await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
   await page.goto(`${portal.url}${SERVICE}`);
-  const { journey } = await probeOn(page);
+  const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
   await page.waitForURL(/buoc-1$/);
-  await probeOn(page);
+  await probeReady(page);
   await page.goto('about:blank');
   assert.deepEqual(await storedFor(journey), []);
   assert.deepEqual(errors, []);
@@ -142,10 +137,10 @@ test('with Global Privacy Control on, nothing is sent or stored', async () => {
 test('optOut() stops the probe and deletes what it stored; it stays off', async () => {
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${portal.url}${SERVICE}`);
-  const { journey } = await probeOn(page);
+  const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
-  await probeOn(page);
+  await probeReady(page);
   await page.evaluate(() => window.JourneyProbe.optOut());
   const kept = await page.evaluate(() => [sessionStorage.getItem('journey-probe:v1'), localStorage.getItem('journey-probe:outbox'), localStorage.getItem('journey-probe:opt-out')]);
   assert.deepEqual(kept, [null, null, '1']);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
 import { startRecorder } from './support/recorder.mjs';
-import { eventually, launch, openPage } from './support/browser.mjs';
+import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 // What the scripted citizen types, and what the portal pre-fills: none of it may leave the browser.
@@ -223,7 +223,7 @@ describe('the probe never breaks the host page', () => {
     const watched = await watchedPage();
     const { context, page, errors, console: messages } = watched;
     await page.goto(`${portal.url}${SERVICE}`);
-    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    await probeReady(page);
     await page.evaluate(() => window.JourneyProbe.selfTestPanic());
     await page.evaluate(() => window.JourneyProbe.push(['login']));
     assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'the probe is off');
@@ -243,7 +243,7 @@ describe('the probe never breaks the host page', () => {
     await page.click('#btn-nop-ho-so');
     await page.click('#btn-vneid');
     await page.waitForURL(/buoc-1$/);
-    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    await probeReady(page);
     const sentBefore = recorder.requests.length;
     await page.evaluate(() => window.JourneyProbe.selfTestPanic('input'));
     await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai); // the listener panics here
@@ -269,7 +269,7 @@ describe('the probe never breaks the host page', () => {
     await page.click('#btn-nop-ho-so');
     await page.click('#btn-vneid');
     await page.waitForURL(/buoc-1$/);
-    await page.waitForFunction(() => window.JourneyProbe.snapshot() !== null);
+    await probeReady(page);
     // The page's own bubbling listeners, registered after the probe's capture listeners.
     await page.evaluate(() => {
       window.seenByPage = [];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
 import { startStatic } from './support/static.mjs';
-import { eventually, launch, openPage } from './support/browser.mjs';
+import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
 
 let dir, collector, browser;
 const servers = [];
@@ -31,16 +31,11 @@ async function serve(options = {}) {
   return server;
 }
 
-async function running(page) {
-  await page.waitForFunction(() => window.JourneyProbe && typeof window.JourneyProbe.snapshot === 'function' && window.JourneyProbe.snapshot() !== null, null, { timeout: 10_000 });
-  return page.evaluate(() => window.JourneyProbe.snapshot());
-}
-
 test('one classic script tag: queued calls replayed, fields below the tag found', async () => {
   const server = await serve();
   const { context, page, errors, console: messages } = await openPage(browser);
   await page.goto(`${server.url}/form.html`);
-  const snapshot = await running(page);
+  const snapshot = await probeReady(page);
   assert.equal(snapshot.logged_in, true, "the queued push(['login']) ran");
   assert.deepEqual(snapshot.fields.map((f) => [f.key, f.origin]), [
     ['ho_ten', 'declared'],
@@ -61,7 +56,7 @@ test('a second script tag is harmless: one API, one beacon per hide', async () =
   const server = await serve({ vars: { SECOND_TAG: second.replace('{{COLLECTOR}}', collector.beaconsUrl) } });
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/form.html`);
-  const { journey } = await running(page);
+  const { journey } = await probeReady(page);
   assert.equal(await page.evaluate(() => document.querySelectorAll('script[src*="journey-probe.js"]').length), 2);
   await page.goto('about:blank');
   const stored = await eventually(async () => {
@@ -79,7 +74,7 @@ test('wasm served as application/octet-stream still loads (no streaming compile)
   const server = await serve({ wasmType: 'application/octet-stream' });
   const { context, page, errors, console: messages } = await openPage(browser);
   await page.goto(`${server.url}/form.html`);
-  const snapshot = await running(page);
+  const snapshot = await probeReady(page);
   assert.equal(snapshot.service, '1.001234');
   // The browser's own favicon 404 aside, nothing went wrong.
   assert.deepEqual(messages.filter((m) => m.type === 'error' && /wasm|WebAssembly|journey-probe|MIME/i.test(m.text)), []);
@@ -91,7 +86,7 @@ test('the ES module entry works for bundler users', async () => {
   const server = await serve();
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/module.html`);
-  const snapshot = await running(page);
+  const snapshot = await probeReady(page);
   assert.deepEqual(snapshot.fields.map((f) => [f.key, f.origin, f.source]), [['ho_ten', 'declared', 'CSDLQG-DC']]);
   assert.equal(await page.evaluate(() => window.startedVersion), await page.evaluate(() => window.JourneyProbe.version));
   assert.deepEqual(errors, []);
@@ -115,7 +110,7 @@ test('data-login-selector and data-success-selector start and end the journey as
   const server = await serve();
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/selectors.html`);
-  const before = await running(page);
+  const before = await probeReady(page);
   assert.equal(before.logged_in, false);
   await page.evaluate(() => window.showLoggedIn());
   await page.waitForFunction(() => window.JourneyProbe.snapshot().logged_in === true);
@@ -137,7 +132,7 @@ test('one journey across an in-page view, a mark and three full page loads: ever
   const server = await serve();
   const { context, page, errors } = await openPage(browser);
   await page.goto(`${server.url}/spa.html`);
-  const { journey } = await running(page);
+  const { journey } = await probeReady(page);
   await page.type('[name=ho_ten]', 'Lê Văn Một Trang');
   await page.evaluate(() => window.go('/dich-vu/1.001234/buoc-2', '<h1>Bước 2</h1><input name="so_dien_thoai">'));
   await page.waitForFunction(() => window.JourneyProbe.snapshot().path === '/dich-vu/1.001234/buoc-2');
@@ -145,9 +140,9 @@ test('one journey across an in-page view, a mark and three full page loads: ever
   await page.evaluate(() => { location.hash = '#xem-lai'; }); // same path: no new step
   await page.evaluate(() => window.JourneyProbe.mark('xac-nhan'));
   await page.goto(`${server.url}/form.html`); // full page loads, same tab, same journey
-  await running(page);
+  await probeReady(page);
   await page.goto(`${server.url}/selectors.html`);
-  assert.equal((await running(page)).journey, journey, 'the journey survived the page loads');
+  assert.equal((await probeReady(page)).journey, journey, 'the journey survived the page loads');
   await page.evaluate(() => window.JourneyProbe.submitted());
   const stored = await eventually(async () => {
     const b = await collector.stored(`&journey=${journey}`);

@@ -38,3 +38,13 @@ export async function eventually(fn, ms = 10_000, every = 100) {
   }
   return value;
 }
+
+/** Waits until the probe runs on the page (loaded, started, answering snapshot()); returns the snapshot. */
+export async function probeReady(page, timeout = 30_000) {
+  await page.waitForFunction(
+    () => window.JourneyProbe && typeof window.JourneyProbe.snapshot === 'function' && window.JourneyProbe.snapshot() !== null,
+    null,
+    { timeout },
+  );
+  return page.evaluate(() => window.JourneyProbe.snapshot());
+}
