@@ -139,7 +139,9 @@ export function install(win, how) {
       Promise.resolve(glue.default({ module_or_path: module })).then(() => {
         if (state !== 'loading') return;
         const startAt = win.performance ? win.performance.now() : 0;
-        const started = guard(() => glue.start(how.attributes, guard, earlySets))();
+        const started = guard(() =>
+          glue.start(how.attributes, configObject(win), guard, earlySets),
+        )();
         // Start-up cost, for the bench and QA: finding every field and listening, in ms.
         api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;
         if (!started) {
@@ -162,6 +164,29 @@ export function install(win, how) {
       warn('could not load (' + ((error && error.message) || error) + '). The page is not affected.');
     });
   return api;
+}
+
+/**
+ * The properties of `window.JourneyProbeConfig` as `[name, text]` pairs (arrays joined with
+ * commas, `null`/`undefined` left out); the probe validates them like the tag's attributes.
+ */
+function configObject(win) {
+  const config = win.JourneyProbeConfig;
+  if (config === undefined || config === null) return [];
+  if (typeof config !== 'object') {
+    warn('window.JourneyProbeConfig is ignored: expected an object such as { collector: "/v1/beacons", service: "1.001234" }');
+    return [];
+  }
+  const pairs = [];
+  for (const key of Object.keys(config)) {
+    try {
+      const value = config[key];
+      if (value !== undefined && value !== null) pairs.push([key, String(value)]);
+    } catch (_) {
+      warn('window.JourneyProbeConfig.' + key + ' could not be read; it is ignored');
+    }
+  }
+  return pairs;
 }
 
 /** Fetches and compiles the wasm, streaming when the server sends the right MIME type. */

@@ -90,19 +90,44 @@ export interface JourneyProbeApi {
   readonly loadMs?: number;
 }
 
-/** Options of `start()`: the script tag's `data-*` attributes without the prefix. */
+/**
+ * Options of `start()` and properties of `window.JourneyProbeConfig`: the script tag's `data-*`
+ * attributes in camelCase (`data-target-seconds` → `targetSeconds`). Numbers may be given as
+ * numbers or text. The README's configuration table says what each accepts.
+ */
 export interface JourneyProbeOptions {
   /** Where beacons go: an absolute http(s) URL or a path on this site. */
   collector: string;
   /** The service code, e.g. `1.001234`. */
   service: string;
-  /** Fields pre-filled by selector: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`. */
-  prefillMap?: string;
+  /** Path pattern of the page reached after login, e.g. `/dich-vu/*` (`*` matches anything). */
+  loginUrl?: string;
+  /** CSS selector whose appearance means "logged in". */
+  loginSelector?: string;
+  /** Path pattern of the receipt page, e.g. `/bien-nhan/*` (`*` matches anything). */
+  successUrl?: string;
+  /** CSS selector whose appearance means "submitted successfully". */
+  successSelector?: string;
+  /** Target from login to submission in seconds (1–86400; default 300). */
+  targetSeconds?: number | string;
+  /** Idle minutes after which a journey is abandoned (1–1440; default 30). */
+  idleMinutes?: number | string;
   /** `required`: beacons wait for `consent(true)`. */
   consent?: 'required' | 'not-required';
-  /** Share of journeys measured, e.g. `'0.1'`. */
-  sample?: string;
+  /** Share of journeys measured, above 0 and at most 1, e.g. `0.1`. */
+  sample?: number | string;
+  /** Fields pre-filled by selector: `"CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue"`. */
+  prefillMap?: string;
+  /** Query parameters kept in the paths beacons carry, e.g. `"buoc,tab"` or `["buoc", "tab"]`. */
+  allowParams?: string | string[];
+  /** `otlp`: beacons as OpenTelemetry log records for an OTLP/HTTP `/v1/logs` (default `json`). */
+  format?: 'json' | 'otlp';
+  /** `on` shows the QA overlay. */
+  overlay?: 'on' | 'off';
 }
+
+/** `window.JourneyProbeConfig`: set before the loader runs; attributes on the tag win. */
+export type JourneyProbeConfig = Partial<JourneyProbeOptions>;
 
 /** Starts the probe from a bundled app; returns `window.JourneyProbe`. */
 export function start(options: JourneyProbeOptions): JourneyProbeApi;
@@ -114,5 +139,7 @@ declare global {
   interface Window {
     /** Before the loader runs, an array of queued commands; afterwards the API. */
     JourneyProbe: JourneyProbeApi | JourneyProbeCommand[];
+    /** Configuration for pages that cannot set the tag's attributes. */
+    JourneyProbeConfig?: JourneyProbeConfig;
   }
 }

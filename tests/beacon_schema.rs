@@ -7,6 +7,7 @@ use journey_probe::core::config::Config;
 use journey_probe::core::field::{FieldEvent, FieldFacts, FieldKind, InputKind, ValueState};
 use journey_probe::core::fields::FormFacts;
 use journey_probe::core::probe::{Command, Now, PageStart, Probe};
+use journey_probe::core::{otlp, outbox};
 use serde_json::{json, Value};
 
 const SCHEMA: &str = include_str!("../schema/beacon.schema.json");
@@ -178,6 +179,116 @@ fn a_typical_beacon_is_small() {
     let beacon = journey_beacons()[1].to_json();
     // The beacons issue sets the budget: a typical page's beacon under 4 KB.
     assert!(beacon.len() < 4 * 1024, "{} bytes: {beacon}", beacon.len());
+}
+
+/// A 2,000-field form (the size of the largest forms the field issue measures), every field
+/// with a key, the first tenth declared from a database and a few typed.
+fn a_2000_field_beacon() -> Beacon {
+    let at = |epoch_ms: f64, page_ms: f64| Now { epoch_ms, page_ms };
+    let mut probe = page(None, "/dich-vu/1.001234/buoc-2", T0);
+    probe.command(Command::Login, at(T0, 10.0), [2; 8]);
+    let form = probe.form_seen(FormFacts {
+        id: Some("to-khai".into()),
+        name: None,
+        position: Some(0),
+    });
+    for i in 0..2_000 {
+        probe.field_seen(FieldFacts {
+            probe_key: None,
+            name: Some(format!("thanh_vien_{}_truong_{}", i / 20, i % 20)),
+            id: None,
+            label: None,
+            position: i,
+            form,
+            kind: FieldKind::Text,
+            prefill_source: (i < 200).then(|| "CSDLQG-DC".to_string()),
+            locked: false,
+            has_value: i < 200,
+            value_is_default: i < 200,
+            value_hash: 7,
+            invalid: false,
+        });
+    }
+    for i in (200..2_000).step_by(40) {
+        probe.field_event(i, FieldEvent::typed(i as u64), at(T0 + 1_000.0, 1_000.0));
+    }
+    probe
+        .page_hidden(Trigger::Pagehide, at(T0 + 60_000.0, 60_000.0), [9; 8])
+        .unwrap()
+}
+
+#[test]
+fn a_2000_field_beacon_fits_one_page_exit_request_in_both_encodings() {
+    let beacon = a_2000_field_beacon();
+    let json = beacon.to_json();
+    let otlp = otlp::request([otlp::record(&beacon).as_str()]);
+    let typical = journey_beacons()[1].to_json().len();
+    let typical_otlp = otlp::request([otlp::record(&journey_beacons()[1]).as_str()]).len();
+    // Printed for the README's table (`cargo test --test beacon_schema -- --nocapture`).
+    println!(
+        "beacon bytes: typical page {typical} (OTLP {typical_otlp}); 2,000-field page {} (OTLP {})",
+        json.len(),
+        otlp.len()
+    );
+    let value: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(errors(&validator(), &value), Vec::<String>::new());
+    assert_eq!(value["fields"]["total"], 2_000);
+    assert_eq!(value["forms"][0]["omitted"], 1_900);
+    for bytes in [json.len(), otlp.len()] {
+        assert!(bytes <= outbox::MAX_BATCH_BYTES, "{bytes} bytes");
+    }
+}
+
+#[test]
+fn otlp_requests_decode_with_opentelemetry_types_and_carry_the_same_beacon() {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    let beacons = journey_beacons();
+    let records: Vec<String> = beacons.iter().map(otlp::record).collect();
+    let body = otlp::request(records.iter().map(String::as_str));
+    let request: ExportLogsServiceRequest =
+        serde_json::from_str(&body).expect("a valid ExportLogsServiceRequest");
+    let resource = &request.resource_logs[0];
+    let scope = &resource.scope_logs[0];
+    assert_eq!(scope.scope.as_ref().unwrap().name, "journey-probe");
+    assert_eq!(scope.log_records.len(), beacons.len());
+    let validator = validator();
+    for (record, beacon) in scope.log_records.iter().zip(&beacons) {
+        assert_eq!(record.event_name, otlp::EVENT_NAME);
+        assert_eq!((record.severity_number, record.time_unix_nano), (9, 0));
+        let Some(Any::StringValue(text)) = record.body.as_ref().and_then(|b| b.value.clone())
+        else {
+            panic!("the body is the beacon's JSON text: {record:?}");
+        };
+        assert_eq!(text, beacon.to_json());
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert!(errors(&validator, &value).is_empty());
+        let attribute = |key: &str| {
+            record
+                .attributes
+                .iter()
+                .find(|kv| kv.key == key)
+                .and_then(|kv| kv.value.as_ref()?.value.clone())
+        };
+        assert_eq!(
+            attribute("journey_probe.service"),
+            Some(Any::StringValue("1.001234".into()))
+        );
+        assert_eq!(
+            attribute("journey_probe.seq"),
+            Some(Any::IntValue(i64::from(beacon.seq)))
+        );
+        assert_eq!(
+            attribute("journey_probe.page_path"),
+            Some(Any::StringValue(beacon.page.path.clone()))
+        );
+    }
+    let receipt = &scope.log_records[2];
+    assert!(receipt
+        .attributes
+        .iter()
+        .any(|kv| kv.key == "journey_probe.duration_ms"
+            && kv.value.as_ref().unwrap().value == Some(Any::IntValue(197_000))));
 }
 
 /// A change that turns a good beacon into one the schema must refuse.

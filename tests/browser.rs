@@ -197,6 +197,7 @@ fn a_bad_configuration_leaves_the_probe_off() {
     }
     assert!(!boundary::start(
         attrs,
+        js_sys::Array::new(),
         JsValue::UNDEFINED,
         JsValue::UNDEFINED
     ));
@@ -274,6 +275,7 @@ fn start_probe(extra: &[(&str, &str)]) {
     }
     assert!(boundary::start(
         attrs,
+        js_sys::Array::new(),
         JsValue::UNDEFINED,
         JsValue::UNDEFINED
     ));

@@ -28,6 +28,8 @@ pub const ATTR_IDLE_MINUTES: &str = "data-idle-minutes";
 pub const ATTR_CONSENT: &str = "data-consent";
 /// Attribute: the share of journeys measured, from 0 (exclusive) to 1.
 pub const ATTR_SAMPLE: &str = "data-sample";
+/// Attribute: how beacons are encoded, `json` (the default) or `otlp`.
+pub const ATTR_FORMAT: &str = "data-format";
 /// The 2026 target of Decision 1565: under 5 minutes from login to submission.
 pub const DEFAULT_TARGET_SECONDS: u32 = 300;
 /// A journey idle this long is abandoned.
@@ -61,6 +63,20 @@ pub struct Config {
     pub sample: f64,
     /// Query parameters kept in the path beacons carry.
     pub allow_params: Vec<String>,
+    /// How beacons are encoded.
+    pub format: Format,
+}
+
+/// How beacons are encoded on the wire.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// The beacon JSON of `schema/beacon.schema.json`, as a JSON array per request, sent as
+    /// `text/plain` (no CORS preflight).
+    #[default]
+    Json,
+    /// OTLP/HTTP JSON log records (see [`crate::core::otlp`]), sent as `application/json` to an
+    /// OpenTelemetry Collector's `/v1/logs`.
+    Otlp,
 }
 
 /// How a portal tells the probe where a journey starts and ends (any of the ways may be used,
@@ -104,7 +120,7 @@ pub struct PrefillRule {
 }
 
 /// Every attribute the probe reads, in the order the README's table lists them.
-pub const ATTRIBUTES: [&str; 13] = [
+pub const ATTRIBUTES: [&str; 14] = [
     ATTR_COLLECTOR,
     ATTR_SERVICE,
     ATTR_LOGIN_URL,
@@ -117,6 +133,7 @@ pub const ATTRIBUTES: [&str; 13] = [
     ATTR_SAMPLE,
     ATTR_PREFILL_MAP,
     ATTR_ALLOW_PARAMS,
+    ATTR_FORMAT,
     // Read by the loader, not the probe: which overlay to show (for QA).
     "data-overlay",
 ];
@@ -135,7 +152,7 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
             let shown: String = n.chars().take(40).collect();
             format!(
                 "{shown} is not an attribute journey-probe reads (it is ignored); accepted: {}",
-                ATTRIBUTES[..12].join(", ")
+                ATTRIBUTES.join(", ")
             )
         })
         .collect()
@@ -188,11 +205,34 @@ impl ServiceCode {
     }
 }
 
+/// Where a setting was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A `data-*` attribute of the script tag (or a `start()` option of the ES module).
+    Tag,
+    /// A property of `window.JourneyProbeConfig`.
+    Object,
+}
+
+/// One setting: an attribute name (`data-target-seconds`, also for settings written in
+/// `window.JourneyProbeConfig`), its value as text, and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The attribute name, `data-` prefixed.
+    pub attribute: String,
+    /// The value as text.
+    pub value: String,
+    /// Where the portal wrote it.
+    pub origin: Origin,
+}
+
 /// One mistake in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
     /// The attribute at fault, e.g. `data-collector`.
     pub attribute: &'static str,
+    /// Where the bad value was written (for a missing setting: [`Origin::Tag`]).
+    pub origin: Origin,
     /// The value given, or `None` when the attribute is missing.
     pub value: Option<String>,
     /// What the attribute accepts, in words, with an example.
@@ -201,16 +241,25 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            None => write!(
+        match (&self.value, self.origin) {
+            (None, _) => write!(
                 f,
-                "{} is missing: expected {}",
-                self.attribute, self.accepted
+                "{} (or window.JourneyProbeConfig.{}) is missing: expected {}",
+                self.attribute,
+                twin_name(self.attribute),
+                self.accepted
             ),
-            Some(v) => write!(
+            (Some(v), Origin::Tag) => write!(
                 f,
                 "{}=\"{}\" is not accepted: expected {}",
                 self.attribute,
+                quote(v),
+                self.accepted
+            ),
+            (Some(v), Origin::Object) => write!(
+                f,
+                "window.JourneyProbeConfig.{} = \"{}\" is not accepted: expected {}",
+                twin_name(self.attribute),
                 quote(v),
                 self.accepted
             ),
@@ -234,6 +283,8 @@ not-required (e.g. required)";
 const SAMPLE_ACCEPTED: &str = "a share of journeys above 0 and at most 1 (e.g. 0.1 for one in ten)";
 const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by commas, each \
 letters, digits, '_' or '-' (e.g. buoc,tab)";
+const FORMAT_ACCEPTED: &str = "json (beacons as schema/beacon.schema.json defines them) or otlp \
+(OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -245,14 +296,28 @@ impl Config {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let attributes: Vec<(&str, &str)> = attributes.into_iter().collect();
+        let settings: Vec<Setting> = attributes
+            .into_iter()
+            .map(|(attribute, value)| Setting {
+                attribute: attribute.to_string(),
+                value: value.to_string(),
+                origin: Origin::Tag,
+            })
+            .collect();
+        Config::from_settings(&settings)
+    }
+
+    /// Builds the configuration from settings gathered from the tag and
+    /// `window.JourneyProbeConfig` (see [`crate::core::settings::gather`]); where an attribute
+    /// appears twice the later setting counts.
+    pub fn from_settings(settings: &[Setting]) -> Result<Config, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let read = |attribute: &'static str, accepted: &'static str, required: bool| Attr {
-            value: attributes
+            value: settings
                 .iter()
                 .rev()
-                .find(|(n, _)| *n == attribute)
-                .map(|(_, v)| *v),
+                .find(|s| s.attribute == attribute)
+                .map(|s| (s.value.as_str(), s.origin)),
             attribute,
             accepted,
             required,
@@ -307,8 +372,16 @@ impl Config {
                 ok.then_some(names)
             })
             .unwrap_or_default();
+        let format = read(ATTR_FORMAT, FORMAT_ACCEPTED, false)
+            .parse(&mut errors, |v| match v.trim() {
+                "json" => Some(Format::Json),
+                "otlp" => Some(Format::Otlp),
+                _ => None,
+            })
+            .unwrap_or_default();
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
+                format,
                 allow_params,
                 collector,
                 service,
@@ -325,7 +398,7 @@ impl Config {
 /// One attribute being read.
 struct Attr<'a> {
     attribute: &'static str,
-    value: Option<&'a str>,
+    value: Option<(&'a str, Origin)>,
     accepted: &'static str,
     required: bool,
 }
@@ -340,11 +413,12 @@ impl<'a> Attr<'a> {
     ) -> Option<T> {
         match self.value {
             None if !self.required => None,
-            Some(value) => {
+            Some((value, origin)) => {
                 let parsed = parse(value);
                 if parsed.is_none() {
                     errors.push(ConfigError {
                         attribute: self.attribute,
+                        origin,
                         value: Some(value.to_string()),
                         accepted: self.accepted,
                     });
@@ -354,6 +428,7 @@ impl<'a> Attr<'a> {
             None => {
                 errors.push(ConfigError {
                     attribute: self.attribute,
+                    origin: Origin::Tag,
                     value: None,
                     accepted: self.accepted,
                 });
@@ -435,7 +510,24 @@ fn is_collector_url(url: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
 }
 
-fn quote(value: &str) -> String {
+/// The `window.JourneyProbeConfig` property of an attribute: `data-target-seconds` →
+/// `targetSeconds`.
+pub fn twin_name(attribute: &str) -> String {
+    let mut name = String::new();
+    let mut upper = false;
+    for c in attribute.strip_prefix("data-").unwrap_or(attribute).chars() {
+        if c == '-' {
+            upper = true;
+        } else {
+            name.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        }
+    }
+    name
+}
+
+/// Quotes at most [`QUOTE_LEN`] characters of a value for a message.
+pub fn quote(value: &str) -> String {
     let mut out: String = value.chars().take(QUOTE_LEN).collect();
     if value.chars().count() > QUOTE_LEN {
         out.push('…');
@@ -643,6 +735,22 @@ mod tests {
     }
 
     #[test]
+    fn the_format_is_json_or_otlp() {
+        let base = [("data-collector", "/c"), ("data-service", "1")];
+        assert_eq!(parse(&base).unwrap().format, Format::Json);
+        let otlp = parse(&[base[0], base[1], ("data-format", "otlp")]).unwrap();
+        assert_eq!(otlp.format, Format::Otlp);
+        let errors = parse(&[base[0], base[1], ("data-format", "protobuf")]).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("data-format=\"protobuf\" is not accepted: expected json (beacons as"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
     fn unknown_attributes_are_named_with_the_accepted_ones() {
         let warnings = unknown_attributes([
             "src",
@@ -689,7 +797,10 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(
             errors[0].to_string(),
-            format!("data-collector is missing: expected {COLLECTOR_ACCEPTED}")
+            format!(
+                "data-collector (or window.JourneyProbeConfig.collector) is missing: expected \
+                 {COLLECTOR_ACCEPTED}"
+            )
         );
         assert_eq!(
             errors[1].to_string(),

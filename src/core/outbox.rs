@@ -6,6 +6,7 @@
 //! is sent again with the next page's first request; every beacon has a unique id and the
 //! collector stores each once.
 
+use crate::core::otlp;
 use std::collections::VecDeque;
 
 /// Most beacons the outbox keeps; past it the oldest is dropped (and counted).
@@ -69,23 +70,31 @@ impl Outbox {
         !self.entries.is_empty() && now_epoch >= self.retry_at
     }
 
-    /// The next request's body: the oldest waiting beacons as one JSON array, as many as fit
-    /// in [`MAX_BATCH_BYTES`] (at least one); with how many it holds.
+    /// The next request's body: the oldest waiting beacons, as many as fit in
+    /// [`MAX_BATCH_BYTES`] (at least one), with how many it holds. Beacons are stored encoded:
+    /// JSON beacons go as one JSON array, OTLP log records (`data-format="otlp"`) as one OTLP
+    /// request; a batch holds one encoding only, so an outbox left by a page with the other
+    /// format drains in its own requests.
     pub fn batch(&self) -> Option<(String, usize)> {
-        let mut body = String::from("[");
-        let mut count = 0;
+        let otlp = self.entries.front()?.starts_with(otlp::RECORD_START);
+        let room = MAX_BATCH_BYTES - if otlp { otlp::envelope_len() } else { 2 };
+        let mut taken = 0;
+        let mut bytes = 0;
         for entry in &self.entries {
-            if count > 0 && body.len() + entry.len() + 2 > MAX_BATCH_BYTES {
+            let fits = taken == 0 || bytes + 1 + entry.len() <= room;
+            if !fits || entry.starts_with(otlp::RECORD_START) != otlp {
                 break;
             }
-            if count > 0 {
-                body.push(',');
-            }
-            body.push_str(entry);
-            count += 1;
+            bytes += entry.len() + usize::from(taken > 0);
+            taken += 1;
         }
-        body.push(']');
-        (count > 0).then_some((body, count))
+        let entries = self.entries.iter().take(taken).map(String::as_str);
+        let body = if otlp {
+            otlp::request(entries)
+        } else {
+            format!("[{}]", entries.collect::<Vec<_>>().join(","))
+        };
+        Some((body, taken))
     }
 
     /// The collector answered for the first `count` beacons (stored, duplicates, or refused as
@@ -205,6 +214,33 @@ mod tests {
         outbox.delivered(count);
         assert_eq!(outbox.len(), 1);
         assert!(outbox.batch().unwrap().0.contains("\"n\":2"));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn otlp_records_go_in_an_otlp_request_never_mixed_with_json() {
+        let mut outbox = Outbox::default();
+        let record = |n: u32| {
+            format!(
+                "{}\"r{n}\",\"pad\":\"{}\"}}",
+                otlp::RECORD_START,
+                "x".repeat(20_000)
+            )
+        };
+        outbox.push(beacon(0, 10));
+        outbox.push(record(1));
+        outbox.push(record(2));
+        outbox.push(record(3));
+        let (body, count) = outbox.batch().unwrap();
+        assert_eq!(count, 1, "the JSON beacon goes alone");
+        assert!(body.starts_with("[{\"n\":0,"));
+        outbox.delivered(count);
+        let (body, count) = outbox.batch().unwrap();
+        assert_eq!(count, 2, "two 20 KB records and the envelope fit 48 KiB");
+        assert!(body.len() <= MAX_BATCH_BYTES, "{}", body.len());
+        let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let records = &parsed["resourceLogs"][0]["scopeLogs"][0]["logRecords"];
+        assert_eq!(records[1]["eventName"], "r2");
     }
 
     #[test]

@@ -51,27 +51,26 @@ pub fn with_running<R>(f: impl FnOnce(&mut PageProbe) -> R) -> Option<R> {
     RUNNING.with(|running| running.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-/// Starts the probe on this page. `attributes` is the script tag's attributes as an array of
-/// `[name, value]` pairs; `guard` is the loader's guard (may be `undefined`); `early_sets` is
-/// the loader's `WeakSet` of elements whose value page script set before the probe ran (may
-/// be `undefined`). Returns whether the probe runs: with a configuration mistake it warns once
-/// per mistake and stays off.
+/// Starts the probe on this page. `attributes` is the script tag's attributes and `object` the
+/// properties of `window.JourneyProbeConfig`, each an array of `[name, value]` text pairs;
+/// `guard` is the loader's guard (may be `undefined`); `early_sets` is the loader's `WeakSet`
+/// of elements whose value page script set before the probe ran (may be `undefined`). Returns
+/// whether the probe runs: with a configuration mistake it warns once per mistake and stays off.
 #[wasm_bindgen]
-pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> bool {
+pub fn start(
+    attributes: js_sys::Array,
+    object: js_sys::Array,
+    guard: JsValue,
+    early_sets: JsValue,
+) -> bool {
     set_guard(&guard);
     stop(); // a second start replaces the running probe, whatever its outcome
-    let pairs: Vec<(String, String)> = attributes
-        .iter()
-        .filter_map(|pair| {
-            let pair: js_sys::Array = pair.dyn_into().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect();
-    for unknown in crate::core::config::unknown_attributes(pairs.iter().map(|(n, _)| n.as_str())) {
-        warn(&unknown);
+    let (settings, warnings) =
+        crate::core::settings::gather(&text_pairs(&attributes), &text_pairs(&object));
+    for warning in warnings {
+        warn(&warning);
     }
-    let config = match Config::from_attributes(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-    {
+    let config = match Config::from_settings(&settings) {
         Ok(config) => config,
         Err(errors) => {
             for error in errors {
@@ -94,6 +93,17 @@ pub fn start(attributes: js_sys::Array, guard: JsValue, early_sets: JsValue) -> 
             false
         }
     }
+}
+
+/// The `[name, value]` text pairs of `array`; anything else in it is skipped.
+fn text_pairs(array: &js_sys::Array) -> Vec<(String, String)> {
+    array
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
 }
 
 /// Applies a command from `JourneyProbe.push([name, arg])` or a `JourneyProbe` method, made at

@@ -2,7 +2,7 @@
 //! go), turns DOM events into the core's field events, and the core's beacons into requests.
 
 use crate::core::beacon::{Beacon, Trigger};
-use crate::core::config::Config;
+use crate::core::config::{Config, Format};
 use crate::core::consent::{self, SendPolicy, Signals};
 use crate::core::field::{FieldEvent, FieldKind, InputKind};
 use crate::core::probe::{Command, Now, PageStart, Probe};
@@ -701,7 +701,10 @@ impl PageProbe {
             return; // measured, never sent, never stored
         }
         beacon.dropped = self.outbox.take_dropped();
-        self.outbox.push(beacon.to_json());
+        self.outbox.push(match self.probe.config().format {
+            Format::Json => beacon.to_json(),
+            Format::Otlp => crate::core::otlp::record(&beacon),
+        });
         // Held for consent: in memory only.
         if policy == SendPolicy::Send {
             storage::save_outbox(&self.outbox);

@@ -4,7 +4,9 @@
 //! to send no cookies (`credentials: "omit"`) and no `Referer` (`referrerPolicy:
 //! "no-referrer"`) — a same-origin `sendBeacon` carries the full page URL, identifiers in its
 //! path included, in `Referer`. `keepalive` lets the request outlive the page, as `sendBeacon`
-//! does. The body is a string, so it goes as `text/plain` and needs no CORS preflight.
+//! does. The body is a string, so it goes as `text/plain` and needs no CORS preflight; OTLP
+//! requests (`data-format="otlp"`) go as `application/json`, which OTLP receivers require (a
+//! cross-origin receiver must then answer the CORS preflight).
 //! `sendBeacon` is the fallback for browsers without `fetch`.
 
 use wasm_bindgen::prelude::*;
@@ -43,6 +45,15 @@ pub fn send(url: &str, body: &str, answer: Option<(&js_sys::Function, &js_sys::F
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
         init.set_body(&JsValue::from_str(body));
+        if let Some(content_type) = crate::core::otlp::content_type(body) {
+            let headers = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &headers,
+                &JsValue::from_str("Content-Type"),
+                &JsValue::from_str(content_type),
+            );
+            init.set_headers(&headers);
+        }
         // `keepalive` is not in web-sys's RequestInit yet; it is a plain dictionary member.
         let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
         init.set_credentials(web_sys::RequestCredentials::Omit);

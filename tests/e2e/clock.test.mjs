@@ -10,21 +10,25 @@ import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
 import { eventually, launch, probeReady } from './support/browser.mjs';
+import { assertAnonymous } from './support/privacy.mjs';
+import { startRecorder } from './support/recorder.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
-let dir, collector, portal, browser;
+let dir, collector, recorder, portal, browser;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'journey-probe-clock-'));
   const port = await freePort();
   collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: [`http://127.0.0.1:${port}`], quiet: true });
-  portal = await startDemo({ port, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 });
+  recorder = await startRecorder(collector.url);
+  portal = await startDemo({ port, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0 });
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   await portal?.close();
+  await recorder?.close();
   await collector?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -152,4 +156,8 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   assert.notEqual(now.journey, journey, 'the citizen who came back is on a new journey');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('nothing identifying left the browser in any request of this file', () => {
+  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });

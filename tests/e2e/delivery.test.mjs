@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
 import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { assertAnonymous } from './support/privacy.mjs';
+import { startRecorder } from './support/recorder.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 let dir, db, collectorPort, portal, browser;
-let collector;
+let collector, recorder;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'journey-probe-delivery-'));
@@ -19,13 +21,15 @@ before(async () => {
   collectorPort = await freePort();
   const portalPort = await freePort();
   collector = await startCollector({ db, port: collectorPort, allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
-  portal = await startDemo({ port: portalPort, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 });
+  recorder = await startRecorder(collector.url); // stays up while the collector is down (answers 502)
+  portal = await startDemo({ port: portalPort, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0 });
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   await portal?.close();
+  await recorder?.close();
   await collector?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -155,4 +159,8 @@ test('optOut() stops the probe and deletes what it stored; it stays off', async 
   assert.equal((await storedFor(journey)).length, before, 'nothing more sent');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('nothing identifying left the browser in any request of this file', () => {
+  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });

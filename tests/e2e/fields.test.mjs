@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib.mjs';
 import { startCollector } from '../../scripts/stack.mjs';
 import { startRecorder } from './support/recorder.mjs';
+import { assertAnonymous } from './support/privacy.mjs';
 import { startStatic } from './support/static.mjs';
 import { eventually, launch, openPage } from './support/browser.mjs';
 import { buildBundles } from './fields/bundle.mjs';
@@ -152,4 +153,8 @@ describe('pages that are large or never still', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+});
+
+test('nothing identifying left the browser in any request of this file', () => {
+  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });

@@ -8,25 +8,29 @@ import { join } from 'node:path';
 import { freePort, startCollector } from '../../scripts/stack.mjs';
 import { startStatic } from './support/static.mjs';
 import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { assertAnonymous } from './support/privacy.mjs';
+import { startRecorder } from './support/recorder.mjs';
 
-let dir, collector, browser;
+let dir, collector, recorder, browser;
 const servers = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'journey-probe-loader-'));
   collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
+  recorder = await startRecorder(collector.url);
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   for (const s of servers) await s.close();
+  await recorder?.close();
   await collector?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function serve(options = {}) {
-  const server = await startStatic({ ...options, vars: { COLLECTOR: collector.beaconsUrl, ...(options.vars || {}) } });
+  const server = await startStatic({ ...options, vars: { COLLECTOR: `${recorder.url}/v1/beacons`, ...(options.vars || {}) } });
   servers.push(server);
   return server;
 }
@@ -161,4 +165,49 @@ test('one journey across an in-page view, a mark and three full page loads: ever
   assert.equal(end.page.n, 2, 'three page views: 0, 1, 2');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('window.JourneyProbeConfig configures a tag without attributes; the tag wins where both speak', async () => {
+  const config = `window.JourneyProbeConfig = { collector: ${JSON.stringify(`${recorder.url}/v1/beacons`)}, service: '2.000111', targetSeconds: 480, allowParams: ['buoc', 'tab'] };`;
+  const server = await serve({ vars: { CONFIG_SCRIPT: config, TAG_ATTRIBUTES: 'data-service="1.001234"' } });
+  const { context, page, errors, console: messages } = await openPage(browser);
+  await page.goto(`${server.url}/configured.html?buoc=2&cccd=001190012345`);
+  const { journey, service, path } = await probeReady(page);
+  assert.equal(service, '1.001234', 'the attribute on the tag wins');
+  assert.equal(path, '/configured.html?buoc=2', 'allowParams from the object applies');
+  const overridden = messages.filter((m) => m.text.startsWith('journey-probe: '));
+  assert.deepEqual(overridden.map((m) => m.text), [
+    'journey-probe: data-service="1.001234" on the script tag is used; window.JourneyProbeConfig.service = "2.000111" is ignored',
+  ]);
+  await page.evaluate(() => window.JourneyProbe.login());
+  await page.goto('about:blank');
+  const stored = await eventually(async () => (await collector.stored(`&journey=${journey}`))[0]);
+  assert.equal(stored.beacon.journey.target_s, 480, 'targetSeconds from the object applies');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('mistakes in window.JourneyProbeConfig are named as properties and keep the probe off', async () => {
+  const config = "window.JourneyProbeConfig = { colector: '/v1/beacons', collector: '/v1/beacons', service: '1.001234', targetSeconds: 'năm phút' };";
+  const server = await serve({ vars: { CONFIG_SCRIPT: config, TAG_ATTRIBUTES: '' } });
+  const { context, page, errors, console: messages } = await openPage(browser);
+  await page.goto(`${server.url}/configured.html`);
+  const warnings = await eventually(() => {
+    const found = messages.filter((m) => m.type === 'warning' && m.text.startsWith('journey-probe: '));
+    return found.length >= 2 ? found : null;
+  });
+  assert.ok(warnings, JSON.stringify(messages));
+  assert.match(warnings[0].text, /^journey-probe: window\.JourneyProbeConfig\.colector is not an option journey-probe reads \(it is ignored\); accepted: collector, service, /);
+  assert.equal(
+    warnings[1].text,
+    'journey-probe: window.JourneyProbeConfig.targetSeconds = "năm phút" is not accepted: expected a whole number of seconds from 1 to 86400 (e.g. 300, the 2026 target). The probe is off on this page.',
+  );
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('nothing identifying left the browser in any request of this file', () => {
+  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });

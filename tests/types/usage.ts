@@ -23,6 +23,11 @@ if (snapshot) {
   void origins, loggedIn, attempts;
 }
 
+// Configuration without touching the tag.
+window.JourneyProbeConfig = { collector: '/v1/beacons', service: '1.001234', targetSeconds: 480, allowParams: ['buoc'] };
+// @ts-expect-error: not an option
+window.JourneyProbeConfig = { colector: '/v1/beacons' };
+
 // The queue convention before the loader runs.
 window.JourneyProbe = window.JourneyProbe || [];
 if (Array.isArray(window.JourneyProbe)) window.JourneyProbe.push(['login']);
