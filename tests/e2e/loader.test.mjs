@@ -208,6 +208,25 @@ test('mistakes in window.JourneyProbeConfig are named as properties and keep the
   await context.close();
 });
 
+test('a journey outside data-sample sends and stores nothing, on every page it crosses', async () => {
+  const server = await serve({ vars: { CONFIG_SCRIPT: '', TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-sample="0.000001"` } });
+  const { context, page, errors } = await openPage(browser);
+  const sentBefore = recorder.requests.length;
+  await page.goto(`${server.url}/configured.html`);
+  const { journey } = await probeReady(page);
+  await page.evaluate(() => window.JourneyProbe.login());
+  await page.type('#so_dien_thoai', '0987654321');
+  await page.goto(`${server.url}/configured.html?buoc=2`); // the next page: same journey, same decision
+  assert.equal((await probeReady(page)).journey, journey);
+  await page.evaluate(() => window.JourneyProbe.submitted());
+  assert.equal(await page.evaluate(() => localStorage.getItem('journey-probe:outbox')), null, 'nothing stored to send');
+  await page.goto('about:blank');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(recorder.requests.slice(sentBefore).filter((r) => r.body.includes(journey)), [], 'nothing sent');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('nothing identifying left the browser in any request of this file', () => {
   assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });
