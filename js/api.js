@@ -11,6 +11,7 @@
 
 /** Version stamp, replaced at build time. */
 import { interceptSetters, wrapHistory } from './intercept.js';
+import { FRAGMENT, appendLog, clearLog, isShortcut, overlayWanted, readLog, rememberOverlay } from './overlay-switch.js';
 
 export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
@@ -29,7 +30,7 @@ function warn(message) {
 /**
  * Installs `window.JourneyProbe` and starts the probe.
  * @param {Window} win
- * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string }} how
+ * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string, loadOverlay: () => Promise<any> }} how
  * @returns {object} the API object
  */
 export function install(win, how) {
@@ -90,8 +91,65 @@ export function install(win, how) {
     }
   }
 
+  // The QA overlay: off for citizens; when on, its code is fetched and every beacon logged.
+  const overlay = { on: false, view: null, loading: false };
+  const configured = [...how.attributes, ...configObject(win).map(([k, v]) => ['data-' + k, v])]
+    .some(([name, value]) => name === 'data-overlay' && value.trim() === 'on');
+
+  // Told by the probe of every beacon and request (see the shell's `watch`).
+  function watcher(kind, text) {
+    if (!overlay.on) return;
+    try {
+      appendLog(win, { kind, text, at: Date.now() });
+      if (overlay.view) overlay.view.refresh();
+    } catch (_) {
+      // the overlay is a QA tool: its failure must not reach the probe or the page
+    }
+  }
+
+  function showOverlay() {
+    overlay.on = true;
+    rememberOverlay(win, true);
+    if (overlay.view || overlay.loading) return;
+    overlay.loading = true;
+    Promise.all([how.loadOverlay(), domReady(win.document)])
+      .then(([module]) => {
+        overlay.loading = false;
+        if (!overlay.on || overlay.view) return;
+        overlay.view = module.mount(win, {
+          version: VERSION,
+          state: () => state,
+          snapshot: () => api.snapshot(),
+          elements: () => (state === 'running' ? guard(() => probe.field_elements())() || [] : []),
+          log: () => readLog(win),
+          clearLog: () => clearLog(win),
+          close: () => hideOverlay(),
+        });
+      })
+      .catch((error) => {
+        overlay.loading = false;
+        warn('the QA overlay could not load (' + ((error && error.message) || error) + ')');
+      });
+  }
+
+  function hideOverlay() {
+    overlay.on = false;
+    rememberOverlay(win, false);
+    if (overlay.view) overlay.view.unmount();
+    overlay.view = null;
+  }
+
   const api = {
     version: VERSION,
+    /** Shows (`true`, the default) or hides (`false`) the QA overlay in this tab. */
+    overlay: (on) => {
+      try {
+        if (on === false) hideOverlay();
+        else showOverlay();
+      } catch (error) {
+        warn('the QA overlay failed (' + ((error && error.message) || error) + ')');
+      }
+    },
     push: (command) => run(command),
     snapshot: () => (state === 'running' ? guard(() => probe.snapshot())() ?? null : null),
     stop: () => {
@@ -134,11 +192,25 @@ export function install(win, how) {
   }
   win.JourneyProbe = api;
 
+  try {
+    // Ctrl+Alt+J switches the overlay; the page sees the key press as if the probe were not there.
+    win.addEventListener('keydown', (event) => {
+      if (isShortcut(event)) api.overlay(!overlay.on);
+    }, { capture: true, passive: true });
+    win.addEventListener('hashchange', () => {
+      if (win.location.hash === FRAGMENT) api.overlay(true);
+    }, { passive: true });
+    if (overlayWanted(win, configured)) api.overlay(true);
+  } catch (_) {
+    // no overlay on this page; the probe is unaffected
+  }
+
   Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
     .then(([glue, module]) =>
       Promise.resolve(glue.default({ module_or_path: module })).then(() => {
         if (state !== 'loading') return;
         const startAt = win.performance ? win.performance.now() : 0;
+        guard(() => glue.watch(watcher))();
         const started = guard(() =>
           glue.start(how.attributes, configObject(win), guard, earlySets),
         )();
@@ -151,6 +223,7 @@ export function install(win, how) {
         }
         probe = glue;
         state = 'running';
+        if (overlay.view) overlay.view.refresh();
         // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
         api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
         const pending = queue;

@@ -8,6 +8,8 @@ export type FieldOrigin = 'declared' | 'server' | 'script' | 'autofill' | 'user'
 
 /** What the probe sees of one field. Never the value. */
 export interface FieldSnapshot {
+  /** The probe's index of the field on this page (stable while the page lives). */
+  index: number;
   /** Stable key: the name, else the id, else the label text, else `#position` in its form. */
   key: string;
   /** Key of the field's form (`#page` for fields outside any form). */
@@ -39,10 +41,32 @@ export interface FieldSnapshot {
 /** What the probe sees of one form. */
 export interface FormSnapshot {
   key: string;
+  /** Fields of the form, and of them: pre-filled (declared, server, script), typed, changed. */
+  total: number;
+  prefilled: number;
+  typed: number;
+  overwritten: number;
+  /** Keys of the fields that stopped a submission. */
+  blocked_by: string[];
   /** Submit attempts, including those the browser's validation stopped. */
   attempts: number;
   /** Attempts validation stopped. */
   blocked: number;
+}
+
+/** The journey clock as it stands (times in ms, rounded to 100). */
+export interface ClockSnapshot {
+  /** Since login, once logged in; it stops at the submission. */
+  since_login_ms?: number;
+  active_ms: number;
+  hidden_ms: number;
+  blocked_ms: number;
+  /** Submissions refused by validation. */
+  failed: number;
+  /** The target, seconds. */
+  target_s: number;
+  /** The steps so far; the last is the one under way. */
+  steps: Array<{ name: string; ms: number; active_ms: number }>;
 }
 
 /** What the probe sees on the current page. */
@@ -56,6 +80,7 @@ export interface PageSnapshot {
   page: number;
   /** The page path as beacons carry it: identifiers replaced by `:id`. */
   path: string;
+  clock: ClockSnapshot;
   forms: FormSnapshot[];
   fields: FieldSnapshot[];
 }
@@ -84,6 +109,8 @@ export interface JourneyProbeApi {
   snapshot(): PageSnapshot | null;
   /** Removes every listener; the probe stays off on this page. */
   stop(): void;
+  /** Shows (default) or hides (`false`) the QA overlay in this tab, like Ctrl+Alt+J. */
+  overlay(on?: boolean): void;
   /** Once started: how long `start()` took (finding and classifying every field), in ms. */
   readonly startupMs?: number;
   /** Once started: the loader running → the probe started (fetch, compile, start), in ms. */

@@ -19,5 +19,6 @@ export function start(options = {}) {
     attributes,
     loadGlue: () => import(new URL(__GLUE_FILE__, import.meta.url).href),
     wasmUrl: new URL(__WASM_FILE__, import.meta.url).href,
+    loadOverlay: () => import(new URL(__OVERLAY_FILE__, import.meta.url).href),
   });
 }

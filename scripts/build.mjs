@@ -6,6 +6,7 @@
 //   dist/journey-probe.d.ts             TypeScript types
 //   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue (content-hashed: cache forever)
 //   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
+//   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
 //   dist/sizes.json                     the size table, for the bench
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,12 +65,7 @@ async function main() {
   );
   const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
   const glueFile = `journey-probe-glue.${hash(glue)}.js`;
-  const define = {
-    __VERSION__: JSON.stringify(VERSION),
-    __GLUE_FILE__: JSON.stringify(glueFile),
-    __WASM_FILE__: JSON.stringify(wasmFile),
-  };
-  const bundle = (entry, format) =>
+  const bundle = (entry, format, define = {}) =>
     Buffer.from(
       esbuild.buildSync({
         entryPoints: [join(ROOT, 'js', entry)],
@@ -82,8 +78,26 @@ async function main() {
         legalComments: 'none',
       }).outputFiles[0].contents,
     );
-  const loader = bundle('classic.js', 'iife');
-  const moduleEntry = bundle('module.js', 'esm');
+  // The QA overlay: its own file, fetched only when a tester switches it on.
+  const overlay = bundle(join('overlay', 'index.js'), 'esm');
+  const overlayFile = `journey-probe-overlay.${hash(overlay)}.js`;
+  const define = {
+    __VERSION__: JSON.stringify(VERSION),
+    __GLUE_FILE__: JSON.stringify(glueFile),
+    __WASM_FILE__: JSON.stringify(wasmFile),
+    __OVERLAY_FILE__: JSON.stringify(overlayFile),
+  };
+  const loader = bundle('classic.js', 'iife', define);
+  const moduleEntry = bundle('module.js', 'esm', define);
+  // Measured, not shipped: the loader with the overlay bundled in, as every citizen would
+  // download it if the overlay were not a separate file.
+  const inlined = esbuild.buildSync({
+    stdin: {
+      contents: `import './classic.js'; import * as o from './overlay/index.js'; window.__o = o;`,
+      resolveDir: join(ROOT, 'js'),
+    },
+    bundle: true, write: false, minify: true, format: 'iife', target: 'es2020', define, legalComments: 'none',
+  }).outputFiles[0].contents;
 
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
@@ -91,6 +105,7 @@ async function main() {
   writeFileSync(join(DIST, glueFile), glue);
   writeFileSync(join(DIST, 'journey-probe.js'), loader);
   writeFileSync(join(DIST, 'journey-probe.mjs'), moduleEntry);
+  writeFileSync(join(DIST, overlayFile), overlay);
   copyFileSync(join(ROOT, 'js', 'journey-probe.d.ts'), join(DIST, 'journey-probe.d.ts'));
 
   const rows = [
@@ -109,9 +124,20 @@ async function main() {
     console.log(`${part.padEnd(7)} ${file.padEnd(34)} ${kb(s.raw)} ${kb(s.gzip)} ${kb(s.brotli)}`);
   }
   console.log(`${'total'.padEnd(7)} ${''.padEnd(34)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+  const overlaySizes = sizes(overlay);
+  const inlinedSizes = sizes(Buffer.from(inlined));
+  console.log('\nOnly for QA testers who switch the overlay on:');
+  console.log(`${'overlay'.padEnd(7)} ${overlayFile.padEnd(34)} ${kb(overlaySizes.raw)} ${kb(overlaySizes.gzip)} ${kb(overlaySizes.brotli)}`);
+  console.log(`(bundled into the loader instead, every citizen would download ${kb(inlinedSizes.brotli - sizes(loader).brotli).trim()} more brotli)`);
   writeFileSync(
     join(DIST, 'sizes.json'),
-    JSON.stringify({ version: VERSION, files: Object.fromEntries(rows.map(([p, f, s]) => [p, { file: f, ...s }])), total }, null, 2) + '\n',
+    JSON.stringify({
+      version: VERSION,
+      files: Object.fromEntries(rows.map(([p, f, s]) => [p, { file: f, ...s }])),
+      total,
+      overlay: { file: overlayFile, ...overlaySizes },
+      loaderWithOverlayInlined: inlinedSizes,
+    }, null, 2) + '\n',
   );
   console.log(`\ndist/ written: ${readdirSync(DIST).join(', ')}`);
 }

@@ -77,6 +77,29 @@ fn finds_fields_in_open_shadow_roots() {
 }
 
 #[wasm_bindgen_test]
+fn skips_shadow_hosts_marked_to_be_ignored() {
+    let div = fixture(r#"<div id="overlay" data-probe-ignore></div><div id="widget"></div>"#);
+    let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
+    for (host, inner) in [("overlay", "ignored"), ("widget", "seen")] {
+        let shadow = by_id(host).attach_shadow(&init).unwrap();
+        shadow.set_inner_html(&format!(r#"<input id="{inner}">"#));
+    }
+    let mut out = Vec::new();
+    let mut shadows = Vec::new();
+    dom::find_fields(&div, &mut out, &mut shadows);
+    assert_eq!(
+        out.iter().map(|(e, _)| e.id()).collect::<Vec<_>>(),
+        ["seen"]
+    );
+    let (mut out, mut shadows) = (Vec::new(), Vec::new());
+    dom::find_fields(&by_id("overlay"), &mut out, &mut shadows);
+    assert!(
+        out.is_empty() && shadows.is_empty(),
+        "an ignored host found by the observer"
+    );
+}
+
+#[wasm_bindgen_test]
 fn reads_server_rendered_and_script_set_values() {
     fixture(
         r#"<div data-prefill-source="CSDLQG-DC"><input id="declared" name="ho_ten" value="Nguyễn Văn A" readonly></div>

@@ -134,9 +134,11 @@ pub const ATTRIBUTES: [&str; 14] = [
     ATTR_PREFILL_MAP,
     ATTR_ALLOW_PARAMS,
     ATTR_FORMAT,
-    // Read by the loader, not the probe: which overlay to show (for QA).
-    "data-overlay",
+    ATTR_OVERLAY,
 ];
+
+/// Attribute: `on` shows the QA overlay (the loader reads it; the probe checks its value).
+pub const ATTR_OVERLAY: &str = "data-overlay";
 
 /// Attribute: query parameters kept in the page path beacons carry (their values scrubbed
 /// like path segments), e.g. `buoc,tab`. Everything else in the query is dropped.
@@ -285,6 +287,7 @@ const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by
 letters, digits, '_' or '-' (e.g. buoc,tab)";
 const FORMAT_ACCEPTED: &str = "json (beacons as schema/beacon.schema.json defines them) or otlp \
 (OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)";
+const OVERLAY_ACCEPTED: &str = "on (show the QA overlay) or off (e.g. on)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -379,6 +382,10 @@ impl Config {
                 _ => None,
             })
             .unwrap_or_default();
+        // Shown by the loader; checked here so that a typo is named like any other.
+        read(ATTR_OVERLAY, OVERLAY_ACCEPTED, false).parse(&mut errors, |v| {
+            matches!(v.trim(), "on" | "off").then_some(())
+        });
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
                 format,
@@ -740,6 +747,11 @@ mod tests {
         assert_eq!(parse(&base).unwrap().format, Format::Json);
         let otlp = parse(&[base[0], base[1], ("data-format", "otlp")]).unwrap();
         assert_eq!(otlp.format, Format::Otlp);
+        assert!(parse(&[base[0], base[1], ("data-overlay", "on")]).is_ok());
+        assert_eq!(
+            parse(&[base[0], base[1], ("data-overlay", "yes")]).unwrap_err()[0].attribute,
+            "data-overlay"
+        );
         let errors = parse(&[base[0], base[1], ("data-format", "protobuf")]).unwrap_err();
         assert!(
             errors[0]

@@ -488,10 +488,17 @@ impl Probe {
     /// What the probe sees on this page, as the JSON text `JourneyProbe.snapshot()` parses:
     /// service, journey, page view, path as sent, and every field's key, form, origin, source,
     /// flags and counters — never a value. The journey id is the random one beacons carry.
-    pub fn snapshot_json(&self, now: Now) -> String {
+    pub fn snapshot_json(&mut self, now: Now) -> String {
+        self.tick(now);
         let journey = &self.journey;
         let forms = self.fields.forms();
+        let summaries = self.form_summaries();
         let mut out = String::with_capacity(256 + 160 * self.fields.all().len());
+        let step = self.step.as_ref().map(|(name, elapsed, active)| Step {
+            name: name.clone(),
+            ms: journey.clock.elapsed_ms - elapsed,
+            active_ms: journey.clock.active_ms - active,
+        });
         Object::open(&mut out)
             .str("service", self.config.service.as_str())
             .str("journey", journey.id.as_str())
@@ -499,17 +506,47 @@ impl Probe {
             .bool("submitted", journey.submitted_at.is_some())
             .uint("page", journey.page_index().into())
             .str("path", &self.path)
-            .array("forms", forms, |o, form| {
+            .object("clock", |c| {
+                let clock = &journey.clock;
+                c.opt_uint("since_login_ms", journey.since_login_ms())
+                    .uint("active_ms", round_ms(clock.active_ms))
+                    .uint("hidden_ms", round_ms(clock.hidden_ms))
+                    .uint("blocked_ms", round_ms(clock.blocked_ms))
+                    .uint("failed", clock.failed.into())
+                    .uint("target_s", self.config.journey.target_seconds.into())
+                    .array(
+                        "steps",
+                        journey.steps.iter().chain(step.as_ref()),
+                        |o, s| {
+                            o.str("name", &s.name)
+                                .uint("ms", round_ms(s.ms))
+                                .uint("active_ms", round_ms(s.active_ms));
+                        },
+                    );
+            })
+            .array("forms", forms.iter().zip(summaries), |o, (form, s)| {
+                let all = self.fields.all();
+                let blocked_by: Vec<String> = form
+                    .blocked_by
+                    .iter()
+                    .filter_map(|&i| all.get(i).map(|f| f.key.clone()))
+                    .collect();
                 o.str("key", &form.key)
+                    .uint("total", s.total.into())
+                    .uint("prefilled", s.prefilled.into())
+                    .uint("typed", s.typed.into())
+                    .uint("overwritten", s.overwritten.into())
                     .uint("attempts", form.attempts.into())
-                    .uint("blocked", form.blocked.into());
+                    .uint("blocked", form.blocked.into())
+                    .strings("blocked_by", &blocked_by);
             })
             .array(
                 "fields",
                 self.fields.reported(),
-                |o, (_, field, removed)| {
+                |o, (index, field, removed)| {
                     let c = field.rounded_counters(now.page_ms);
-                    o.str("key", &field.key)
+                    o.uint("index", index as u64)
+                        .str("key", &field.key)
                         .str("form", forms.get(field.form).map_or("", |f| f.key.as_str()))
                         .str("origin", field.origin().as_str())
                         .opt_str("source", field.prefill_source.as_deref())
@@ -677,15 +714,32 @@ impl Probe {
         }
     }
 
+    /// Per form (by index), its fields counted by what filled them: criterion 1 per form.
+    fn form_summaries(&self) -> Vec<FormSummary> {
+        let mut summaries = vec![FormSummary::default(); self.fields.forms().len()];
+        for (_, field, _) in self.fields.reported() {
+            if let Some(summary) = summaries.get_mut(field.form) {
+                let origin = field.origin();
+                summary.total += 1;
+                summary.prefilled += u32::from(origin.is_prefill());
+                summary.typed += u32::from(origin == crate::core::field::Origin::User);
+                summary.overwritten += u32::from(field.overwritten());
+            }
+        }
+        summaries
+    }
+
     /// Per form, its attempts and up to [`MAX_REPORTED_FIELDS`] fields in all (in page
     /// order); the rest are counted as omitted.
     fn form_reports(&self, now: Now) -> Vec<FormReport> {
         let all = self.fields.all();
+        let summaries = self.form_summaries();
         let mut reports: Vec<FormReport> = self
             .fields
             .forms()
             .iter()
-            .map(|form| FormReport {
+            .zip(summaries)
+            .map(|(form, summary)| FormReport {
                 key: form.key.clone(),
                 attempts: form.attempts,
                 blocked: form.blocked,
@@ -695,7 +749,7 @@ impl Probe {
                     .filter_map(|&i| all.get(i))
                     .map(|f| f.key.clone())
                     .collect(),
-                summary: FormSummary::default(),
+                summary,
                 fields: Vec::new(),
                 omitted: 0,
             })
@@ -705,11 +759,6 @@ impl Probe {
             let Some(report) = reports.get_mut(field.form) else {
                 continue;
             };
-            let origin = field.origin();
-            report.summary.total += 1;
-            report.summary.prefilled += u32::from(origin.is_prefill());
-            report.summary.typed += u32::from(origin == crate::core::field::Origin::User);
-            report.summary.overwritten += u32::from(field.overwritten());
             if room == 0 {
                 report.omitted += 1;
                 continue;
@@ -956,13 +1005,39 @@ mod tests {
         assert_eq!(
             json,
             format!(
-                r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","forms":[{{"key":"f","attempts":0,"blocked":0}}],"fields":[{{"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0}}]}}"#,
+                r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","clock":{{"active_ms":0,"hidden_ms":0,"blocked_ms":0,"failed":0,"target_s":300,"steps":[{{"name":"/dich-vu/1.001234/buoc-1","ms":0,"active_ms":0}}]}},"forms":[{{"key":"f","total":1,"prefilled":1,"typed":0,"overwritten":0,"attempts":0,"blocked":0,"blocked_by":[]}}],"fields":[{{"index":0,"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0}}]}}"#,
                 "ab".repeat(16)
             )
         );
         assert!(
             !json.contains(&0x5eed.to_string()),
             "the value's hash stays inside"
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_snapshot_shows_the_clock_running_and_the_step_under_way() {
+        let mut first = start(None, "/dich-vu/1.001234/buoc-1", T0);
+        first.command(Command::Login, at(T0 + 1_000.0, 1_000.0), [1; 8]);
+        first.page_hidden(Trigger::Pagehide, at(T0 + 31_000.0, 31_000.0), [2; 8]);
+        let mut second = start(
+            Some(first.journey().clone()),
+            "/dich-vu/1.001234/buoc-2",
+            T0 + 31_000.0,
+        );
+        let json = second.snapshot_json(at(T0 + 96_040.0, 65_040.0));
+        let clock: serde_json::Value =
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()["clock"].clone();
+        assert_eq!(clock["since_login_ms"], 95_000, "{clock}");
+        assert_eq!(clock["target_s"], 300);
+        assert_eq!(
+            clock["steps"],
+            serde_json::json!([
+                {"name": "/dich-vu/1.001234/buoc-1", "ms": 30_000, "active_ms": 30_000},
+                {"name": "/dich-vu/1.001234/buoc-2", "ms": 65_000, "active_ms": 65_000}
+            ]),
+            "the finished step and the one under way"
         );
     }
 

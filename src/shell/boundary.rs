@@ -145,6 +145,43 @@ pub fn snapshot() -> JsValue {
     with_running(|page| page.snapshot()).unwrap_or(JsValue::NULL)
 }
 
+/// The elements of each field, by the `index` the snapshot gives it: entry `i` is an array of
+/// field `i`'s elements (several for a radio group; empty for a field whose slot is free).
+/// For the QA overlay, which outlines what the probe sees; empty when the probe is off.
+#[wasm_bindgen]
+pub fn field_elements() -> js_sys::Array {
+    with_running(|page| page.field_elements()).unwrap_or_default()
+}
+
+thread_local! {
+    /// The QA overlay's `watcher(kind, text)`, told of every beacon and request.
+    static WATCHER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Sets (or, with anything but a function, clears) the function told of every beacon the
+/// probe queues, holds or does not send and every request and answer: `watcher(kind, text)`
+/// with kind `queued`, `held`, `not-sent` (the beacon's text), `sent`, `sent-leaving` (the
+/// request body, exactly as sent) or `answered` (the HTTP status, 0 for no answer). Only the
+/// loader's QA overlay sets one.
+#[wasm_bindgen]
+pub fn watch(watcher: JsValue) {
+    let watcher = watcher.dyn_ref::<js_sys::Function>().cloned();
+    WATCHER.with(|w| *w.borrow_mut() = watcher);
+}
+
+/// Tells the watcher, if there is one; what it does (or throws) does not concern the probe.
+pub fn report(kind: &str, text: &str) {
+    WATCHER.with(|w| {
+        if let Some(watcher) = w.borrow().as_ref() {
+            let _ = watcher.call2(
+                &JsValue::NULL,
+                &JsValue::from_str(kind),
+                &JsValue::from_str(text),
+            );
+        }
+    });
+}
+
 /// Stops the probe: removes every listener it added. The journey stored in the tab stays.
 #[wasm_bindgen]
 pub fn stop() {

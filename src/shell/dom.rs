@@ -92,6 +92,10 @@ fn is_widget_root(element: &Element, role: &str) -> bool {
     true
 }
 
+/// A shadow host with this attribute is not looked into: the QA overlay's own controls (and a
+/// portal's chat or help widget) are not the citizen's form.
+pub const IGNORE_ATTRIBUTE: &str = "data-probe-ignore";
+
 /// Every field under `root` (a document, a shadow root or an element), descending into open
 /// shadow roots, which are collected in `shadow_roots` (to be observed too). Fields are found
 /// with one native selector query per root; shadow hosts with one walk over the elements.
@@ -101,6 +105,9 @@ pub fn find_fields(
     shadow_roots: &mut Vec<web_sys::ShadowRoot>,
 ) {
     if let Some(element) = root.dyn_ref::<Element>() {
+        if element.has_attribute(IGNORE_ATTRIBUTE) {
+            return;
+        }
         if let Some(kind) = field_kind(element) {
             out.push((element.clone(), kind));
         }
@@ -120,8 +127,12 @@ pub fn find_fields(
         .and_then(|e| e.shadow_root())
         .into_iter()
         .chain(query_all(root, "*").into_iter().flat_map(|list| {
-            (0..list.length())
-                .filter_map(move |i| list.item(i)?.dyn_into::<Element>().ok()?.shadow_root())
+            (0..list.length()).filter_map(move |i| {
+                let host = list.item(i)?.dyn_into::<Element>().ok()?;
+                (!host.has_attribute(IGNORE_ATTRIBUTE))
+                    .then(|| host.shadow_root())
+                    .flatten()
+            })
         }));
     for shadow in hosts.collect::<Vec<_>>() {
         shadow_roots.push(shadow.clone());

@@ -6,7 +6,7 @@ use crate::core::config::{Config, Format};
 use crate::core::consent::{self, SendPolicy, Signals};
 use crate::core::field::{FieldEvent, FieldKind, InputKind};
 use crate::core::probe::{Command, Now, PageStart, Probe};
-use crate::shell::boundary::{warn, with_running};
+use crate::shell::boundary::{report, warn, with_running};
 use crate::shell::listener::EventListener;
 use crate::shell::observer::MutationGuard;
 use crate::shell::{dom, env, storage, transport};
@@ -698,17 +698,40 @@ impl PageProbe {
     fn queue(&mut self, mut beacon: Beacon) {
         let policy = self.policy();
         if policy == SendPolicy::Never {
+            report("not-sent", &beacon.to_json());
             return; // measured, never sent, never stored
         }
         beacon.dropped = self.outbox.take_dropped();
-        self.outbox.push(match self.probe.config().format {
+        let entry = match self.probe.config().format {
             Format::Json => beacon.to_json(),
             Format::Otlp => crate::core::otlp::record(&beacon),
-        });
+        };
+        report(
+            if policy == SendPolicy::Send {
+                "queued"
+            } else {
+                "held"
+            },
+            &entry,
+        );
+        self.outbox.push(entry);
         // Held for consent: in memory only.
         if policy == SendPolicy::Send {
             storage::save_outbox(&self.outbox);
         }
+    }
+
+    /// The elements of each field slot, for the QA overlay (see `boundary::field_elements`).
+    pub fn field_elements(&self) -> js_sys::Array {
+        self.slots
+            .iter()
+            .map(|slot| {
+                slot.elements
+                    .iter()
+                    .map(JsValue::from)
+                    .collect::<js_sys::Array>()
+            })
+            .collect()
     }
 
     /// Sends the oldest waiting beacons in one request. `leaving`: the page is being hidden or
@@ -736,6 +759,7 @@ impl PageProbe {
             self.answers.as_ref().map(|(ok, failed)| (&ok.1, &failed.1))
         };
         let sent = transport::send(&self.probe.config().collector, &body, answer);
+        report(if leaving { "sent-leaving" } else { "sent" }, &body);
         if sent == transport::Sent::Failed {
             warn("a beacon could not be handed to the browser");
         } else if !leaving && answer.is_some() {
@@ -748,6 +772,7 @@ impl PageProbe {
         let Some(count) = self.in_flight.take() else {
             return;
         };
+        report("answered", &status.to_string());
         let retry = status == 0 || status == 408 || status == 429 || status >= 500;
         if retry {
             self.outbox.failed(env::now().epoch_ms);

@@ -13,6 +13,8 @@ api.submitted();
 api.mark('xac-nhan');
 api.setService('2.002154');
 api.push(['mark', 'buoc-2']);
+api.overlay();
+api.overlay(false);
 api.stop();
 const version: string = api.version + VERSION;
 const snapshot: PageSnapshot | null = api.snapshot();
@@ -20,7 +22,9 @@ if (snapshot) {
   const origins: string[] = snapshot.fields.map((f) => f.origin + (f.source ?? '') + f.form);
   const loggedIn: boolean = snapshot.logged_in;
   const attempts: number = snapshot.forms.reduce((n, f) => n + f.attempts, 0);
-  void origins, loggedIn, attempts;
+  const sinceLogin: number | undefined = snapshot.clock.since_login_ms;
+  const current: string | undefined = snapshot.clock.steps.at(-1)?.name;
+  void origins, loggedIn, attempts, sinceLogin, current;
 }
 
 // Configuration without touching the tag.
