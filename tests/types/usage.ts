@@ -23,7 +23,7 @@ if (snapshot) {
   const loggedIn: boolean = snapshot.logged_in;
   const attempts: number = snapshot.forms.reduce((n, f) => n + f.attempts, 0);
   const sinceLogin: number | undefined = snapshot.clock.since_login_ms;
-  const current: string | undefined = snapshot.clock.steps.at(-1)?.name;
+  const current: string | undefined = snapshot.clock.steps[snapshot.clock.steps.length - 1]?.name;
   void origins, loggedIn, attempts, sinceLogin, current;
 }
 
