@@ -401,6 +401,27 @@ test('English on a page whose lang is not vi, and on the toggle', async () => {
   await server.close();
 });
 
+test('past the target the clock says so, in words and not only in colour', async () => {
+  const server = await startStatic({ vars: { CONFIG_SCRIPT: '', TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-target-seconds="2"` } });
+  const { context, page, errors } = await open({ width: 1280, height: 800 });
+  await page.goto(`${server.url}/configured.html#journey-probe`);
+  await overlayShown(page);
+  await page.evaluate(() => window.JourneyProbe.login());
+  await page.waitForTimeout(1_000);
+  await redrawn(page);
+  assert.equal((await journeyPanel(page)).verdict, 'within');
+  await page.waitForTimeout(1_500);
+  await redrawn(page);
+  const late = await journeyPanel(page);
+  assert.equal(late.verdict, 'over');
+  assert.equal(late.verdictText, 'Vượt mục tiêu');
+  assert.match(await page.evaluate(() => document.getElementById('journey-probe-overlay').shadowRoot.querySelector('[data-field=mini]').textContent), /^0:0\d \/ 0:02 · Vượt mục tiêu$/);
+  await page.screenshot({ path: join(SHOTS, 'overlay-desktop-over-target.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+  await server.close();
+});
+
 test('nothing identifying left the browser in any request of this file', () => {
   assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });
