@@ -1,10 +1,13 @@
-//! Command-line parsing: arguments in, a typed [`Command`] out. Errors name
-//! the bad flag or value and say what is accepted.
+//! Command-line parsing: arguments in, a typed [`Command`] out. Errors name the bad flag or
+//! value and say what is accepted. One flag reader ([`Flags`]) serves every command.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::server::ServeConfig;
+use crate::http::Options;
+#[cfg(test)]
+use crate::http::MAX_BODY_BYTES;
+use crate::server::{ServeConfig, StoreSpec};
 
 /// Default `--db`.
 pub const DEFAULT_DB: &str = "journey.db";
@@ -18,34 +21,58 @@ pub const USAGE: &str = "\
 journey-collector: reference collector for journey-probe beacons
 
 USAGE:
-    journey-collector serve [--db PATH] [--listen ADDR] [--allow-origin ORIGIN]...
-    journey-collector list  [--db PATH] [--limit N] [--format json|table]
+    journey-collector serve  [STORE] [--listen ADDR] [--allow-origin ORIGIN]...
+                             [--max-body BYTES] [--rate-limit N] [--processing-token TOKEN]
+    journey-collector list   [STORE] [--limit N] [--format json|table]
+    journey-collector report [STORE] [--service CODE] [--portal ORIGIN] [--from DATE]
+                             [--to DATE] [--target-seconds N] [--format json|csv|md]
     journey-collector help | --help
 
+STORE   --db PATH              an SQLite file (default: journey.db)
+        --store sqlite:PATH    the same
+        --store clickhouse:URL a ClickHouse HTTP interface, e.g.
+                               clickhouse:http://127.0.0.1:8123/?database=journeys
+
 serve   Receive beacons on POST /v1/beacons, validate them against the beacon
-        schema and store them in SQLite. Stops cleanly on SIGINT/SIGTERM.
-    --db PATH              SQLite file, created if missing (default: journey.db)
+        schema and store them. Also serves GET /v1/report, GET /dashboard,
+        GET /metrics, POST /v1/processing and GET /healthz. Stops cleanly on
+        SIGINT/SIGTERM.
     --listen ADDR          IP:PORT to listen on; port 0 picks a free port
                            (default: 127.0.0.1:8787)
     --allow-origin ORIGIN  Browser origin allowed to send beacons, exactly as
                            the browser sends it (e.g. https://dichvucong.gov.vn),
                            or * for any. Repeatable. Without it, requests that
                            carry an Origin header are refused.
+    --max-body BYTES       Largest request body (default: 65536)
+    --rate-limit N         Beacon requests per second from one origin, with ten
+                           seconds' burst; 0 for no limit (default: 50)
+    --processing-token T   Accept back-office processing events (criterion 3) on
+                           POST /v1/processing with Authorization: Bearer T
 
 list    Print stored beacons, oldest first.
-    --db PATH              SQLite file (default: journey.db)
     --limit N              Show the N most recent beacons (default: 100)
     --format json|table    json: one {\"received_ms\",\"beacon\"} object per line;
                            table: a compact human table (default: table)
+
+report  Print the QCVN report of a service or the whole portal over a period.
+    --service CODE         Only this service (default: all)
+    --portal ORIGIN        Only beacons from this portal origin (default: all)
+    --from DATE            First day, YYYY-MM-DD, UTC (default: everything)
+    --to DATE              Last day, inclusive (default: today)
+    --target-seconds N     Criterion 2 target (default: by the year of --from:
+                           480 up to 2025, 300 from 2026)
+    --format json|csv|md   (default: md)
 ";
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Command {
     /// Run the HTTP collector.
     Serve(ServeConfig),
     /// Print stored beacons.
     List(ListArgs),
+    /// Print a report.
+    Report(ReportArgs),
     /// Print usage.
     Help,
 }
@@ -53,8 +80,8 @@ pub enum Command {
 /// Arguments of `list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListArgs {
-    /// SQLite file.
-    pub db: PathBuf,
+    /// Where the beacons are.
+    pub store: StoreSpec,
     /// How many of the most recent beacons to print.
     pub limit: u32,
     /// Output format.
@@ -68,6 +95,28 @@ pub enum ListFormat {
     Json,
     /// A compact human table.
     Table,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportArgs {
+    /// Where the beacons are.
+    pub store: StoreSpec,
+    /// The report's query, as `GET /v1/report` takes it (`service=…&from=…`).
+    pub query: String,
+    /// Output format.
+    pub format: ReportFormat,
+}
+
+/// Output format of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The API's JSON.
+    Json,
+    /// `section,metric,value` rows.
+    Csv,
+    /// Markdown for people.
+    Markdown,
 }
 
 /// Which browser origins may send beacons (the `Origin` request header).
@@ -120,10 +169,10 @@ impl AllowedOrigins {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CliError {
     /// No command given.
-    #[error("no command given; accepted commands: serve, list, help")]
+    #[error("no command given; accepted commands: serve, list, report, help")]
     NoCommand,
     /// An unknown command.
-    #[error("unknown command '{0}'; accepted commands: serve, list, help")]
+    #[error("unknown command '{0}'; accepted commands: serve, list, report, help")]
     UnknownCommand(String),
     /// A flag the command does not take.
     #[error("unknown flag '{flag}' for '{command}'; accepted: {accepted}")]
@@ -139,7 +188,7 @@ pub enum CliError {
     #[error("{flag} needs a value: {expected}")]
     MissingValue {
         /// The flag.
-        flag: &'static str,
+        flag: String,
         /// What the value should be.
         expected: &'static str,
     },
@@ -147,7 +196,7 @@ pub enum CliError {
     #[error("invalid value '{value}' for {flag}: expected {expected}")]
     BadValue {
         /// The flag.
-        flag: &'static str,
+        flag: String,
         /// The value as given.
         value: String,
         /// What is accepted.
@@ -155,17 +204,28 @@ pub enum CliError {
     },
     /// A non-repeatable flag given twice.
     #[error("{0} given more than once")]
-    Repeated(&'static str),
+    Repeated(String),
 }
 
-const SERVE_FLAGS: &str = "--db, --listen, --allow-origin, --help";
-const LIST_FLAGS: &str = "--db, --limit, --format, --help";
+const SERVE_FLAGS: &str = "--db, --store, --listen, --allow-origin, --max-body, --rate-limit, \
+--processing-token, --help";
+const LIST_FLAGS: &str = "--db, --store, --limit, --format, --help";
+const REPORT_FLAGS: &str =
+    "--db, --store, --service, --portal, --from, --to, --target-seconds, --format, --help";
 const DB_EXPECTED: &str = "a file path, e.g. journey.db";
+const STORE_EXPECTED: &str =
+    "sqlite:PATH or clickhouse:http://HOST:PORT/?database=NAME (e.g. sqlite:journey.db)";
 const LISTEN_EXPECTED: &str = "IP:PORT, e.g. 127.0.0.1:8787 or [::1]:0";
 const ORIGIN_EXPECTED: &str =
     "an origin scheme://host[:port] with no path or trailing slash (e.g. http://127.0.0.1:8080), or *";
 const LIMIT_EXPECTED: &str = "a whole number from 1 to 1000000";
-const FORMAT_EXPECTED: &str = "json or table";
+const LIST_FORMAT_EXPECTED: &str = "json or table";
+const REPORT_FORMAT_EXPECTED: &str = "json, csv or md";
+const BODY_EXPECTED: &str = "a whole number of bytes from 1024 to 16777216";
+const RATE_EXPECTED: &str = "a whole number of requests per second from 0 (no limit) to 100000";
+const TOKEN_EXPECTED: &str = "at least 16 characters, no spaces";
+const SERVICE_EXPECTED: &str = "a service code, e.g. 1.001234";
+const TARGET_EXPECTED: &str = "a whole number of seconds from 1 to 86400";
 
 /// Parses the arguments after the program name.
 pub fn parse<I, S>(args: I) -> Result<Command, CliError>
@@ -177,20 +237,26 @@ where
     let Some(command) = args.next() else {
         return Err(CliError::NoCommand);
     };
-    let rest: Vec<String> = args.collect();
+    let flags = Flags {
+        items: args.collect::<Vec<_>>().into_iter(),
+        seen: Vec::new(),
+    };
     match command.as_str() {
         "help" | "--help" | "-h" => Ok(Command::Help),
-        "serve" => parse_serve(rest),
-        "list" => parse_list(rest),
+        "serve" => parse_serve(flags),
+        "list" => parse_list(flags),
+        "report" => parse_report(flags),
         _ => Err(CliError::UnknownCommand(command)),
     }
 }
 
-/// Splits `--flag value` / `--flag=value` pairs; `--help` anywhere wins.
+/// Reads `--flag value` / `--flag=value` pairs; `--help` anywhere wins.
 struct Flags {
     items: std::vec::IntoIter<String>,
+    seen: Vec<String>,
 }
 
+/// One flag read: its name and value (`None` for `--help`).
 enum Flag {
     Help,
     Named(String, Option<String>),
@@ -210,61 +276,132 @@ impl Flags {
         })
     }
 
+    /// The flag's value; refuses a second use unless `repeatable`.
     fn value(
         &mut self,
+        flag: &str,
         inline: Option<String>,
-        flag: &'static str,
         expected: &'static str,
+        repeatable: bool,
     ) -> Result<String, CliError> {
-        inline
+        if !repeatable && self.seen.iter().any(|s| s == flag) {
+            return Err(CliError::Repeated(flag.to_owned()));
+        }
+        self.seen.push(flag.to_owned());
+        let value = inline
             .or_else(|| self.items.next())
-            .ok_or(CliError::MissingValue { flag, expected })
+            .ok_or_else(|| CliError::MissingValue {
+                flag: flag.to_owned(),
+                expected,
+            })?;
+        if value.is_empty() || value.starts_with("--") {
+            return Err(bad(flag, value, expected));
+        }
+        Ok(value)
     }
 }
 
-fn set_once<T>(slot: &mut Option<T>, flag: &'static str, value: T) -> Result<(), CliError> {
-    if slot.replace(value).is_some() {
-        return Err(CliError::Repeated(flag));
+fn bad(flag: &str, value: String, expected: &'static str) -> CliError {
+    CliError::BadValue {
+        flag: flag.to_owned(),
+        value,
+        expected,
     }
-    Ok(())
 }
 
-fn parse_serve(rest: Vec<String>) -> Result<Command, CliError> {
-    let mut flags = Flags {
-        items: rest.into_iter(),
+/// A number within bounds.
+fn number<T: std::str::FromStr + PartialOrd>(
+    flag: &str,
+    value: String,
+    min: T,
+    max: T,
+    expected: &'static str,
+) -> Result<T, CliError> {
+    match value.parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(bad(flag, value, expected)),
+    }
+}
+
+/// `--db PATH` or `--store sqlite:PATH|clickhouse:URL`, if this flag is one of them.
+fn store_flag(
+    flags: &mut Flags,
+    name: &str,
+    inline: Option<String>,
+    store: &mut Option<StoreSpec>,
+) -> Result<bool, CliError> {
+    let spec = match name {
+        "--db" => StoreSpec::Sqlite(PathBuf::from(flags.value(
+            "--db",
+            inline,
+            DB_EXPECTED,
+            false,
+        )?)),
+        "--store" => {
+            let v = flags.value("--store", inline, STORE_EXPECTED, false)?;
+            parse_store(&v).ok_or_else(|| bad("--store", v, STORE_EXPECTED))?
+        }
+        _ => return Ok(false),
     };
-    let (mut db, mut listen) = (None, None);
-    let mut allow_origins = AllowedOrigins::None;
+    if store.replace(spec).is_some() {
+        return Err(CliError::Repeated("--db/--store".into()));
+    }
+    Ok(true)
+}
+
+/// `sqlite:PATH` or `clickhouse:http(s)://…`.
+pub fn parse_store(v: &str) -> Option<StoreSpec> {
+    if let Some(path) = v.strip_prefix("sqlite:") {
+        return (!path.is_empty()).then(|| StoreSpec::Sqlite(PathBuf::from(path)));
+    }
+    let url = v.strip_prefix("clickhouse:")?;
+    (url.starts_with("http://") || url.starts_with("https://"))
+        .then(|| StoreSpec::ClickHouse(url.to_owned()))
+}
+
+fn default_store(store: Option<StoreSpec>) -> StoreSpec {
+    store.unwrap_or_else(|| StoreSpec::Sqlite(DEFAULT_DB.into()))
+}
+
+fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
+    let (mut store, mut listen) = (None, None);
+    let mut options = Options::default();
     while let Some(flag) = flags.next() {
-        let (name, inline) = match flag {
-            Flag::Help => return Ok(Command::Help),
-            Flag::Named(name, inline) => (name, inline),
+        let Flag::Named(name, inline) = flag else {
+            return Ok(Command::Help);
         };
+        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
+            continue;
+        }
         match name.as_str() {
-            "--db" => set_once(
-                &mut db,
-                "--db",
-                parse_db(flags.value(inline, "--db", DB_EXPECTED)?)?,
-            )?,
             "--listen" => {
-                let v = flags.value(inline, "--listen", LISTEN_EXPECTED)?;
-                let addr = v.parse::<SocketAddr>().map_err(|_| CliError::BadValue {
-                    flag: "--listen",
-                    value: v,
-                    expected: LISTEN_EXPECTED,
-                })?;
-                set_once(&mut listen, "--listen", addr)?;
+                let v = flags.value("--listen", inline, LISTEN_EXPECTED, false)?;
+                listen = Some(
+                    v.parse::<SocketAddr>()
+                        .map_err(|_| bad("--listen", v, LISTEN_EXPECTED))?,
+                );
             }
             "--allow-origin" => {
-                let v = flags.value(inline, "--allow-origin", ORIGIN_EXPECTED)?;
+                let v = flags.value("--allow-origin", inline, ORIGIN_EXPECTED, true)?;
                 if !is_origin(&v) {
-                    return Err(CliError::BadValue {
-                        flag: "--allow-origin",
-                        value: v,
-                        expected: ORIGIN_EXPECTED,
-                    });
+                    return Err(bad("--allow-origin", v, ORIGIN_EXPECTED));
                 }
-                allow_origins.add(v);
+                options.origins.add(v);
+            }
+            "--max-body" => {
+                let v = flags.value("--max-body", inline, BODY_EXPECTED, false)?;
+                options.max_body_bytes = number("--max-body", v, 1024, 16 << 20, BODY_EXPECTED)?;
+            }
+            "--rate-limit" => {
+                let v = flags.value("--rate-limit", inline, RATE_EXPECTED, false)?;
+                options.rate_per_origin = number("--rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
+            }
+            "--processing-token" => {
+                let v = flags.value("--processing-token", inline, TOKEN_EXPECTED, false)?;
+                if v.len() < 16 || v.contains(char::is_whitespace) {
+                    return Err(bad("--processing-token", "(hidden)".into(), TOKEN_EXPECTED));
+                }
+                options.processing_token = Some(v);
             }
             _ => {
                 return Err(CliError::UnknownFlag {
@@ -276,56 +413,33 @@ fn parse_serve(rest: Vec<String>) -> Result<Command, CliError> {
         }
     }
     Ok(Command::Serve(ServeConfig {
-        db: db.unwrap_or_else(|| DEFAULT_DB.into()),
-        listen: listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("valid default")),
-        allow_origins,
+        store: default_store(store),
+        listen: listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("default address")),
+        options,
     }))
 }
 
-fn parse_list(rest: Vec<String>) -> Result<Command, CliError> {
-    let mut flags = Flags {
-        items: rest.into_iter(),
-    };
-    let (mut db, mut limit, mut format) = (None, None, None);
+fn parse_list(mut flags: Flags) -> Result<Command, CliError> {
+    let (mut store, mut limit, mut format) = (None, None, None);
     while let Some(flag) = flags.next() {
-        let (name, inline) = match flag {
-            Flag::Help => return Ok(Command::Help),
-            Flag::Named(name, inline) => (name, inline),
+        let Flag::Named(name, inline) = flag else {
+            return Ok(Command::Help);
         };
+        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
+            continue;
+        }
         match name.as_str() {
-            "--db" => set_once(
-                &mut db,
-                "--db",
-                parse_db(flags.value(inline, "--db", DB_EXPECTED)?)?,
-            )?,
             "--limit" => {
-                let v = flags.value(inline, "--limit", LIMIT_EXPECTED)?;
-                let n = match v.parse::<u32>() {
-                    Ok(n @ 1..=1_000_000) => n,
-                    _ => {
-                        return Err(CliError::BadValue {
-                            flag: "--limit",
-                            value: v,
-                            expected: LIMIT_EXPECTED,
-                        })
-                    }
-                };
-                set_once(&mut limit, "--limit", n)?;
+                let v = flags.value("--limit", inline, LIMIT_EXPECTED, false)?;
+                limit = Some(number("--limit", v, 1, 1_000_000, LIMIT_EXPECTED)?);
             }
             "--format" => {
-                let v = flags.value(inline, "--format", FORMAT_EXPECTED)?;
-                let f = match v.as_str() {
+                let v = flags.value("--format", inline, LIST_FORMAT_EXPECTED, false)?;
+                format = Some(match v.as_str() {
                     "json" => ListFormat::Json,
                     "table" => ListFormat::Table,
-                    _ => {
-                        return Err(CliError::BadValue {
-                            flag: "--format",
-                            value: v,
-                            expected: FORMAT_EXPECTED,
-                        })
-                    }
-                };
-                set_once(&mut format, "--format", f)?;
+                    _ => return Err(bad("--format", v, LIST_FORMAT_EXPECTED)),
+                });
             }
             _ => {
                 return Err(CliError::UnknownFlag {
@@ -337,21 +451,68 @@ fn parse_list(rest: Vec<String>) -> Result<Command, CliError> {
         }
     }
     Ok(Command::List(ListArgs {
-        db: db.unwrap_or_else(|| DEFAULT_DB.into()),
+        store: default_store(store),
         limit: limit.unwrap_or(DEFAULT_LIST_LIMIT),
         format: format.unwrap_or(ListFormat::Table),
     }))
 }
 
-fn parse_db(v: String) -> Result<PathBuf, CliError> {
-    if v.is_empty() || v.starts_with("--") {
-        return Err(CliError::BadValue {
-            flag: "--db",
-            value: v,
-            expected: DB_EXPECTED,
-        });
+fn parse_report(mut flags: Flags) -> Result<Command, CliError> {
+    let (mut store, mut format) = (None, None);
+    let mut query: Vec<String> = Vec::new();
+    while let Some(flag) = flags.next() {
+        let Flag::Named(name, inline) = flag else {
+            return Ok(Command::Help);
+        };
+        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
+            continue;
+        }
+        let (key, expected) = match name.as_str() {
+            "--service" => ("service", SERVICE_EXPECTED),
+            "--portal" => ("portal", ORIGIN_EXPECTED),
+            "--from" => ("from", crate::period::DATE_EXPECTED),
+            "--to" => ("to", crate::period::DATE_EXPECTED),
+            "--target-seconds" => ("target_seconds", TARGET_EXPECTED),
+            "--format" => {
+                let v = flags.value("--format", inline, REPORT_FORMAT_EXPECTED, false)?;
+                format = Some(match v.as_str() {
+                    "json" => ReportFormat::Json,
+                    "csv" => ReportFormat::Csv,
+                    "md" => ReportFormat::Markdown,
+                    _ => return Err(bad("--format", v, REPORT_FORMAT_EXPECTED)),
+                });
+                continue;
+            }
+            _ => {
+                return Err(CliError::UnknownFlag {
+                    command: "report",
+                    flag: name,
+                    accepted: REPORT_FLAGS,
+                })
+            }
+        };
+        let v = flags.value(&name, inline, expected, false)?;
+        let ok = match key {
+            "from" | "to" => crate::period::parse_date(&v).is_some(),
+            "target_seconds" => number(&name, v.clone(), 1, 86_400, TARGET_EXPECTED).is_ok(),
+            "portal" => is_origin(&v) && v != "*",
+            _ => v
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')),
+        };
+        if !ok {
+            return Err(bad(&name, v, expected));
+        }
+        query.push(format!(
+            "{key}={}",
+            v.replace('%', "%25").replace('&', "%26")
+        ));
     }
-    Ok(PathBuf::from(v))
+    Ok(Command::Report(ReportArgs {
+        store: default_store(store),
+        query: query.join("&"),
+        format: format.unwrap_or(ReportFormat::Markdown),
+    }))
 }
 
 /// `scheme://host[:port]` as browsers send it in `Origin` (or `*`).
@@ -382,59 +543,85 @@ mod tests {
         parse(args.iter().copied()).unwrap_err().to_string()
     }
 
+    fn serve(args: &[&str]) -> ServeConfig {
+        match parse(args.iter().copied()).unwrap() {
+            Command::Serve(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn serve_defaults() {
+        let c = serve(&["serve"]);
+        assert_eq!(c.store, StoreSpec::Sqlite("journey.db".into()));
+        assert_eq!(c.listen, "127.0.0.1:8787".parse().unwrap());
+        assert_eq!(c.options.origins, AllowedOrigins::None);
+        assert_eq!(c.options.max_body_bytes, MAX_BODY_BYTES);
         assert_eq!(
-            parse(["serve"]).unwrap(),
-            Command::Serve(ServeConfig {
-                db: "journey.db".into(),
-                listen: "127.0.0.1:8787".parse().unwrap(),
-                allow_origins: AllowedOrigins::None,
-            })
+            (c.options.rate_per_origin, c.options.processing_token),
+            (50, None)
         );
     }
 
     #[test]
     fn serve_all_flags_both_spellings() {
-        let cmd = parse([
+        let c = serve(&[
             "serve",
-            "--db",
-            "/tmp/x.db",
+            "--store",
+            "clickhouse:http://127.0.0.1:8123/?database=j",
             "--listen=0.0.0.0:0",
             "--allow-origin",
             "http://127.0.0.1:8080",
             "--allow-origin=https://dichvucong.gov.vn",
             "--allow-origin",
             "http://127.0.0.1:8080",
-        ])
-        .unwrap();
+            "--max-body=2048",
+            "--rate-limit",
+            "0",
+            "--processing-token",
+            "0123456789abcdef0123",
+        ]);
         assert_eq!(
-            cmd,
-            Command::Serve(ServeConfig {
-                db: "/tmp/x.db".into(),
-                listen: "0.0.0.0:0".parse().unwrap(),
-                allow_origins: AllowedOrigins::List(vec![
-                    "http://127.0.0.1:8080".into(),
-                    "https://dichvucong.gov.vn".into()
-                ]),
-            })
+            c.store,
+            StoreSpec::ClickHouse("http://127.0.0.1:8123/?database=j".into())
+        );
+        assert_eq!(c.listen, "0.0.0.0:0".parse().unwrap());
+        assert_eq!(
+            c.options.origins,
+            AllowedOrigins::List(vec![
+                "http://127.0.0.1:8080".into(),
+                "https://dichvucong.gov.vn".into()
+            ])
+        );
+        assert_eq!(
+            (c.options.max_body_bytes, c.options.rate_per_origin),
+            (2048, 0)
+        );
+        assert_eq!(
+            c.options.processing_token.as_deref(),
+            Some("0123456789abcdef0123")
+        );
+        assert_eq!(
+            serve(&["serve", "--db", "/tmp/x.db"]).store,
+            StoreSpec::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            serve(&["serve", "--store=sqlite:/tmp/y.db"]).store,
+            StoreSpec::Sqlite("/tmp/y.db".into())
         );
     }
 
     #[test]
     fn star_allows_any() {
-        let Command::Serve(a) = parse([
+        let c = serve(&[
             "serve",
             "--allow-origin",
             "http://a.vn",
             "--allow-origin",
             "*",
-        ])
-        .unwrap() else {
-            panic!()
-        };
-        assert_eq!(a.allow_origins, AllowedOrigins::Any);
-        assert!(a.allow_origins.allows("http://anything"));
+        ]);
+        assert_eq!(c.options.origins, AllowedOrigins::Any);
+        assert!(c.options.origins.allows("http://anything"));
         assert!(!AllowedOrigins::None.allows("http://a.vn"));
         assert!(AllowedOrigins::List(vec!["http://a.vn".into()]).allows("http://a.vn"));
         assert!(!AllowedOrigins::List(vec!["http://a.vn".into()]).allows("http://a.vn:81"));
@@ -442,22 +629,65 @@ mod tests {
 
     #[test]
     fn list_flags() {
+        let Command::List(l) = parse(["list"]).unwrap() else {
+            panic!()
+        };
         assert_eq!(
-            parse(["list"]).unwrap(),
-            Command::List(ListArgs {
-                db: "journey.db".into(),
+            l,
+            ListArgs {
+                store: StoreSpec::Sqlite("journey.db".into()),
                 limit: 100,
                 format: ListFormat::Table
-            })
+            }
         );
+        let Command::List(l) =
+            parse(["list", "--db=a.db", "--limit", "5", "--format", "json"]).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(
-            parse(["list", "--db=a.db", "--limit", "5", "--format", "json"]).unwrap(),
-            Command::List(ListArgs {
-                db: "a.db".into(),
+            l,
+            ListArgs {
+                store: StoreSpec::Sqlite("a.db".into()),
                 limit: 5,
                 format: ListFormat::Json
-            })
+            }
         );
+    }
+
+    #[test]
+    fn report_flags_become_the_api_query() {
+        let Command::Report(r) = parse([
+            "report",
+            "--db",
+            "j.db",
+            "--service",
+            "1.001234",
+            "--from",
+            "2026-11-01",
+            "--to=2026-11-30",
+            "--portal",
+            "https://dvc.example.gov.vn",
+            "--target-seconds",
+            "480",
+            "--format",
+            "csv",
+        ])
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            r.query,
+            "service=1.001234&from=2026-11-01&to=2026-11-30&portal=https://dvc.example.gov.vn&target_seconds=480"
+        );
+        assert_eq!(
+            (r.format, r.store),
+            (ReportFormat::Csv, StoreSpec::Sqlite("j.db".into()))
+        );
+        let Command::Report(r) = parse(["report"]).unwrap() else {
+            panic!()
+        };
+        assert_eq!((r.query.as_str(), r.format), ("", ReportFormat::Markdown));
     }
 
     #[test]
@@ -468,10 +698,10 @@ mod tests {
             &["-h"],
             &["serve", "--help"],
             &["list", "-h"],
+            &["report", "--help"],
         ] {
-            assert_eq!(
-                parse(args.iter().copied()).unwrap(),
-                Command::Help,
+            assert!(
+                matches!(parse(args.iter().copied()).unwrap(), Command::Help),
                 "{args:?}"
             );
         }
@@ -481,63 +711,46 @@ mod tests {
     fn errors_name_the_problem_and_the_accepted() {
         assert_eq!(
             err(&[]),
-            "no command given; accepted commands: serve, list, help"
+            "no command given; accepted commands: serve, list, report, help"
         );
         assert_eq!(
-            err(&["run"]),
-            "unknown command 'run'; accepted commands: serve, list, help"
+            err(&["srve"]),
+            "unknown command 'srve'; accepted commands: serve, list, report, help"
         );
         assert_eq!(
             err(&["serve", "--port", "1"]),
-            "unknown flag '--port' for 'serve'; accepted: --db, --listen, --allow-origin, --help"
+            format!("unknown flag '--port' for 'serve'; accepted: {SERVE_FLAGS}")
         );
         assert_eq!(
             err(&["list", "--listen", "x"]),
-            "unknown flag '--listen' for 'list'; accepted: --db, --limit, --format, --help"
+            format!("unknown flag '--listen' for 'list'; accepted: {LIST_FLAGS}")
         );
         assert!(err(&["serve", "--db"]).starts_with("--db needs a value"));
         assert!(err(&["serve", "--listen", "localhost:80"])
-            .starts_with("invalid value 'localhost:80' for --listen: expected IP:PORT"));
-        assert!(err(&["serve", "--allow-origin", "http://a.vn/"])
-            .starts_with("invalid value 'http://a.vn/' for --allow-origin"));
-        assert!(err(&["serve", "--allow-origin", "a.vn"]).contains("a.vn"));
-        assert!(err(&["list", "--limit", "0"])
-            .starts_with("invalid value '0' for --limit: expected a whole number"));
-        assert!(err(&["list", "--limit", "ten"]).contains("'ten'"));
-        assert_eq!(
-            err(&["list", "--format", "csv"]),
-            "invalid value 'csv' for --format: expected json or table"
+            .starts_with("invalid value 'localhost:80' for --listen"));
+        assert!(
+            err(&["serve", "--allow-origin", "http://a.vn/"]).contains("an origin scheme://host")
         );
         assert_eq!(
             err(&["list", "--db", "a", "--db", "b"]),
             "--db given more than once"
         );
+        assert_eq!(
+            err(&["list", "--db", "a", "--store", "sqlite:b"]),
+            "--db/--store given more than once"
+        );
         assert!(
             err(&["serve", "--db", "--listen"]).starts_with("invalid value '--listen' for --db")
         );
-    }
-
-    #[test]
-    fn origin_shapes() {
-        for ok in [
-            "*",
-            "http://127.0.0.1:8080",
-            "https://dichvucong.gov.vn",
-            "http://[::1]:3000",
-        ] {
-            assert!(is_origin(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "http://",
-            "a.vn",
-            "http://a.vn/",
-            "HTTP://a.vn",
-            "http://A.vn",
-            "http://a.vn?x",
-            "http://*.vn",
-        ] {
-            assert!(!is_origin(bad), "{bad}");
-        }
+        assert!(err(&["list", "--limit", "0"]).contains("a whole number from 1 to 1000000"));
+        assert!(err(&["list", "--format", "xml"]).ends_with("expected json or table"));
+        assert!(err(&["serve", "--store", "mysql:x"]).contains("sqlite:PATH or clickhouse:"));
+        assert!(err(&["serve", "--max-body", "10"]).contains("from 1024 to 16777216"));
+        assert!(
+            err(&["serve", "--processing-token", "short"]).starts_with("invalid value '(hidden)'")
+        );
+        assert!(err(&["report", "--from", "2026-13-01"]).contains("YYYY-MM-DD"));
+        assert!(err(&["report", "--format", "pdf"]).ends_with("expected json, csv or md"));
+        assert!(err(&["report", "--service", "a b"]).contains("a service code"));
     }
 }

@@ -50,6 +50,12 @@ pub enum Error {
     /// The server failed while running, or the async runtime could not start.
     #[error("server error: {0}")]
     Server(io::Error),
+    /// A store other than SQLite failed (ClickHouse unreachable, a query refused).
+    #[error("store error: {0}")]
+    Store(String),
+    /// Arguments that passed the command line but not the command (e.g. from after to).
+    #[error("{0}")]
+    Usage(String),
     /// Printing results failed (e.g. closed pipe).
     #[error("cannot write output: {0}")]
     Output(io::Error),

@@ -3,7 +3,11 @@
 //! - `POST /v1/beacons`: one beacon or an array of 1–50, validated, stored once.
 //! - `GET /v1/beacons?limit=N&journey=ID`: stored beacons, oldest first.
 //! - `OPTIONS /v1/beacons`: CORS preflight.
-//! - `GET /healthz`: `ok`.
+//! - `GET /v1/report?service=…&portal=…&from=…&to=…&target_seconds=…`: the QCVN report (JSON).
+//! - `POST /v1/processing`: back-office processing events (criterion 3), with a bearer token.
+//! - `GET /dashboard?service=…&portal=…&from=…&to=…`: the report as a page (Vietnamese).
+//! - `GET /metrics`: Prometheus counters.
+//! - `GET /healthz`: `ok`, or 503 when the store does not answer.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,11 +24,16 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::cli::AllowedOrigins;
-use crate::store::{ListQuery, Store, StoredBeacon};
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimit;
+use crate::report::{self, Filter, Targets};
+use crate::store::{ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::validate::{BeaconValidator, BodyError};
 
-/// Largest request body accepted, in bytes (64 KiB).
+/// Default largest request body accepted, in bytes (64 KiB).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Most processing events in one request.
+pub const MAX_PROCESSING_EVENTS: usize = 1000;
 /// Default `limit` of `GET /v1/beacons`.
 pub const DEFAULT_GET_LIMIT: u32 = 100;
 /// Largest `limit` of `GET /v1/beacons`.
@@ -33,11 +42,37 @@ pub const MAX_GET_LIMIT: u32 = 1000;
 const ACCEPTED_TYPES: &str = "application/json, text/plain";
 const BEACONS_METHODS: &str = "GET, POST, OPTIONS";
 
+/// What the router needs besides the store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Browser origins allowed to send beacons.
+    pub origins: AllowedOrigins,
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Bearer token of `POST /v1/processing`; without one the endpoint is off.
+    pub processing_token: Option<String>,
+    /// Beacon requests per second allowed from one origin (burst: ten seconds' worth).
+    pub rate_per_origin: u32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            origins: AllowedOrigins::None,
+            max_body_bytes: MAX_BODY_BYTES,
+            processing_token: None,
+            rate_per_origin: 50,
+        }
+    }
+}
+
 /// State shared by the handlers.
 #[derive(Debug, Clone)]
 struct AppState {
-    store: Arc<Store>,
-    origins: Arc<AllowedOrigins>,
+    store: Arc<dyn Store>,
+    options: Arc<Options>,
+    metrics: Arc<Metrics>,
+    rate: Arc<RateLimit>,
 }
 
 /// A refused request: status, a short error and details, sent as
@@ -50,6 +85,8 @@ pub struct ApiError {
     pub error: String,
     /// What exactly was wrong and what is accepted.
     pub details: Vec<String>,
+    /// The `/metrics` reason it is counted under, if any.
+    pub reason: Option<&'static str>,
 }
 
 impl ApiError {
@@ -59,7 +96,14 @@ impl ApiError {
             status,
             error: error.into(),
             details: vec![detail.into()],
+            reason: None,
         }
+    }
+
+    /// Counted in `/metrics` under `reason`.
+    pub fn counted(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
     }
 }
 
@@ -80,6 +124,10 @@ struct BeaconList {
 #[derive(Debug, Clone)]
 struct Rejected(String);
 
+/// The `/metrics` reason of a refusal.
+#[derive(Debug, Clone, Copy)]
+struct Counted(&'static str);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let reason = if self.details.is_empty() {
@@ -93,15 +141,26 @@ impl IntoResponse for ApiError {
         };
         let mut resp = (self.status, Json(body)).into_response();
         resp.extensions_mut().insert(Rejected(reason));
+        if let Some(counted) = self.reason {
+            resp.extensions_mut().insert(Counted(counted));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE
+            || self.status == StatusCode::TOO_MANY_REQUESTS
+        {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         resp
     }
 }
 
 /// The collector's router over an open store.
-pub fn router(store: Arc<Store>, origins: AllowedOrigins) -> Router {
+pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
     let state = AppState {
         store,
-        origins: Arc::new(origins),
+        rate: Arc::new(RateLimit::new(options.rate_per_origin)),
+        metrics: Arc::new(Metrics::default()),
+        options: Arc::new(options),
     };
     let beacons = Router::new()
         .route(
@@ -112,13 +171,33 @@ pub fn router(store: Arc<Store>, origins: AllowedOrigins) -> Router {
                 .fallback(method_not_allowed),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), cors))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(state.options.max_body_bytes));
     Router::new()
         .route("/healthz", get(healthz).fallback(method_not_allowed))
+        .route("/metrics", get(metrics).fallback(method_not_allowed))
+        .route("/v1/report", get(get_report).fallback(method_not_allowed))
+        .route("/dashboard", get(dashboard).fallback(method_not_allowed))
+        .route(
+            "/v1/processing",
+            axum::routing::post(post_processing).fallback(method_not_allowed),
+        )
         .merge(beacons)
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_rejections,
+        ))
         .with_state(state)
         .layer(middleware::from_fn(log_rejections))
+}
+
+/// Counts every refusal under its reason in `/metrics`.
+async fn count_rejections(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    if let Some(Counted(reason)) = resp.extensions().get::<Counted>() {
+        state.metrics.rejected(reason);
+    }
+    resp
 }
 
 /// One stderr line per refused request, with the reason.
@@ -146,7 +225,7 @@ async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Respon
     let origin = req.headers().get(header::ORIGIN).cloned();
     let mut resp = match &origin {
         None => next.run(req).await,
-        Some(o) if o.to_str().is_ok_and(|s| state.origins.allows(s)) => {
+        Some(o) if o.to_str().is_ok_and(|s| state.options.origins.allows(s)) => {
             let mut resp = next.run(req).await;
             resp.headers_mut()
                 .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o.clone());
@@ -158,9 +237,10 @@ async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Respon
             format!(
                 "origin {} is not in --allow-origin; allowed: {}",
                 String::from_utf8_lossy(o.as_bytes()),
-                state.origins.describe()
+                state.options.origins.describe()
             ),
         )
+        .counted("origin_not_allowed")
         .into_response(),
     };
     resp.headers_mut()
@@ -181,8 +261,34 @@ async fn preflight() -> Response {
         .into_response()
 }
 
-async fn healthz() -> &'static str {
-    "ok"
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.ping())
+        .await
+        .map_err(|e| internal("store task", e))?
+        .map_err(unavailable)?;
+    Ok("ok")
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// The store does not answer: the client should retry (the probe keeps the beacons).
+fn unavailable(e: crate::error::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store unavailable",
+        format!("{e}; nothing was stored, retry later"),
+    )
+    .counted("store_unavailable")
 }
 
 async fn not_found(method: Method, uri: Uri) -> ApiError {
@@ -190,17 +296,18 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
         StatusCode::NOT_FOUND,
         "not found",
         format!(
-            "no route for {method} {}; routes: POST|GET|OPTIONS /v1/beacons, GET /healthz",
+            "no route for {method} {}; routes: POST|GET|OPTIONS /v1/beacons, GET /v1/report, \
+             POST /v1/processing, GET /dashboard, GET /metrics, GET /healthz",
             uri.path()
         ),
     )
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    let allowed = if uri.path() == "/healthz" {
-        "GET"
-    } else {
-        BEACONS_METHODS
+    let allowed = match uri.path() {
+        "/v1/beacons" => BEACONS_METHODS,
+        "/v1/processing" => "POST",
+        _ => "GET",
     };
     let mut resp = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -242,7 +349,8 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
                     format!("'{}'", String::from_utf8_lossy(v.as_bytes()))
                 })
             ),
-        )),
+        )
+        .counted("content_type")),
     }
 }
 
@@ -259,14 +367,33 @@ async fn post_beacons(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    state.metrics.request();
+    let portal = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned();
+    if !state.rate.allow(&portal) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many requests",
+            format!(
+                "more than {} requests per second from {portal}; retry after 5 s",
+                state.options.rate_per_origin
+            ),
+        )
+        .counted("rate_limited"));
+    }
     check_content_type(&headers)?;
+    let max = state.options.max_body_bytes;
     let body = body.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body too large",
-                format!("at most {MAX_BODY_BYTES} bytes per request"),
+                format!("at most {max} bytes per request"),
             )
+            .counted("too_large")
         } else {
             ApiError::new(rej.status(), "cannot read body", rej.body_text())
         }
@@ -278,20 +405,257 @@ async fn post_beacons(
                 status: StatusCode::BAD_REQUEST,
                 error: "invalid beacon".into(),
                 details,
+                reason: Some("invalid_beacon"),
+            },
+            BodyError::Version(_) => ApiError {
+                status: StatusCode::BAD_REQUEST,
+                error: e.to_string(),
+                details: Vec::new(),
+                reason: Some("wrong_version"),
             },
             other => ApiError {
                 status: StatusCode::BAD_REQUEST,
                 error: other.to_string(),
                 details: Vec::new(),
+                reason: Some("malformed_json"),
             },
         })?;
     let received_ms = now_ms();
     let store = state.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || store.insert(received_ms, &beacons))
+    let started = std::time::Instant::now();
+    let outcome = tokio::task::spawn_blocking(move || store.insert(received_ms, &portal, &beacons))
         .await
         .map_err(|e| internal("store task", e))?
-        .map_err(|e| internal("store", e))?;
+        .map_err(unavailable)?;
+    state.metrics.store_write(started.elapsed().as_secs_f64());
+    state.metrics.stored(outcome.accepted, outcome.duplicates);
     Ok((StatusCode::ACCEPTED, Json(outcome)).into_response())
+}
+
+/// Parses the report's query: `service`, `portal`, `from`, `to` (dates, `to` inclusive),
+/// `target_seconds`. Returns the filter and the targets (by the year of `from`).
+pub fn parse_report_query(query: Option<&str>, now_ms: i64) -> Result<(Filter, Targets), ApiError> {
+    let bad = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid query", detail);
+    let mut filter = Filter {
+        from_ms: 0,
+        to_ms: now_ms + crate::period::DAY_MS,
+        ..Filter::default()
+    };
+    let mut from = None;
+    let mut target = None;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode(value);
+        match key {
+            "service" | "portal" => {
+                let ok = !value.is_empty()
+                    && value.len() <= 200
+                    && value.bytes().all(|b| b.is_ascii_graphic());
+                if !ok {
+                    return Err(bad(format!("{key} '{value}': expected a service code or an origin")));
+                }
+                if key == "service" {
+                    filter.service = Some(value);
+                } else {
+                    filter.portal = Some(value);
+                }
+            }
+            "from" | "to" => {
+                let ms = crate::period::parse_date(&value).ok_or_else(|| {
+                    bad(format!("{key} '{value}': expected {}", crate::period::DATE_EXPECTED))
+                })?;
+                if key == "from" {
+                    filter.from_ms = ms;
+                    from = Some(ms);
+                } else {
+                    filter.to_ms = ms + crate::period::DAY_MS;
+                }
+            }
+            "target_seconds" => {
+                target = Some(value.parse::<i64>().ok().filter(|n| (1..=86_400).contains(n)).ok_or_else(
+                    || bad(format!("target_seconds '{value}': expected a whole number from 1 to 86400")),
+                )?);
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown query parameter '{other}'; accepted: service, portal, from, to, target_seconds"
+                )))
+            }
+        }
+    }
+    if filter.from_ms >= filter.to_ms {
+        return Err(bad("from is after to".into()));
+    }
+    let mut targets = Targets::for_year(crate::period::year_of(from.unwrap_or(now_ms)));
+    if let Some(t) = target {
+        targets.journey_seconds = t;
+    }
+    Ok((filter, targets))
+}
+
+/// Decodes `%XX` and `+` in a query value (service codes and origins are ASCII).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Builds the report of a query against the store.
+async fn report_of(state: &AppState, query: Option<&str>) -> Result<report::Report, ApiError> {
+    let now = now_ms();
+    let (filter, targets) = parse_report_query(query, now)?;
+    let store = state.store.clone();
+    let f = filter.clone();
+    let input = tokio::task::spawn_blocking(move || store.report_input(&f))
+        .await
+        .map_err(|e| internal("store task", e))?
+        .map_err(unavailable)?;
+    state.metrics.report();
+    Ok(report::build(&input, &filter, targets, now))
+}
+
+async fn get_report(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let report = report_of(&state, uri.query()).await?;
+    Ok(Json(report).into_response())
+}
+
+async fn dashboard(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let report = report_of(&state, uri.query()).await?;
+    let html = crate::dashboard::page(&report, uri.query().unwrap_or(""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            ),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+/// Checks a processing event; `None` if it is fine.
+fn processing_problem(i: usize, e: &ProcessingEvent) -> Option<String> {
+    let plain = |s: &str, max: usize| {
+        !s.is_empty()
+            && s.len() <= max
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    };
+    if !plain(&e.dossier, 64) {
+        return Some(format!("event {i}: dossier: 1–64 letters, digits, '.', '-', '_' (an opaque key, never personal data)"));
+    }
+    if !plain(&e.service, 64) {
+        return Some(format!(
+            "event {i}: service: a service code such as 1.001234"
+        ));
+    }
+    if e.channel != "online" && e.channel != "in_person" {
+        return Some(format!(
+            "event {i}: channel '{}': expected online or in_person",
+            e.channel
+        ));
+    }
+    if e.event != "received" && e.event != "returned" {
+        return Some(format!(
+            "event {i}: event '{}': expected received or returned",
+            e.event
+        ));
+    }
+    if e.at_ms < 946_684_800_000 {
+        return Some(format!("event {i}: at_ms: epoch milliseconds after 2000"));
+    }
+    None
+}
+
+async fn post_processing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Some(token) = state.options.processing_token.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "processing events are off",
+            "start the collector with --processing-token TOKEN to accept back-office events",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer TOKEN with the collector's --processing-token",
+        )
+        .counted("unauthorized"));
+    }
+    let body =
+        body.map_err(|rej| ApiError::new(rej.status(), "cannot read body", rej.body_text()))?;
+    let events: Vec<ProcessingEvent> = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid processing events",
+            format!("{e}; expected a JSON array of {{dossier, service, channel, event, at_ms}}"),
+        )
+        .counted("malformed_json")
+    })?;
+    if events.is_empty() || events.len() > MAX_PROCESSING_EVENTS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid processing events",
+            format!("{} events: send 1 to {MAX_PROCESSING_EVENTS}", events.len()),
+        ));
+    }
+    let problems: Vec<String> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| processing_problem(i, e))
+        .take(20)
+        .collect();
+    if !problems.is_empty() {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            error: "invalid processing events".into(),
+            details: problems,
+            reason: Some("invalid_beacon"),
+        });
+    }
+    let store = state.store.clone();
+    let n = events.len();
+    let outcome = tokio::task::spawn_blocking(move || store.insert_processing(&events))
+        .await
+        .map_err(|e| internal("store task", e))?
+        .map_err(unavailable)?;
+    state.metrics.processing(n);
+    Ok((StatusCode::ACCEPTED, Json(outcome)).into_response())
+}
+
+/// Compares secrets without leaking where they differ through timing.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Parses `limit` and `journey`; anything else is refused by name.

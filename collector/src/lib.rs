@@ -1,19 +1,20 @@
 //! Reference collector for journey-probe beacons.
 //!
 //! Receives the anonymous JSON beacons the journey-probe SDK sends, validates
-//! each against `schema/beacon.schema.json` (embedded at build time), and
-//! stores them exactly once in SQLite. `main.rs` only parses the command line
-//! and calls [`run`].
+//! each against `schema/beacon.schema.json` (embedded at build time), stores
+//! them exactly once (SQLite, or ClickHouse past one machine), and reports per
+//! service against the QCVN targets (JSON, CSV, Markdown, an HTML dashboard).
+//! `main.rs` only parses the command line and calls [`run`].
 //!
 //! Embedding in tests or another program:
 //! ```no_run
 //! # async fn demo() -> Result<(), journey_collector::Error> {
 //! use journey_collector::{serve, AllowedOrigins, ServeConfig};
-//! let server = serve(ServeConfig {
-//!     db: "journey.db".into(),
-//!     listen: "127.0.0.1:0".parse().unwrap(),
-//!     allow_origins: AllowedOrigins::Any,
-//! })
+//! let server = serve(ServeConfig::sqlite(
+//!     "journey.db".into(),
+//!     "127.0.0.1:0".parse().unwrap(),
+//!     AllowedOrigins::Any,
+//! ))
 //! .await?;
 //! println!("on {}", server.local_addr());
 //! server.shutdown().await
@@ -22,16 +23,22 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod dashboard;
 pub mod error;
+pub mod facts;
 pub mod http;
 pub mod list;
+pub mod metrics;
+pub mod period;
+pub mod ratelimit;
+pub mod report;
 pub mod server;
 pub mod store;
 pub mod validate;
 
-pub use cli::{AllowedOrigins, Command, ListArgs, ListFormat};
+pub use cli::{AllowedOrigins, Command, ListArgs, ListFormat, ReportArgs, ReportFormat};
 pub use error::Error;
-pub use server::{run_until_signal, serve, RunningServer, ServeConfig};
+pub use server::{run_until_signal, serve, RunningServer, ServeConfig, StoreSpec};
 
 /// Runs a parsed command to completion (`serve` blocks until SIGINT/SIGTERM).
 pub fn run(command: Command) -> Result<(), Error> {
@@ -41,10 +48,30 @@ pub fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::List(args) => list::list(&args, &mut std::io::stdout().lock()),
+        Command::Report(args) => report_command(&args, &mut std::io::stdout().lock()),
         Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(Error::Server)?
             .block_on(run_until_signal(config)),
     }
+}
+
+/// `journey-collector report`: the report of `args.query` printed in `args.format`.
+pub fn report_command(args: &ReportArgs, out: &mut dyn std::io::Write) -> Result<(), Error> {
+    let store = args.store.open_existing()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let (filter, targets) = http::parse_report_query(Some(&args.query), now)
+        .map_err(|e| Error::Usage(e.details.join("; ")))?;
+    let input = store.report_input(&filter)?;
+    let report = report::build(&input, &filter, targets, now);
+    let text = match args.format {
+        ReportFormat::Json => report::render::json(&report),
+        ReportFormat::Csv => report::render::csv(&report),
+        ReportFormat::Markdown => report::render::markdown(&report),
+    };
+    out.write_all(text.as_bytes()).map_err(Error::Output)
 }

@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use crate::cli::{ListArgs, ListFormat};
 use crate::error::Error;
-use crate::store::{ListQuery, Store, StoredBeacon};
+use crate::store::{ListQuery, StoredBeacon};
 
 /// Prints the most recent `args.limit` beacons of `args.db`, oldest first.
 pub fn list(args: &ListArgs, out: &mut dyn Write) -> Result<(), Error> {
-    let store = Store::open_existing(&args.db)?;
+    let store = args.store.open_existing()?;
     let beacons = store.list(&ListQuery {
         limit: args.limit,
         journey: None,

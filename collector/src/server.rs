@@ -12,17 +12,58 @@ use tokio::task::JoinHandle;
 use crate::cli::AllowedOrigins;
 use crate::error::Error;
 use crate::http;
-use crate::store::Store;
+use crate::store::{SqliteStore, Store};
+
+/// Where beacons are stored: `sqlite:PATH` (or a bare path) or `clickhouse:URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSpec {
+    /// An SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A ClickHouse server's HTTP interface, e.g. `http://127.0.0.1:8123/?database=journeys`.
+    ClickHouse(String),
+}
+
+impl StoreSpec {
+    /// Opens the store (creating tables if missing).
+    pub fn open(&self) -> Result<Arc<dyn Store>, Error> {
+        Ok(match self {
+            StoreSpec::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
+            StoreSpec::ClickHouse(url) => Arc::new(crate::store::ClickHouseStore::open(url)?),
+        })
+    }
+
+    /// Opens a store that must already exist (for `list` and `report`).
+    pub fn open_existing(&self) -> Result<Arc<dyn Store>, Error> {
+        match self {
+            StoreSpec::Sqlite(path) => Ok(Arc::new(SqliteStore::open_existing(path)?)),
+            StoreSpec::ClickHouse(_) => self.open(),
+        }
+    }
+}
 
 /// What `serve` needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ServeConfig {
-    /// SQLite file, created if missing.
-    pub db: PathBuf,
+    /// Where beacons are stored.
+    pub store: StoreSpec,
     /// Address to bind; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// Browser origins allowed to send beacons.
-    pub allow_origins: AllowedOrigins,
+    /// Origins, body limit, processing token, rate limit.
+    pub options: http::Options,
+}
+
+impl ServeConfig {
+    /// An SQLite collector with the default options and these origins.
+    pub fn sqlite(db: PathBuf, listen: SocketAddr, allow_origins: AllowedOrigins) -> ServeConfig {
+        ServeConfig {
+            store: StoreSpec::Sqlite(db),
+            listen,
+            options: http::Options {
+                origins: allow_origins,
+                ..http::Options::default()
+            },
+        }
+    }
 }
 
 /// A collector serving in the background of the current tokio runtime.
@@ -52,8 +93,8 @@ impl RunningServer {
 
 /// Opens the database, binds the listener and starts serving in a background task.
 pub async fn serve(config: ServeConfig) -> Result<RunningServer, Error> {
-    let db = config.db.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&db))
+    let spec = config.store.clone();
+    let store = tokio::task::spawn_blocking(move || spec.open())
         .await
         .map_err(|e| Error::Server(std::io::Error::other(e)))??;
     let listener = TcpListener::bind(config.listen)
@@ -63,7 +104,7 @@ pub async fn serve(config: ServeConfig) -> Result<RunningServer, Error> {
             source,
         })?;
     let addr = listener.local_addr().map_err(Error::Server)?;
-    let app = http::router(Arc::new(store), config.allow_origins);
+    let app = http::router(store, config.options);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -78,8 +119,8 @@ pub async fn serve(config: ServeConfig) -> Result<RunningServer, Error> {
 /// `journey-collector serve`: serves until SIGINT or SIGTERM. Prints exactly one
 /// line to stdout, `journey-collector listening on http://IP:PORT`.
 pub async fn run_until_signal(config: ServeConfig) -> Result<(), Error> {
-    let origins = config.allow_origins.clone();
-    let db = config.db.clone();
+    let origins = config.options.origins.clone();
+    let spec = config.store.clone();
     let server = serve(config).await?;
     {
         let mut out = std::io::stdout().lock();
@@ -91,7 +132,7 @@ pub async fn run_until_signal(config: ServeConfig) -> Result<(), Error> {
         .and_then(|()| out.flush())
         .map_err(Error::Output)?;
     }
-    eprintln!("journey-collector: storing beacons in {}", db.display());
+    eprintln!("journey-collector: storing beacons in {spec:?}");
     match origins {
         AllowedOrigins::None => eprintln!(
             "journey-collector: hint: no --allow-origin given, so browser requests (with an Origin header) \

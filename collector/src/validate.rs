@@ -32,6 +32,8 @@ pub struct Beacon {
     pub path: String,
     /// The whole beacon, re-serialised as compact JSON.
     pub body: String,
+    /// What the report reads from it.
+    pub facts: crate::facts::Facts,
 }
 
 /// Why a request body was refused.
@@ -43,6 +45,9 @@ pub enum BodyError {
     /// JSON, but neither a beacon object nor an array of them.
     #[error("{0}")]
     Shape(String),
+    /// A beacon of a format version this collector does not read.
+    #[error("unsupported beacon version {0}: this collector accepts version 1 (\"v\": 1)")]
+    Version(String),
     /// At least one beacon breaks the schema; one message per problem
     /// (`beacon I: /json/pointer: message`), at most [`MAX_DETAILS`].
     #[error("invalid beacon")]
@@ -118,6 +123,13 @@ impl BeaconValidator {
             )))
             }
         };
+        if let Some(v) = items
+            .iter()
+            .filter_map(|b| b.get("v"))
+            .find(|v| v.as_i64() != Some(1) && v.is_number())
+        {
+            return Err(BodyError::Version(v.to_string()));
+        }
         let mut problems = Vec::new();
         for (i, item) in items.iter().enumerate() {
             problems.extend(self.problems(i, item));
@@ -171,6 +183,7 @@ fn extract(v: &Value) -> Beacon {
         service: text("/service"),
         path: text("/page/path"),
         body: v.to_string(),
+        facts: crate::facts::read(v),
     }
 }
 

@@ -97,7 +97,7 @@ fn usage_errors_exit_2_and_name_the_problem() {
     for (args, needle) in [
         (
             &["frobnicate"][..],
-            "unknown command 'frobnicate'; accepted commands: serve, list, help",
+            "unknown command 'frobnicate'; accepted commands: serve, list, report, help",
         ),
         (
             &["serve", "--port", "80"],
@@ -116,7 +116,7 @@ fn usage_errors_exit_2_and_name_the_problem() {
     }
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("journey-collector serve [--db PATH]"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("journey-collector serve  [STORE]"));
 }
 
 #[test]

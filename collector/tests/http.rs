@@ -32,7 +32,7 @@ fn valid_beacon_is_stored_and_listed() {
     let mut out = Vec::new();
     journey_collector::list::list(
         &ListArgs {
-            db: srv.db.clone(),
+            store: journey_collector::StoreSpec::Sqlite(srv.db.clone()),
             limit: 10,
             format: ListFormat::Json,
         },
@@ -49,7 +49,7 @@ fn valid_beacon_is_stored_and_listed() {
     let mut out = Vec::new();
     journey_collector::list::list(
         &ListArgs {
-            db: srv.db.clone(),
+            store: journey_collector::StoreSpec::Sqlite(srv.db.clone()),
             limit: 10,
             format: ListFormat::Table,
         },

@@ -54,11 +54,11 @@ impl TestServer {
             .build()
             .unwrap();
         let server = rt
-            .block_on(serve(ServeConfig {
-                db: db.clone(),
-                listen: "127.0.0.1:0".parse().unwrap(),
+            .block_on(serve(ServeConfig::sqlite(
+                db.clone(),
+                "127.0.0.1:0".parse().unwrap(),
                 allow_origins,
-            }))
+            )))
             .unwrap();
         TestServer {
             addr: server.local_addr(),

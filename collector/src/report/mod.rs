@@ -1,0 +1,584 @@
+//! The QCVN report of one service or one portal over a period: journeys and completion,
+//! criterion 2 (login → submission time against the target, per step), criterion 1 (pre-fill
+//! coverage, overwritten pre-fills, fields still typed), form friction, criterion 3
+//! (processing time online vs in person) and the place kept for criterion 4 and page speed.
+//!
+//! [`build`] is pure: it takes the rows a store reduced ([`ReportInput`]) and computes every
+//! statistic in integer arithmetic, so the same beacons give byte-identical reports whatever
+//! the store.
+
+pub mod input;
+pub mod render;
+
+pub use input::{Filter, ReportInput};
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A journey logged in and not ended, silent for this long, is counted as abandoned (the
+/// probe's own idle timeout; its tab was closed for good).
+pub const SILENT_ABANDON_MS: i64 = 30 * 60_000;
+/// How many rows the per-field tables keep.
+pub const TOP: usize = 10;
+/// Histogram bins of journey times: one minute each, the last open-ended.
+pub const HISTOGRAM_MINUTES: i64 = 15;
+
+/// The targets a report is judged against (QCVN / Decision 1565: configuration, not constants).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Targets {
+    /// Criterion 2: mean login → submission time under this, seconds.
+    pub journey_seconds: i64,
+    /// Criterion 3: online processing at least this share shorter than in person, percent.
+    pub processing_shorter_pct: i64,
+    /// Criterion 4: at least this share of citizens satisfied, percent.
+    pub satisfied_pct: i64,
+}
+
+impl Targets {
+    /// The targets of a year: 2025's (8 minutes, 20 %, 90 %) up to 2025, 2026's (5 minutes,
+    /// 30 %, 95 %) from 2026.
+    pub fn for_year(year: i64) -> Targets {
+        if year <= 2025 {
+            Targets {
+                journey_seconds: 480,
+                processing_shorter_pct: 20,
+                satisfied_pct: 90,
+            }
+        } else {
+            Targets {
+                journey_seconds: 300,
+                processing_shorter_pct: 30,
+                satisfied_pct: 95,
+            }
+        }
+    }
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// What was asked.
+    pub filter: Filter,
+    /// What it is judged against.
+    pub targets: Targets,
+    /// Journeys and how they ended.
+    pub journeys: Journeys,
+    /// Criterion 2: time from login to successful submission.
+    pub criterion2: Criterion2,
+    /// Criterion 1: forms that reuse data the state holds.
+    pub criterion1: Criterion1,
+    /// Where citizens struggle.
+    pub friction: Friction,
+    /// Criterion 3: processing time online vs in person.
+    pub criterion3: Criterion3,
+    /// Criterion 4: satisfaction (measured once the satisfaction rating lands).
+    pub criterion4: NotMeasured,
+    /// Page speed (measured once page-speed beacons land).
+    pub speed: NotMeasured,
+    /// Per service, for a portal-wide report (one row per service).
+    pub services: Vec<ServiceRow>,
+}
+
+/// Journeys started and how they ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Journeys {
+    /// Journeys with any beacon in the period (logged in or not).
+    pub seen: i64,
+    /// Journeys whose citizen logged in (the clock ran).
+    pub started: i64,
+    /// Ended with a successful submission.
+    pub submitted: i64,
+    /// Abandoned: reported by the probe, or logged in and silent for 30 minutes.
+    pub abandoned: i64,
+    /// Ended by the portal (session or draft expired).
+    pub expired: i64,
+    /// Logged in, not ended, not yet silent for 30 minutes.
+    pub in_progress: i64,
+    /// Submitted / started, percent with one decimal (`None` without started journeys).
+    pub completion_pct: Option<f64>,
+}
+
+/// Mean and percentiles of a set of durations, ms (nearest-rank percentiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Spread {
+    /// How many.
+    pub n: i64,
+    /// Mean, rounded to the ms.
+    pub mean_ms: i64,
+    /// Median.
+    pub median_ms: i64,
+    /// 75th percentile.
+    pub p75_ms: i64,
+    /// 90th percentile.
+    pub p90_ms: i64,
+}
+
+/// Criterion 2.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion2 {
+    /// The target, ms.
+    pub target_ms: i64,
+    /// Login → submission.
+    pub duration: Option<Spread>,
+    /// Of it, active (the page visible and focused).
+    pub active: Option<Spread>,
+    /// Submitted journeys within the target, percent with one decimal.
+    pub within_target_pct: Option<f64>,
+    /// Mean under the target (`None` without submitted journeys).
+    pub pass: Option<bool>,
+    /// Submitted journeys per minute of duration: `[0,1)`, `[1,2)`, …, `[14,∞)`.
+    pub histogram: Vec<i64>,
+    /// Per step, the mean time a submitted journey spent on it, slowest first.
+    pub steps: Vec<StepStat>,
+}
+
+/// One step's share of the journeys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepStat {
+    /// Scrubbed path or the portal's step name.
+    pub name: String,
+    /// Submitted journeys that went through it.
+    pub journeys: i64,
+    /// Mean time per submitted journey, ms (over all submitted journeys).
+    pub mean_ms: i64,
+    /// Of it, active, ms.
+    pub mean_active_ms: i64,
+    /// Share of the total journey time, percent with one decimal.
+    pub share_pct: f64,
+}
+
+/// Criterion 1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion1 {
+    /// Fields seen (last beacon of each page view, fields described one by one).
+    pub fields: i64,
+    /// Of them, pre-filled (declared, server, script).
+    pub prefilled: i64,
+    /// Pre-filled share, percent with one decimal.
+    pub prefilled_pct: Option<f64>,
+    /// Pre-filled fields by source: the declared database, or `server` / `script`.
+    pub by_source: Vec<Count>,
+    /// Forms seen, and of them with any pre-filled field.
+    pub forms: i64,
+    /// Forms with any pre-filled field.
+    pub forms_with_prefill: i64,
+    /// Share of forms with pre-fill, percent with one decimal.
+    pub forms_with_prefill_pct: Option<f64>,
+    /// Pre-filled values the citizen changed, share, percent with one decimal.
+    pub overwritten_pct: Option<f64>,
+    /// Per field key, pre-filled values changed (where the databases are wrong), most first.
+    pub overwritten_by_key: Vec<KeyShare>,
+    /// Field keys citizens typed in most journeys where they appeared (a database could
+    /// supply them), most first.
+    pub typed_often: Vec<KeyShare>,
+    /// Per field key, how often it was pre-filled (the most seen keys first, at most 20).
+    pub coverage: Vec<KeyShare>,
+    /// Every form seen had a pre-filled field (`None` without forms).
+    pub pass: Option<bool>,
+}
+
+/// A name and a count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// What is counted.
+    pub name: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// A field key: how often something happened out of how many.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyShare {
+    /// The field's key.
+    pub key: String,
+    /// How many times it happened.
+    pub count: i64,
+    /// Out of.
+    pub of: i64,
+    /// Percent with one decimal.
+    pub pct: f64,
+}
+
+/// Where citizens struggle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Friction {
+    /// Fields with the most validation failures.
+    pub invalid: Vec<Count>,
+    /// Fields with the most corrections.
+    pub corrections: Vec<Count>,
+    /// Fields with the longest mean hesitation (first focus to first input), ms.
+    pub hesitation_ms: Vec<Count>,
+    /// Where abandoned journeys stopped: the last field touched, else the last page.
+    pub abandoned_at: Vec<Count>,
+}
+
+/// Criterion 3.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion3 {
+    /// Online dossiers processed in the period, and their mean processing time, ms.
+    pub online: Option<Processing>,
+    /// In-person dossiers.
+    pub in_person: Option<Processing>,
+    /// How much shorter online is, percent with one decimal (negative: longer).
+    pub shorter_pct: Option<f64>,
+    /// At least the target share shorter (`None` without both channels).
+    pub pass: Option<bool>,
+}
+
+/// Processing of one channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Processing {
+    /// Dossiers.
+    pub dossiers: i64,
+    /// Mean processing time, ms.
+    pub mean_ms: i64,
+}
+
+/// A criterion the beacons do not carry yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotMeasured {
+    /// Always false until measured.
+    pub measured: bool,
+    /// Why.
+    pub note: &'static str,
+}
+
+/// One service of a portal-wide report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceRow {
+    /// The service code.
+    pub service: String,
+    /// Journeys started (logged in).
+    pub started: i64,
+    /// Submitted.
+    pub submitted: i64,
+    /// Mean login → submission, ms.
+    pub mean_ms: Option<i64>,
+    /// Mean under the target.
+    pub pass: Option<bool>,
+}
+
+/// Percent with one decimal of `part / whole`, in integer arithmetic (`None` for 0 / 0).
+pub fn pct(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| ((part * 1000 + whole / 2) / whole) as f64 / 10.0)
+}
+
+/// Rounded integer mean.
+fn mean(sum: i64, n: i64) -> i64 {
+    if n == 0 {
+        0
+    } else {
+        (sum + n / 2) / n
+    }
+}
+
+/// Mean and nearest-rank percentiles.
+pub fn spread(values: &mut [i64]) -> Option<Spread> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    let rank = |p: usize| values[(p * n).div_ceil(100).max(1) - 1];
+    Some(Spread {
+        n: n as i64,
+        mean_ms: mean(values.iter().sum(), n as i64),
+        median_ms: rank(50),
+        p75_ms: rank(75),
+        p90_ms: rank(90),
+    })
+}
+
+/// Builds the report. `now_ms` decides which silent journeys count as abandoned.
+pub fn build(input: &ReportInput, filter: &Filter, targets: Targets, now_ms: i64) -> Report {
+    let target_ms = targets.journey_seconds * 1000;
+    let journeys = count_journeys(&input.journeys, now_ms);
+    let mut durations: Vec<i64> = input
+        .journeys
+        .iter()
+        .filter(|j| j.submitted)
+        .filter_map(|j| j.duration_ms)
+        .collect();
+    let mut actives: Vec<i64> = input
+        .journeys
+        .iter()
+        .filter(|j| j.submitted)
+        .filter_map(|j| j.active_ms)
+        .collect();
+    let mut histogram = vec![0; HISTOGRAM_MINUTES as usize];
+    for d in &durations {
+        histogram[(d / 60_000).clamp(0, HISTOGRAM_MINUTES - 1) as usize] += 1;
+    }
+    let within = durations.iter().filter(|&&d| d <= target_ms).count() as i64;
+    let duration = spread(&mut durations);
+    let criterion2 = Criterion2 {
+        target_ms,
+        within_target_pct: pct(within, duration.map_or(0, |s| s.n)),
+        pass: duration.map(|s| s.mean_ms <= target_ms),
+        duration,
+        active: spread(&mut actives),
+        histogram,
+        steps: step_stats(&input.steps, journeys.submitted),
+    };
+    Report {
+        filter: filter.clone(),
+        targets,
+        criterion1: criterion1(input),
+        friction: friction(input, now_ms),
+        criterion3: criterion3(&input.processing, targets),
+        criterion4: NotMeasured {
+            measured: false,
+            note: "the satisfaction rating is not sent by this version of the probe",
+        },
+        speed: NotMeasured {
+            measured: false,
+            note: "page-speed measurements are not sent by this version of the probe",
+        },
+        services: services(&input.journeys, target_ms),
+        criterion2,
+        journeys,
+    }
+}
+
+fn silent(j: &input::JourneyRow, now_ms: i64) -> bool {
+    j.logged_in
+        && !j.submitted
+        && !j.abandoned
+        && !j.expired
+        && now_ms - j.last_ms > SILENT_ABANDON_MS
+}
+
+fn count_journeys(rows: &[input::JourneyRow], now_ms: i64) -> Journeys {
+    let count =
+        |f: &dyn Fn(&input::JourneyRow) -> bool| rows.iter().filter(|j| f(j)).count() as i64;
+    let started = count(&|j| j.logged_in);
+    let submitted = count(&|j| j.submitted);
+    let abandoned = count(&|j| !j.submitted && (j.abandoned || silent(j, now_ms)));
+    let expired = count(&|j| !j.submitted && !j.abandoned && j.expired);
+    Journeys {
+        seen: rows.len() as i64,
+        started,
+        submitted,
+        abandoned,
+        expired,
+        in_progress: count(&|j| {
+            j.logged_in && !j.submitted && !j.abandoned && !j.expired && !silent(j, now_ms)
+        }),
+        completion_pct: pct(submitted, started),
+    }
+}
+
+fn step_stats(rows: &[input::StepRow], submitted: i64) -> Vec<StepStat> {
+    let total: i64 = rows.iter().map(|s| s.ms_sum).sum();
+    let mut steps: Vec<StepStat> = rows
+        .iter()
+        .map(|s| StepStat {
+            name: s.name.clone(),
+            journeys: s.journeys,
+            mean_ms: mean(s.ms_sum, submitted),
+            mean_active_ms: mean(s.active_sum, submitted),
+            share_pct: pct(s.ms_sum, total).unwrap_or(0.0),
+        })
+        .collect();
+    steps.sort_by(|a, b| b.mean_ms.cmp(&a.mean_ms).then(a.name.cmp(&b.name)));
+    steps
+}
+
+const PREFILL: [&str; 3] = ["declared", "server", "script"];
+
+fn top(mut items: Vec<Count>) -> Vec<Count> {
+    items.retain(|c| c.count > 0);
+    items.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    items.truncate(TOP);
+    items
+}
+
+fn top_shares(mut items: Vec<KeyShare>) -> Vec<KeyShare> {
+    items.retain(|k| k.count > 0);
+    items.sort_by(|a, b| {
+        (b.count * a.of)
+            .cmp(&(a.count * b.of))
+            .then(b.count.cmp(&a.count))
+            .then(a.key.cmp(&b.key))
+    });
+    items.truncate(TOP);
+    items
+}
+
+fn criterion1(input: &ReportInput) -> Criterion1 {
+    let fields: i64 = input.fields.iter().map(|f| f.views).sum();
+    let prefilled_rows = input
+        .fields
+        .iter()
+        .filter(|f| PREFILL.contains(&f.origin.as_str()));
+    let prefilled: i64 = prefilled_rows.clone().map(|f| f.views).sum();
+    let overwritten: i64 = prefilled_rows.clone().map(|f| f.overwritten).sum();
+    let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_key: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for f in prefilled_rows {
+        let source = match f.origin.as_str() {
+            "declared" => f.source.clone().unwrap_or_else(|| "declared".into()),
+            other => other.to_string(),
+        };
+        *by_source.entry(source).or_default() += f.views;
+        let entry = by_key.entry(&f.key).or_default();
+        entry.0 += f.overwritten;
+        entry.1 += f.views;
+    }
+    let (forms, forms_with_prefill) = input.forms;
+    let mut seen: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for f in &input.fields {
+        let e = seen.entry(&f.key).or_default();
+        e.1 += f.views;
+        if PREFILL.contains(&f.origin.as_str()) {
+            e.0 += f.views;
+        }
+    }
+    let mut coverage: Vec<KeyShare> = seen
+        .into_iter()
+        .map(|(key, (count, of))| KeyShare {
+            key: key.to_string(),
+            count,
+            of,
+            pct: pct(count, of).unwrap_or(0.0),
+        })
+        .collect();
+    coverage.sort_by(|a, b| b.of.cmp(&a.of).then(a.key.cmp(&b.key)));
+    coverage.truncate(2 * TOP);
+    Criterion1 {
+        coverage,
+        fields,
+        prefilled,
+        prefilled_pct: pct(prefilled, fields),
+        by_source: top(by_source
+            .into_iter()
+            .map(|(name, count)| Count { name, count })
+            .collect()),
+        forms,
+        forms_with_prefill,
+        forms_with_prefill_pct: pct(forms_with_prefill, forms),
+        overwritten_pct: pct(overwritten, prefilled),
+        overwritten_by_key: top_shares(
+            by_key
+                .into_iter()
+                .map(|(key, (count, of))| KeyShare {
+                    key: key.to_string(),
+                    count,
+                    of,
+                    pct: pct(count, of).unwrap_or(0.0),
+                })
+                .collect(),
+        ),
+        typed_often: top_shares(
+            input
+                .keys
+                .iter()
+                .filter(|k| k.typed * 2 > k.journeys)
+                .map(|k| KeyShare {
+                    key: k.key.clone(),
+                    count: k.typed,
+                    of: k.journeys,
+                    pct: pct(k.typed, k.journeys).unwrap_or(0.0),
+                })
+                .collect(),
+        ),
+        pass: (forms > 0).then_some(forms_with_prefill == forms),
+    }
+}
+
+fn friction(input: &ReportInput, now_ms: i64) -> Friction {
+    let mut invalid: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut corrections: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut hesitation: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for f in &input.fields {
+        *invalid.entry(&f.key).or_default() += f.invalid;
+        *corrections.entry(&f.key).or_default() += f.corrections;
+        let h = hesitation.entry(&f.key).or_default();
+        h.0 += f.hesitation_sum;
+        h.1 += f.hesitation_count;
+    }
+    let counts = |m: BTreeMap<&str, i64>| {
+        top(m
+            .into_iter()
+            .map(|(k, count)| Count {
+                name: k.to_string(),
+                count,
+            })
+            .collect())
+    };
+    let mut abandoned_at: BTreeMap<String, i64> = BTreeMap::new();
+    for j in input
+        .journeys
+        .iter()
+        .filter(|j| !j.submitted && (j.abandoned || silent(j, now_ms)))
+    {
+        let at = j.last_field.clone().unwrap_or_else(|| j.last_path.clone());
+        *abandoned_at.entry(at).or_default() += 1;
+    }
+    Friction {
+        invalid: counts(invalid),
+        corrections: counts(corrections),
+        hesitation_ms: top(hesitation
+            .into_iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(k, (sum, n))| Count {
+                name: k.to_string(),
+                count: mean(sum, n),
+            })
+            .collect()),
+        abandoned_at: top(abandoned_at
+            .into_iter()
+            .map(|(name, count)| Count { name, count })
+            .collect()),
+    }
+}
+
+fn criterion3(rows: &[input::ProcessingRow], targets: Targets) -> Criterion3 {
+    let channel = |name: &str| {
+        rows.iter()
+            .find(|r| r.channel == name && r.dossiers > 0)
+            .map(|r| Processing {
+                dossiers: r.dossiers,
+                mean_ms: mean(r.ms_sum, r.dossiers),
+            })
+    };
+    let online = channel("online");
+    let in_person = channel("in_person");
+    let shorter_pct = match (online, in_person) {
+        (Some(o), Some(p)) if p.mean_ms > 0 => pct(p.mean_ms - o.mean_ms, p.mean_ms),
+        _ => None,
+    };
+    Criterion3 {
+        online,
+        in_person,
+        pass: shorter_pct.map(|s| s >= targets.processing_shorter_pct as f64),
+        shorter_pct,
+    }
+}
+
+fn services(rows: &[input::JourneyRow], target_ms: i64) -> Vec<ServiceRow> {
+    let mut by: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+    for j in rows {
+        let e = by.entry(&j.service).or_default();
+        e.0 += i64::from(j.logged_in);
+        if j.submitted {
+            e.1 += 1;
+            e.2 += j.duration_ms.unwrap_or(0);
+        }
+    }
+    by.into_iter()
+        .map(|(service, (started, submitted, sum))| {
+            let mean_ms = (submitted > 0).then(|| mean(sum, submitted));
+            ServiceRow {
+                service: service.to_string(),
+                started,
+                submitted,
+                mean_ms,
+                pass: mean_ms.map(|m| m <= target_ms),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,384 @@
+//! The report as text: JSON (the API's and the CLI's), CSV (one `section,metric,value` row per
+//! figure, for spreadsheets) and Markdown (the monthly report to the ministry).
+
+use std::fmt::Write;
+
+use super::{Count, KeyShare, Report, Spread};
+
+/// Pretty-printed JSON.
+pub fn json(report: &Report) -> String {
+    let mut text =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// `m:ss` of a duration in ms.
+pub fn minutes(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+fn opt_pct(p: Option<f64>) -> String {
+    p.map_or("–".into(), |p| format!("{p:.1} %"))
+}
+
+fn verdict(pass: Option<bool>) -> &'static str {
+    match pass {
+        Some(true) => "ĐẠT (pass)",
+        Some(false) => "CHƯA ĐẠT (fail)",
+        None => "chưa đủ dữ liệu (no data)",
+    }
+}
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// CSV: `section,metric,value`, one row per figure.
+pub fn csv(report: &Report) -> String {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut add = |section: &str, metric: &str, value: String| {
+        rows.push((section.into(), metric.into(), value));
+    };
+    let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    let optf = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.1}"));
+    let pass = |v: Option<bool>| v.map_or(String::new(), |v| v.to_string());
+    let f = &report.filter;
+    add("period", "from_ms", f.from_ms.to_string());
+    add("period", "to_ms", f.to_ms.to_string());
+    add("period", "service", f.service.clone().unwrap_or_default());
+    add("period", "portal", f.portal.clone().unwrap_or_default());
+    let j = &report.journeys;
+    for (m, v) in [
+        ("seen", j.seen),
+        ("started", j.started),
+        ("submitted", j.submitted),
+        ("abandoned", j.abandoned),
+        ("expired", j.expired),
+        ("in_progress", j.in_progress),
+    ] {
+        add("journeys", m, v.to_string());
+    }
+    add("journeys", "completion_pct", optf(j.completion_pct));
+    let c2 = &report.criterion2;
+    add("criterion2", "target_ms", c2.target_ms.to_string());
+    for (name, s) in [("duration", c2.duration), ("active", c2.active)] {
+        add("criterion2", &format!("{name}_n"), opt(s.map(|s| s.n)));
+        add(
+            "criterion2",
+            &format!("{name}_mean_ms"),
+            opt(s.map(|s| s.mean_ms)),
+        );
+        add(
+            "criterion2",
+            &format!("{name}_median_ms"),
+            opt(s.map(|s| s.median_ms)),
+        );
+        add(
+            "criterion2",
+            &format!("{name}_p75_ms"),
+            opt(s.map(|s| s.p75_ms)),
+        );
+        add(
+            "criterion2",
+            &format!("{name}_p90_ms"),
+            opt(s.map(|s| s.p90_ms)),
+        );
+    }
+    add(
+        "criterion2",
+        "within_target_pct",
+        optf(c2.within_target_pct),
+    );
+    add("criterion2", "pass", pass(c2.pass));
+    for (i, n) in c2.histogram.iter().enumerate() {
+        add("criterion2", &format!("histogram_min_{i}"), n.to_string());
+    }
+    for s in &c2.steps {
+        add(
+            "step",
+            &format!("{}:mean_ms", s.name),
+            s.mean_ms.to_string(),
+        );
+        add(
+            "step",
+            &format!("{}:share_pct", s.name),
+            format!("{:.1}", s.share_pct),
+        );
+    }
+    let c1 = &report.criterion1;
+    add("criterion1", "fields", c1.fields.to_string());
+    add("criterion1", "prefilled", c1.prefilled.to_string());
+    add("criterion1", "prefilled_pct", optf(c1.prefilled_pct));
+    for s in &c1.by_source {
+        add(
+            "criterion1",
+            &format!("source:{}", s.name),
+            s.count.to_string(),
+        );
+    }
+    add("criterion1", "forms", c1.forms.to_string());
+    add(
+        "criterion1",
+        "forms_with_prefill_pct",
+        optf(c1.forms_with_prefill_pct),
+    );
+    add("criterion1", "overwritten_pct", optf(c1.overwritten_pct));
+    for k in &c1.overwritten_by_key {
+        add(
+            "criterion1",
+            &format!("overwritten:{}", k.key),
+            format!("{:.1}", k.pct),
+        );
+    }
+    for k in &c1.typed_often {
+        add(
+            "criterion1",
+            &format!("typed_often:{}", k.key),
+            format!("{:.1}", k.pct),
+        );
+    }
+    add("criterion1", "pass", pass(c1.pass));
+    for (m, list) in [
+        ("invalid", &report.friction.invalid),
+        ("corrections", &report.friction.corrections),
+        ("hesitation_ms", &report.friction.hesitation_ms),
+        ("abandoned_at", &report.friction.abandoned_at),
+    ] {
+        for c in list {
+            add("friction", &format!("{m}:{}", c.name), c.count.to_string());
+        }
+    }
+    let c3 = &report.criterion3;
+    for (name, p) in [("online", c3.online), ("in_person", c3.in_person)] {
+        add(
+            "criterion3",
+            &format!("{name}_dossiers"),
+            opt(p.map(|p| p.dossiers)),
+        );
+        add(
+            "criterion3",
+            &format!("{name}_mean_ms"),
+            opt(p.map(|p| p.mean_ms)),
+        );
+    }
+    add("criterion3", "shorter_pct", optf(c3.shorter_pct));
+    add("criterion3", "pass", pass(c3.pass));
+    add(
+        "criterion4",
+        "measured",
+        report.criterion4.measured.to_string(),
+    );
+    add("speed", "measured", report.speed.measured.to_string());
+    for s in &report.services {
+        add(
+            "service",
+            &format!("{}:started", s.service),
+            s.started.to_string(),
+        );
+        add(
+            "service",
+            &format!("{}:submitted", s.service),
+            s.submitted.to_string(),
+        );
+        add("service", &format!("{}:mean_ms", s.service), opt(s.mean_ms));
+    }
+    let mut out = String::from("section,metric,value\n");
+    for (s, m, v) in rows {
+        let _ = writeln!(out, "{},{},{}", csv_field(&s), csv_field(&m), csv_field(&v));
+    }
+    out
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn spread_row(label: &str, s: Option<Spread>) -> String {
+    match s {
+        Some(s) => format!(
+            "| {label} | {} | {} | {} | {} | {} |\n",
+            s.n,
+            minutes(s.mean_ms),
+            minutes(s.median_ms),
+            minutes(s.p75_ms),
+            minutes(s.p90_ms)
+        ),
+        None => format!("| {label} | 0 | – | – | – | – |\n"),
+    }
+}
+
+fn count_table(out: &mut String, title: &str, unit: &str, rows: &[Count]) {
+    let _ = writeln!(out, "\n**{title}**\n");
+    if rows.is_empty() {
+        out.push_str("(không có — none)\n");
+        return;
+    }
+    let _ = writeln!(out, "| trường (field) | {unit} |\n|---|---:|");
+    for c in rows {
+        let _ = writeln!(out, "| {} | {} |", md_escape(&c.name), c.count);
+    }
+}
+
+fn share_table(out: &mut String, title: &str, rows: &[KeyShare]) {
+    let _ = writeln!(out, "\n**{title}**\n");
+    if rows.is_empty() {
+        out.push_str("(không có — none)\n");
+        return;
+    }
+    out.push_str("| trường (field) | số lần | trên | % |\n|---|---:|---:|---:|\n");
+    for k in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.1} % |",
+            md_escape(&k.key),
+            k.count,
+            k.of,
+            k.pct
+        );
+    }
+}
+
+/// Markdown, Vietnamese first with English in parentheses.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let f = &report.filter;
+    let _ = writeln!(
+        out,
+        "# Báo cáo chất lượng trải nghiệm dịch vụ công trực tuyến (QCVN report)\n\n\
+         - Dịch vụ (service): {}\n- Cổng (portal): {}\n- Kỳ báo cáo (period): {} → {} (UTC)\n",
+        f.service.as_deref().unwrap_or("tất cả (all)"),
+        f.portal.as_deref().unwrap_or("tất cả (all)"),
+        crate::list::format_utc_ms(f.from_ms),
+        crate::list::format_utc_ms(f.to_ms),
+    );
+    let j = &report.journeys;
+    let _ = writeln!(
+        out,
+        "## Hành trình (journeys)\n\n| bắt đầu (started) | nộp thành công (submitted) | bỏ dở (abandoned) | hết hạn (expired) | đang làm (in progress) | tỉ lệ hoàn thành (completion) |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} |",
+        j.started, j.submitted, j.abandoned, j.expired, j.in_progress, opt_pct(j.completion_pct)
+    );
+    let c2 = &report.criterion2;
+    let _ = writeln!(
+        out,
+        "\n## Tiêu chí 2 — thời gian từ đăng nhập đến nộp thành công (criterion 2)\n\n\
+         Mục tiêu (target): trung bình dưới {} — **{}**; trong mục tiêu (within target): {}\n\n\
+         | | số (n) | trung bình (mean) | trung vị (median) | p75 | p90 |\n|---|---:|---:|---:|---:|---:|",
+        minutes(c2.target_ms),
+        verdict(c2.pass),
+        opt_pct(c2.within_target_pct)
+    );
+    out.push_str(&spread_row("tổng (total)", c2.duration));
+    out.push_str(&spread_row("thao tác (active)", c2.active));
+    out.push_str("\n**Theo bước (per step), chậm nhất trước (slowest first)**\n\n| bước (step) | hành trình | trung bình | % thời gian |\n|---|---:|---:|---:|\n");
+    for s in &c2.steps {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.1} % |",
+            md_escape(&s.name),
+            s.journeys,
+            minutes(s.mean_ms),
+            s.share_pct
+        );
+    }
+    let c1 = &report.criterion1;
+    let _ = writeln!(
+        out,
+        "\n## Tiêu chí 1 — biểu mẫu tự điền dữ liệu sẵn có (criterion 1) — **{}**\n\n\
+         - Trường được điền sẵn (fields pre-filled): {} / {} ({})\n\
+         - Biểu mẫu có điền sẵn (forms with pre-fill): {} / {} ({})\n\
+         - Giá trị điền sẵn bị người dân sửa (pre-filled values changed): {}",
+        verdict(c1.pass),
+        c1.prefilled,
+        c1.fields,
+        opt_pct(c1.prefilled_pct),
+        c1.forms_with_prefill,
+        c1.forms,
+        opt_pct(c1.forms_with_prefill_pct),
+        opt_pct(c1.overwritten_pct)
+    );
+    count_table(
+        &mut out,
+        "Nguồn điền sẵn (pre-filled by source)",
+        "trường (fields)",
+        &c1.by_source,
+    );
+    share_table(
+        &mut out,
+        "Điền sẵn bị sửa nhiều nhất (pre-fills most changed: the data is wrong)",
+        &c1.overwritten_by_key,
+    );
+    share_table(
+        &mut out,
+        "Trường người dân vẫn phải tự nhập (fields still typed: a database could supply them)",
+        &c1.typed_often,
+    );
+    out.push_str("\n## Điểm vướng (form friction)\n");
+    let fr = &report.friction;
+    count_table(
+        &mut out,
+        "Lỗi nhập nhiều nhất (most validation failures)",
+        "lỗi",
+        &fr.invalid,
+    );
+    count_table(
+        &mut out,
+        "Sửa nhiều nhất (most corrections)",
+        "lần sửa",
+        &fr.corrections,
+    );
+    count_table(
+        &mut out,
+        "Do dự lâu nhất (longest hesitation)",
+        "ms",
+        &fr.hesitation_ms,
+    );
+    count_table(
+        &mut out,
+        "Nơi hành trình bị bỏ dở (where abandoned journeys stopped)",
+        "hành trình",
+        &fr.abandoned_at,
+    );
+    let c3 = &report.criterion3;
+    let channel = |p: Option<super::Processing>| {
+        p.map_or("–".into(), |p| {
+            format!("{} hồ sơ, trung bình {}", p.dossiers, minutes(p.mean_ms))
+        })
+    };
+    let _ = writeln!(
+        out,
+        "\n## Tiêu chí 3 — thời gian xử lý trực tuyến so với trực tiếp (criterion 3) — **{}**\n\n\
+         - Trực tuyến (online): {}\n- Trực tiếp (in person): {}\n- Ngắn hơn (shorter by): {} (mục tiêu ≥ {} %)",
+        verdict(c3.pass),
+        channel(c3.online),
+        channel(c3.in_person),
+        opt_pct(c3.shorter_pct),
+        report.targets.processing_shorter_pct
+    );
+    let _ = writeln!(
+        out,
+        "\n## Tiêu chí 4 — mức độ hài lòng (criterion 4)\n\nChưa đo (not measured): {}\n\n## Tốc độ trang (page speed)\n\nChưa đo (not measured): {}",
+        report.criterion4.note, report.speed.note
+    );
+    if report.services.len() > 1 || f.service.is_none() {
+        out.push_str("\n## Theo dịch vụ (per service)\n\n| dịch vụ | bắt đầu | nộp | trung bình | tiêu chí 2 |\n|---|---:|---:|---:|---|\n");
+        for s in &report.services {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md_escape(&s.service),
+                s.started,
+                s.submitted,
+                s.mean_ms.map_or("–".into(), minutes),
+                verdict(s.pass)
+            );
+        }
+    }
+    out
+}

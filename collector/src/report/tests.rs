@@ -1,0 +1,321 @@
+use super::input::*;
+use super::*;
+
+const NOW: i64 = 1_795_000_000_000;
+
+fn journey(id: &str, service: &str) -> JourneyRow {
+    JourneyRow {
+        journey: id.into(),
+        service: service.into(),
+        portal: "https://dvc.example.gov.vn".into(),
+        first_ms: NOW - 3_600_000,
+        last_ms: NOW - 60_000,
+        logged_in: true,
+        submitted: false,
+        abandoned: false,
+        expired: false,
+        duration_ms: None,
+        active_ms: None,
+        last_field: None,
+        last_path: "/dich-vu/1/buoc-1".into(),
+    }
+}
+
+fn submitted(id: &str, ms: i64) -> JourneyRow {
+    JourneyRow {
+        submitted: true,
+        duration_ms: Some(ms),
+        active_ms: Some(ms / 2),
+        ..journey(id, "1.001234")
+    }
+}
+
+fn field(key: &str, origin: &str, views: i64) -> FieldRow {
+    FieldRow {
+        key: key.into(),
+        origin: origin.into(),
+        source: (origin == "declared").then(|| "CSDLQG-DC".into()),
+        views,
+        overwritten: 0,
+        invalid: 0,
+        corrections: 0,
+        hesitation_sum: 0,
+        hesitation_count: 0,
+    }
+}
+
+#[test]
+fn nearest_rank_percentiles_and_rounded_means() {
+    let mut v = vec![5, 1, 4, 2, 3];
+    let s = spread(&mut v).unwrap();
+    assert_eq!(
+        (s.n, s.mean_ms, s.median_ms, s.p75_ms, s.p90_ms),
+        (5, 3, 3, 4, 5)
+    );
+    let mut v = vec![1, 2];
+    let s = spread(&mut v).unwrap();
+    assert_eq!(
+        (s.mean_ms, s.median_ms, s.p75_ms, s.p90_ms),
+        (2, 1, 2, 2),
+        "1.5 rounds up"
+    );
+    assert_eq!(spread(&mut []), None);
+    assert_eq!(pct(1, 3), Some(33.3));
+    assert_eq!(pct(2, 3), Some(66.7));
+    assert_eq!(pct(0, 0), None);
+}
+
+#[test]
+fn targets_follow_the_year() {
+    assert_eq!(Targets::for_year(2025).journey_seconds, 480);
+    assert_eq!(Targets::for_year(2026).journey_seconds, 300);
+    assert_eq!(Targets::for_year(2027).processing_shorter_pct, 30);
+    assert_eq!(Targets::for_year(2025).satisfied_pct, 90);
+}
+
+#[test]
+fn journeys_end_submitted_abandoned_expired_or_silent() {
+    let mut silent = journey("c", "1.001234");
+    silent.last_ms = NOW - SILENT_ABANDON_MS - 1;
+    silent.last_path = "/dich-vu/1/buoc-3".into();
+    let mut left = journey("d", "1.001234");
+    left.abandoned = true;
+    left.last_field = Some("so_dien_thoai".into());
+    let mut expired = journey("e", "1.001234");
+    expired.expired = true;
+    let mut browsing = journey("f", "1.001234");
+    browsing.logged_in = false;
+    let input = ReportInput {
+        journeys: vec![
+            submitted("a", 200_000),
+            submitted("b", 400_000),
+            silent,
+            left,
+            expired,
+            browsing,
+            journey("g", "2.000111"),
+        ],
+        ..ReportInput::default()
+    };
+    let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);
+    let j = &r.journeys;
+    assert_eq!(
+        (
+            j.seen,
+            j.started,
+            j.submitted,
+            j.abandoned,
+            j.expired,
+            j.in_progress
+        ),
+        (7, 6, 2, 2, 1, 1)
+    );
+    assert_eq!(j.completion_pct, Some(33.3));
+    let c2 = &r.criterion2;
+    assert_eq!(c2.duration.unwrap().mean_ms, 300_000);
+    assert_eq!(c2.pass, Some(true), "a mean of exactly 5:00 is not over");
+    assert_eq!(c2.within_target_pct, Some(50.0));
+    assert_eq!(c2.histogram[3], 1);
+    assert_eq!(c2.histogram[6], 1);
+    assert_eq!(
+        r.friction.abandoned_at,
+        [
+            Count {
+                name: "/dich-vu/1/buoc-3".into(),
+                count: 1
+            },
+            Count {
+                name: "so_dien_thoai".into(),
+                count: 1
+            }
+        ]
+    );
+    assert_eq!(r.services.len(), 2);
+    assert_eq!(r.services[0].mean_ms, Some(300_000));
+    assert_eq!(r.services[1].pass, None);
+}
+
+#[test]
+fn steps_show_where_the_time_goes() {
+    let input = ReportInput {
+        journeys: vec![submitted("a", 100_000), submitted("b", 300_000)],
+        steps: vec![
+            StepRow {
+                name: "/buoc-1".into(),
+                journeys: 2,
+                ms_sum: 60_000,
+                active_sum: 50_000,
+            },
+            StepRow {
+                name: "/buoc-2".into(),
+                journeys: 2,
+                ms_sum: 340_000,
+                active_sum: 100_000,
+            },
+        ],
+        ..ReportInput::default()
+    };
+    let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);
+    let steps = &r.criterion2.steps;
+    assert_eq!(steps[0].name, "/buoc-2", "slowest first");
+    assert_eq!((steps[0].mean_ms, steps[0].share_pct), (170_000, 85.0));
+    assert_eq!(steps[1].mean_active_ms, 25_000);
+}
+
+#[test]
+fn criterion_one_counts_prefill_overwrites_and_typed_keys() {
+    let mut ho_ten = field("ho_ten", "declared", 10);
+    ho_ten.overwritten = 3;
+    let mut phone = field("so_dien_thoai", "user", 9);
+    phone.invalid = 4;
+    phone.corrections = 2;
+    phone.hesitation_sum = 9_000;
+    phone.hesitation_count = 3;
+    let input = ReportInput {
+        fields: vec![
+            ho_ten,
+            field("gioi_tinh", "server", 10),
+            phone,
+            field("email", "empty", 10),
+        ],
+        keys: vec![
+            KeyJourneys {
+                key: "so_dien_thoai".into(),
+                journeys: 10,
+                typed: 9,
+            },
+            KeyJourneys {
+                key: "email".into(),
+                journeys: 10,
+                typed: 2,
+            },
+        ],
+        forms: (20, 10),
+        ..ReportInput::default()
+    };
+    let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);
+    let c1 = &r.criterion1;
+    assert_eq!(
+        (c1.fields, c1.prefilled, c1.prefilled_pct),
+        (39, 20, Some(51.3))
+    );
+    assert_eq!(
+        c1.by_source,
+        [
+            Count {
+                name: "CSDLQG-DC".into(),
+                count: 10
+            },
+            Count {
+                name: "server".into(),
+                count: 10
+            }
+        ]
+    );
+    assert_eq!(c1.overwritten_pct, Some(15.0));
+    assert_eq!(c1.overwritten_by_key[0].key, "ho_ten");
+    assert_eq!(
+        c1.typed_often.len(),
+        1,
+        "email is typed in a minority of journeys"
+    );
+    assert_eq!(c1.typed_often[0].pct, 90.0);
+    assert_eq!(
+        (c1.forms_with_prefill_pct, c1.pass),
+        (Some(50.0), Some(false))
+    );
+    assert_eq!(
+        r.friction.invalid[0],
+        Count {
+            name: "so_dien_thoai".into(),
+            count: 4
+        }
+    );
+    assert_eq!(r.friction.hesitation_ms[0].count, 3_000);
+}
+
+#[test]
+fn criterion_three_compares_channels_against_the_target() {
+    let processing = |online: i64, in_person: i64| ReportInput {
+        processing: vec![
+            ProcessingRow {
+                channel: "online".into(),
+                dossiers: 2,
+                ms_sum: 2 * online,
+            },
+            ProcessingRow {
+                channel: "in_person".into(),
+                dossiers: 3,
+                ms_sum: 3 * in_person,
+            },
+        ],
+        ..ReportInput::default()
+    };
+    let r = build(
+        &processing(70, 100),
+        &Filter::default(),
+        Targets::for_year(2026),
+        NOW,
+    );
+    assert_eq!(
+        (r.criterion3.shorter_pct, r.criterion3.pass),
+        (Some(30.0), Some(true))
+    );
+    let r = build(
+        &processing(75, 100),
+        &Filter::default(),
+        Targets::for_year(2026),
+        NOW,
+    );
+    assert_eq!(r.criterion3.pass, Some(false));
+    let r = build(
+        &processing(75, 100),
+        &Filter::default(),
+        Targets::for_year(2025),
+        NOW,
+    );
+    assert_eq!(r.criterion3.pass, Some(true), "2025's target is 20 %");
+    let r = build(
+        &ReportInput::default(),
+        &Filter::default(),
+        Targets::for_year(2026),
+        NOW,
+    );
+    assert_eq!(r.criterion3.pass, None);
+}
+
+#[test]
+fn renderings_carry_the_same_figures() {
+    let input = ReportInput {
+        journeys: vec![submitted("a", 250_000), submitted("b", 410_000)],
+        fields: vec![field("ho_ten", "declared", 2)],
+        forms: (2, 2),
+        ..ReportInput::default()
+    };
+    let r = build(
+        &input,
+        &Filter {
+            from_ms: NOW - 86_400_000,
+            to_ms: NOW,
+            ..Filter::default()
+        },
+        Targets::for_year(2026),
+        NOW,
+    );
+    let json: serde_json::Value = serde_json::from_str(&render::json(&r)).unwrap();
+    assert_eq!(json["criterion2"]["duration"]["mean_ms"], 330_000);
+    let csv = render::csv(&r);
+    assert!(csv.starts_with("section,metric,value\n"));
+    assert!(
+        csv.contains("\ncriterion2,duration_mean_ms,330000\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\ncriterion2,pass,false\n"));
+    let md = render::markdown(&r);
+    assert!(
+        md.contains("| tổng (total) | 2 | 5:30 | 4:10 | 6:50 | 6:50 |"),
+        "{md}"
+    );
+    assert!(md.contains("CHƯA ĐẠT (fail)"));
+    assert_eq!(render::minutes(299_999), "4:59");
+}

@@ -1,0 +1,413 @@
+//! The scale-out store: ClickHouse over its HTTP interface, for collectors that run stateless
+//! behind a load balancer. Written for the common SQL subset that Debian's old 18.16 release
+//! and current releases share: `ReplacingMergeTree`, `Nullable`, `JSONEachRow`, `FINAL`.
+//!
+//! Exactly once: a batch's ids already stored are skipped before the insert, and every table
+//! is a `ReplacingMergeTree` keyed by beacon id, read with `FINAL`, so that two collectors
+//! racing on the same resent beacon still count it once. A batch writes its side tables
+//! (steps, forms, fields) first and its beacons last: every query starts from the beacons
+//! table, so a batch cut short is invisible until it is retried, and the retry replaces
+//! whatever half of it arrived.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
+use crate::error::Error;
+use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::{Filter, ReportInput};
+use crate::validate::Beacon;
+
+const TABLES: [&str; 5] = [
+    "CREATE TABLE IF NOT EXISTS beacons (id String, received_ms Int64, journey String, seq Int64,
+        trigger String, service String, path String, body String, portal String, page_n Int64,
+        logged_in UInt8, outcome Nullable(String), duration_ms Nullable(Int64),
+        active_ms Nullable(Int64), last_field Nullable(String))
+     ENGINE = ReplacingMergeTree ORDER BY id",
+    "CREATE TABLE IF NOT EXISTS steps (beacon String, journey String, idx Int64, name String,
+        ms Int64, active_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
+    "CREATE TABLE IF NOT EXISTS forms (beacon String, journey String, key String, total Int64,
+        prefilled Int64, typed Int64, overwritten Int64)
+     ENGINE = ReplacingMergeTree ORDER BY (beacon, key)",
+    "CREATE TABLE IF NOT EXISTS fields (beacon String, journey String, idx Int64, form String,
+        key String, origin String, source Nullable(String), overwritten UInt8, invalid Int64,
+        corrections Int64, hesitation_ms Nullable(Int64))
+     ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
+    "CREATE TABLE IF NOT EXISTS processing (dossier String, service String, channel String,
+        event String, at_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (dossier, service, event)",
+];
+
+/// A ClickHouse database reached over HTTP.
+#[derive(Debug)]
+pub struct ClickHouseStore {
+    /// `http://host:port/` with no query.
+    base: String,
+    /// The database name.
+    database: String,
+    agent: ureq::Agent,
+}
+
+/// A string as a ClickHouse literal.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+impl ClickHouseStore {
+    /// Connects to `url` (`http://HOST:PORT/?database=NAME`, database `journeys` if not
+    /// given), creating the database and tables if missing.
+    pub fn open(url: &str) -> Result<ClickHouseStore, Error> {
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let database = query
+            .split('&')
+            .find_map(|p| p.strip_prefix("database="))
+            .unwrap_or("journeys")
+            .to_owned();
+        if database.is_empty()
+            || !database
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(Error::Store(format!(
+                "database '{database}' in {url}: expected letters, digits and '_'"
+            )));
+        }
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(30)))
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let store = ClickHouseStore {
+            base: format!("{}/", base.trim_end_matches('/')),
+            database,
+            agent,
+        };
+        store.run_in(
+            None,
+            &format!("CREATE DATABASE IF NOT EXISTS {}", store.database),
+        )?;
+        for table in TABLES {
+            store.run(table)?;
+        }
+        Ok(store)
+    }
+
+    /// Runs a statement (or a query with its `FORMAT`) in `database`; returns the body.
+    fn run_in(&self, database: Option<&str>, sql: &str) -> Result<String, Error> {
+        let mut url = format!("{}?output_format_json_quote_64bit_integers=0", self.base);
+        if let Some(db) = database {
+            url.push_str("&database=");
+            url.push_str(db);
+        }
+        let mut response = self.agent.post(&url).send(sql.as_bytes()).map_err(|e| {
+            Error::Store(format!("ClickHouse at {} does not answer: {e}", self.base))
+        })?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| Error::Store(format!("ClickHouse answer unreadable: {e}")))?;
+        if status != 200 {
+            let first = body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect::<String>();
+            return Err(Error::Store(format!(
+                "ClickHouse answered HTTP {status}: {first}"
+            )));
+        }
+        Ok(body)
+    }
+
+    fn run(&self, sql: &str) -> Result<String, Error> {
+        self.run_in(Some(&self.database), sql)
+    }
+
+    /// A query's rows, one JSON object each.
+    fn rows<T: DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, Error> {
+        self.run(&format!("{sql} FORMAT JSONEachRow"))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                serde_json::from_str(l)
+                    .map_err(|e| Error::Store(format!("unexpected row {l}: {e}")))
+            })
+            .collect()
+    }
+
+    /// Inserts rows as `JSONEachRow`.
+    fn insert_rows(&self, table: &str, rows: &[Value]) -> Result<(), Error> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = format!("INSERT INTO {table} FORMAT JSONEachRow\n");
+        for row in rows {
+            sql.push_str(&row.to_string());
+            sql.push('\n');
+        }
+        self.run(&sql).map(|_| ())
+    }
+
+    /// The SQL condition a report filter selects beacons with.
+    fn selected(filter: &Filter) -> String {
+        let mut cond = format!(
+            "received_ms >= {} AND received_ms < {}",
+            filter.from_ms, filter.to_ms
+        );
+        if let Some(s) = &filter.service {
+            cond.push_str(&format!(" AND service = {}", quote(s)));
+        }
+        if let Some(p) = &filter.portal {
+            cond.push_str(&format!(" AND portal = {}", quote(p)));
+        }
+        cond
+    }
+}
+
+/// Integers come back as numbers, `NULL` as `null`.
+#[derive(Deserialize)]
+struct Journey(
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    u8,
+    Option<u8>,
+    Option<u8>,
+    Option<u8>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    String,
+);
+
+impl Store for ClickHouseStore {
+    fn insert(
+        &self,
+        received_ms: i64,
+        portal: &str,
+        beacons: &[Beacon],
+    ) -> Result<InsertOutcome, Error> {
+        if beacons.is_empty() {
+            return Ok(InsertOutcome {
+                accepted: 0,
+                duplicates: 0,
+            });
+        }
+        let ids: Vec<String> = beacons.iter().map(|b| quote(&b.id)).collect();
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let known: Vec<Id> = self.rows(&format!(
+            "SELECT DISTINCT id FROM beacons FINAL WHERE id IN ({})",
+            ids.join(",")
+        ))?;
+        let mut seen: std::collections::HashSet<&str> =
+            known.iter().map(|k| k.id.as_str()).collect();
+        let fresh: Vec<&Beacon> = beacons
+            .iter()
+            .filter(|b| seen.insert(b.id.as_str()))
+            .collect();
+        let (mut steps, mut forms, mut fields, mut rows) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for b in &fresh {
+            let f = &b.facts;
+            for (i, s) in f.steps.iter().enumerate() {
+                steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms, "active_ms": s.active_ms}));
+            }
+            for form in &f.forms {
+                forms.push(json!({"beacon": b.id, "journey": b.journey, "key": form.key, "total": form.total,
+                    "prefilled": form.prefilled, "typed": form.typed, "overwritten": form.overwritten}));
+            }
+            for (i, x) in f.fields.iter().enumerate() {
+                fields.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "form": x.form, "key": x.key,
+                    "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten),
+                    "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms}));
+            }
+            rows.push(json!({"id": b.id, "received_ms": received_ms, "journey": b.journey, "seq": b.seq,
+                "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": portal,
+                "page_n": f.page_n, "logged_in": u8::from(f.logged_in), "outcome": f.outcome,
+                "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field}));
+        }
+        // Side tables first, beacons last: a batch cut short is not seen (see the module doc).
+        self.insert_rows("steps", &steps)?;
+        self.insert_rows("forms", &forms)?;
+        self.insert_rows("fields", &fields)?;
+        self.insert_rows("beacons", &rows)?;
+        Ok(InsertOutcome {
+            accepted: fresh.len(),
+            duplicates: beacons.len() - fresh.len(),
+        })
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
+        let cond = query
+            .journey
+            .as_ref()
+            .map_or(String::new(), |j| format!("WHERE journey = {}", quote(j)));
+        #[derive(Deserialize)]
+        struct Row {
+            received_ms: i64,
+            body: String,
+        }
+        let mut rows: Vec<Row> = self.rows(&format!(
+            "SELECT received_ms, body FROM beacons FINAL {cond} ORDER BY received_ms DESC, journey DESC, seq DESC LIMIT {}",
+            query.limit
+        ))?;
+        rows.reverse();
+        rows.into_iter()
+            .map(|r| {
+                Ok(StoredBeacon {
+                    received_ms: r.received_ms,
+                    beacon: serde_json::value::RawValue::from_string(r.body)
+                        .map_err(|e| Error::Store(format!("stored body is not JSON: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
+        let sel = Self::selected(filter);
+        let journeys: Vec<Journey> = self.run(&format!(
+            "SELECT journey, min(service), min(portal), min(received_ms), max(received_ms),
+                max(logged_in), max(outcome = 'submitted'), max(outcome = 'abandoned'),
+                max(outcome = 'expired'), maxIf(duration_ms, outcome = 'submitted'),
+                maxIf(active_ms, outcome = 'submitted'), maxIf(last_field, outcome = 'abandoned'),
+                argMax(path, seq)
+             FROM beacons FINAL WHERE {sel} GROUP BY journey ORDER BY journey FORMAT JSONCompactEachRow"
+        ))?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| Error::Store(format!("unexpected row {l}: {e}"))))
+        .collect::<Result<_, _>>()?;
+        let journeys = journeys
+            .into_iter()
+            .map(|j| JourneyRow {
+                journey: j.0,
+                service: j.1,
+                portal: j.2,
+                first_ms: j.3,
+                last_ms: j.4,
+                logged_in: j.5 > 0,
+                submitted: j.6.unwrap_or(0) > 0,
+                abandoned: j.7.unwrap_or(0) > 0,
+                expired: j.8.unwrap_or(0) > 0,
+                duration_ms: j.9,
+                active_ms: j.10,
+                last_field: j.11,
+                last_path: j.12,
+            })
+            .collect();
+        let compact = |sql: String| -> Result<Vec<Vec<Value>>, Error> {
+            self.run(&format!("{sql} FORMAT JSONCompactEachRow"))?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    serde_json::from_str(l)
+                        .map_err(|e| Error::Store(format!("unexpected row {l}: {e}")))
+                })
+                .collect()
+        };
+        let int = |v: &Value| v.as_i64().unwrap_or(0);
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        let steps = compact(format!(
+            "SELECT name, uniqExact(journey), sum(ms), sum(active_ms) FROM steps FINAL
+             WHERE beacon IN (SELECT min(id) FROM beacons FINAL WHERE outcome = 'submitted' AND {sel} GROUP BY journey)
+             GROUP BY name ORDER BY name"
+        ))?
+        .iter()
+        .map(|r| StepRow { name: text(&r[0]), journeys: int(&r[1]), ms_sum: int(&r[2]), active_sum: int(&r[3]) })
+        .collect();
+        let latest = format!(
+            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} GROUP BY journey, page_n"
+        );
+        let fields = compact(format!(
+            "SELECT key, origin, source, count(), sum(overwritten), sum(invalid), sum(corrections),
+                sum(ifNull(hesitation_ms, 0)), count(hesitation_ms)
+             FROM fields FINAL WHERE beacon IN ({latest})
+             GROUP BY key, origin, source ORDER BY key, origin, source"
+        ))?
+        .iter()
+        .map(|r| FieldRow {
+            key: text(&r[0]),
+            origin: text(&r[1]),
+            source: r[2].as_str().map(str::to_owned),
+            views: int(&r[3]),
+            overwritten: int(&r[4]),
+            invalid: int(&r[5]),
+            corrections: int(&r[6]),
+            hesitation_sum: int(&r[7]),
+            hesitation_count: int(&r[8]),
+        })
+        .collect();
+        let keys = compact(format!(
+            "SELECT key, uniqExact(journey), uniqExactIf(journey, origin = 'user')
+             FROM fields FINAL WHERE beacon IN ({latest}) GROUP BY key ORDER BY key"
+        ))?
+        .iter()
+        .map(|r| KeyJourneys {
+            key: text(&r[0]),
+            journeys: int(&r[1]),
+            typed: int(&r[2]),
+        })
+        .collect();
+        let forms = compact(format!(
+            "SELECT count(), sum(prefilled > 0) FROM forms FINAL WHERE beacon IN ({latest})"
+        ))?
+        .first()
+        .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
+        let service = filter
+            .service
+            .as_ref()
+            .map_or(String::new(), |s| format!("WHERE service = {}", quote(s)));
+        let processing = compact(format!(
+            "SELECT channel, count(), sum(returned - received) FROM (
+                 SELECT dossier, service, argMax(channel, at_ms) AS channel,
+                     maxIf(at_ms, event = 'received') AS received, maxIf(at_ms, event = 'returned') AS returned,
+                     countIf(event = 'received') AS has_received, countIf(event = 'returned') AS has_returned
+                 FROM processing FINAL {service} GROUP BY dossier, service)
+             WHERE has_received > 0 AND has_returned > 0 AND returned >= {} AND returned < {}
+               AND returned >= received
+             GROUP BY channel ORDER BY channel",
+            filter.from_ms, filter.to_ms
+        ))?
+        .iter()
+        .map(|r| ProcessingRow { channel: text(&r[0]), dossiers: int(&r[1]), ms_sum: int(&r[2]) })
+        .collect();
+        Ok(ReportInput {
+            journeys,
+            steps,
+            fields,
+            keys,
+            forms,
+            processing,
+        })
+    }
+
+    fn insert_processing(&self, events: &[ProcessingEvent]) -> Result<InsertOutcome, Error> {
+        let rows: Vec<Value> = events
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+            .collect();
+        self.insert_rows("processing", &rows)?;
+        Ok(InsertOutcome {
+            accepted: events.len(),
+            duplicates: 0,
+        })
+    }
+
+    fn ping(&self) -> Result<(), Error> {
+        self.run("SELECT 1").map(|_| ())
+    }
+
+    fn describe(&self) -> String {
+        format!("clickhouse:{}?database={}", self.base, self.database)
+    }
+}

@@ -1,0 +1,88 @@
+//! Where beacons are kept: the [`Store`] trait, and its two implementations — SQLite, the
+//! embedded default ([`SqliteStore`]: one file, WAL, no setup), and ClickHouse, for collectors
+//! that run stateless behind a load balancer ([`ClickHouseStore`], over its HTTP interface).
+//!
+//! Stores are synchronous; the HTTP layer calls them through `tokio::task::spawn_blocking`.
+//! A store answers the report's questions with reduced rows ([`ReportInput`]); the statistics
+//! are computed once, in [`crate::report::build`].
+
+pub mod clickhouse;
+pub mod sqlite;
+
+pub use clickhouse::ClickHouseStore;
+pub use sqlite::SqliteStore;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::Error;
+use crate::report::{Filter, ReportInput};
+use crate::validate::Beacon;
+
+/// Result of storing one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InsertOutcome {
+    /// Items newly stored.
+    pub accepted: usize,
+    /// Items skipped because their id was already stored (or repeated in the batch).
+    pub duplicates: usize,
+}
+
+/// One stored beacon with its receipt time, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredBeacon {
+    /// When the collector received it, epoch milliseconds.
+    pub received_ms: i64,
+    /// The beacon exactly as stored (compact JSON).
+    pub beacon: Box<RawValue>,
+}
+
+/// Which beacons to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// At most this many: the most recent ones, returned oldest first.
+    pub limit: u32,
+    /// Only beacons of this journey id.
+    pub journey: Option<String>,
+}
+
+/// A back-office processing event (criterion 3): a dossier received or its result returned,
+/// online or in person. No personal data: `dossier` is the back office's opaque key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessingEvent {
+    /// Opaque dossier key (1–64 of letters, digits, `.`, `-`, `_`), e.g. a hash of the code.
+    pub dossier: String,
+    /// Service code.
+    pub service: String,
+    /// `online` or `in_person`.
+    pub channel: String,
+    /// `received` or `returned`.
+    pub event: String,
+    /// When, epoch ms (server-to-server: the back office's clock).
+    pub at_ms: i64,
+}
+
+/// A place beacons are kept.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Stores a batch received at `received_ms` from `portal` (the browser origin, or
+    /// `unknown`) all-or-nothing; beacons whose id is already stored are skipped. Returns only
+    /// once the batch is durable.
+    fn insert(
+        &self,
+        received_ms: i64,
+        portal: &str,
+        beacons: &[Beacon],
+    ) -> Result<InsertOutcome, Error>;
+    /// The most recent `query.limit` beacons (of one journey if asked), oldest first.
+    fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error>;
+    /// The rows a report over `filter` is built from.
+    fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error>;
+    /// Stores processing events; a repeated event (same dossier, service and event) replaces
+    /// the time it carried.
+    fn insert_processing(&self, events: &[ProcessingEvent]) -> Result<InsertOutcome, Error>;
+    /// Whether the store answers now.
+    fn ping(&self) -> Result<(), Error>;
+    /// What it is, for logs: `sqlite:PATH` or `clickhouse:URL`.
+    fn describe(&self) -> String;
+}

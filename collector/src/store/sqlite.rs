@@ -1,0 +1,581 @@
+//! The embedded store: one SQLite file in WAL mode. Beacons are stored exactly once by id,
+//! with the columns and side tables (steps, forms, fields) the report queries; a batch is one
+//! transaction, committed before the collector answers.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::value::RawValue;
+
+use super::{InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
+use crate::error::Error;
+use crate::facts::Facts;
+use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::{Filter, ReportInput};
+use crate::validate::Beacon;
+
+/// `PRAGMA user_version` of the layout this collector creates.
+pub const SCHEMA_VERSION: i64 = 2;
+
+const CREATE: &str = "
+CREATE TABLE IF NOT EXISTS beacons (
+    id          TEXT PRIMARY KEY,
+    received_ms INTEGER NOT NULL,
+    journey     TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    trigger     TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    body        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS beacons_journey_seq ON beacons (journey, seq);
+CREATE INDEX IF NOT EXISTS beacons_service ON beacons (service);
+";
+
+/// Version 2: the columns and tables the report reads (added to a version-1 file in place,
+/// filled from the stored bodies).
+const CREATE_V2: &str = "
+ALTER TABLE beacons ADD COLUMN portal TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE beacons ADD COLUMN page_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE beacons ADD COLUMN logged_in INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE beacons ADD COLUMN outcome TEXT;
+ALTER TABLE beacons ADD COLUMN duration_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN active_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN last_field TEXT;
+CREATE INDEX IF NOT EXISTS beacons_received ON beacons (received_ms);
+CREATE TABLE IF NOT EXISTS steps (
+    beacon TEXT NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,
+    ms INTEGER NOT NULL, active_ms INTEGER NOT NULL, PRIMARY KEY (beacon, idx)
+);
+CREATE TABLE IF NOT EXISTS forms (
+    beacon TEXT NOT NULL, key TEXT NOT NULL, total INTEGER NOT NULL, prefilled INTEGER NOT NULL,
+    typed INTEGER NOT NULL, overwritten INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS forms_beacon ON forms (beacon);
+CREATE TABLE IF NOT EXISTS fields (
+    beacon TEXT NOT NULL, form TEXT NOT NULL, key TEXT NOT NULL, origin TEXT NOT NULL,
+    source TEXT, overwritten INTEGER NOT NULL, invalid INTEGER NOT NULL,
+    corrections INTEGER NOT NULL, hesitation_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS fields_beacon ON fields (beacon);
+CREATE TABLE IF NOT EXISTS processing (
+    dossier TEXT NOT NULL, service TEXT NOT NULL, channel TEXT NOT NULL,
+    received_ms INTEGER, returned_ms INTEGER, PRIMARY KEY (dossier, service)
+);
+";
+
+/// The beacons a report filter selects (parameters ?1 from, ?2 to, ?3 service, ?4 portal).
+const SELECTED: &str = "received_ms >= ?1 AND received_ms < ?2 \
+    AND (?3 IS NULL OR service = ?3) AND (?4 IS NULL OR portal = ?4)";
+
+/// A SQLite beacon database.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `path`, switches it to WAL
+    /// and creates the table and indexes.
+    pub fn open(path: &Path) -> Result<SqliteStore, Error> {
+        let open_err = |source| Error::OpenDb {
+            path: path.to_owned(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_err)?;
+        // journal_mode returns a row; query it rather than execute.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(open_err)?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::DbVersion {
+                path: path.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        conn.execute_batch(CREATE).map_err(open_err)?;
+        if found < 2 {
+            migrate_to_v2(&mut conn).map_err(open_err)?;
+        }
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Opens a database that must already exist (for `list`: a typo in `--db`
+    /// should not silently create an empty file).
+    pub fn open_existing(path: &Path) -> Result<SqliteStore, Error> {
+        if !path.exists() {
+            return Err(Error::DbMissing {
+                path: PathBuf::from(path),
+            });
+        }
+        SqliteStore::open(path)
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done transaction
+        // committed, so the connection is still usable.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for SqliteStore {
+    fn insert(
+        &self,
+        received_ms: i64,
+        portal: &str,
+        beacons: &[Beacon],
+    ) -> Result<InsertOutcome, Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut accepted = 0;
+        for b in beacons {
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
+                         portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                     ON CONFLICT (id) DO NOTHING",
+                )?
+                .execute(params![
+                    b.id,
+                    received_ms,
+                    b.journey,
+                    b.seq,
+                    b.trigger,
+                    b.service,
+                    b.path,
+                    b.body,
+                    portal,
+                    b.facts.page_n,
+                    b.facts.logged_in,
+                    b.facts.outcome,
+                    b.facts.duration_ms,
+                    b.facts.active_ms,
+                    b.facts.last_field,
+                ])?;
+            if inserted == 1 {
+                insert_facts(&tx, &b.id, &b.facts)?;
+                accepted += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(InsertOutcome {
+            accepted,
+            duplicates: beacons.len() - accepted,
+        })
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT received_ms, body FROM (
+                 SELECT rowid, received_ms, body FROM beacons
+                 WHERE ?1 IS NULL OR journey = ?1
+                 ORDER BY rowid DESC LIMIT ?2
+             ) ORDER BY rowid ASC",
+        )?;
+        let rows = stmt.query_map(params![query.journey, query.limit], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (received_ms, body) = row?;
+            let beacon = RawValue::from_string(body).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+            })?;
+            out.push(StoredBeacon {
+                received_ms,
+                beacon,
+            });
+        }
+        Ok(out)
+    }
+
+    fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
+        let conn = self.conn();
+        let p = params![filter.from_ms, filter.to_ms, filter.service, filter.portal];
+        let journeys = conn
+            .prepare_cached(&format!(
+                "SELECT journey, MIN(service), MIN(portal), MIN(received_ms), MAX(received_ms),
+                    MAX(logged_in), MAX(outcome = 'submitted'), MAX(outcome = 'abandoned'),
+                    MAX(outcome = 'expired'),
+                    MAX(CASE WHEN outcome = 'submitted' THEN duration_ms END),
+                    MAX(CASE WHEN outcome = 'submitted' THEN active_ms END),
+                    MAX(CASE WHEN outcome = 'abandoned' THEN last_field END),
+                    (SELECT b2.path FROM beacons b2 WHERE b2.journey = b.journey AND {SELECTED}
+                        ORDER BY b2.seq DESC LIMIT 1)
+                 FROM beacons b WHERE {SELECTED} GROUP BY journey ORDER BY journey"
+            ))?
+            .query_map(p, |r| {
+                Ok(JourneyRow {
+                    journey: r.get(0)?,
+                    service: r.get(1)?,
+                    portal: r.get(2)?,
+                    first_ms: r.get(3)?,
+                    last_ms: r.get(4)?,
+                    logged_in: r.get(5)?,
+                    submitted: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                    abandoned: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                    expired: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+                    duration_ms: r.get(9)?,
+                    active_ms: r.get(10)?,
+                    last_field: r.get(11)?,
+                    last_path: r.get(12)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        // One end beacon per submitted journey, the same one ClickHouse picks.
+        let steps = conn
+            .prepare_cached(&format!(
+                "SELECT s.name, COUNT(DISTINCT b.journey), SUM(s.ms), SUM(s.active_ms)
+                 FROM steps s JOIN beacons b ON b.id = s.beacon
+                 WHERE s.beacon IN (SELECT MIN(id) FROM beacons
+                                    WHERE outcome = 'submitted' AND {SELECTED} GROUP BY journey)
+                 GROUP BY s.name ORDER BY s.name"
+            ))?
+            .query_map(p, |r| {
+                Ok(StepRow {
+                    name: r.get(0)?,
+                    journeys: r.get(1)?,
+                    ms_sum: r.get(2)?,
+                    active_sum: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        // The last beacon of every page view: it holds the page's final picture.
+        // (SQLite returns the bare column `id` from the row holding the MAX.)
+        let latest =
+            format!("SELECT id FROM (SELECT id, MAX(seq) FROM beacons WHERE {SELECTED} GROUP BY journey, page_n)");
+        let fields = conn
+            .prepare_cached(&format!(
+                "SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten), SUM(f.invalid),
+                    SUM(f.corrections), COALESCE(SUM(f.hesitation_ms), 0), COUNT(f.hesitation_ms)
+                 FROM fields f WHERE f.beacon IN ({latest})
+                 GROUP BY f.key, f.origin, f.source ORDER BY f.key, f.origin, f.source"
+            ))?
+            .query_map(p, |r| {
+                Ok(FieldRow {
+                    key: r.get(0)?,
+                    origin: r.get(1)?,
+                    source: r.get(2)?,
+                    views: r.get(3)?,
+                    overwritten: r.get(4)?,
+                    invalid: r.get(5)?,
+                    corrections: r.get(6)?,
+                    hesitation_sum: r.get(7)?,
+                    hesitation_count: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let keys = conn
+            .prepare_cached(&format!(
+                "SELECT f.key, COUNT(DISTINCT b.journey),
+                    COUNT(DISTINCT CASE WHEN f.origin = 'user' THEN b.journey END)
+                 FROM fields f JOIN beacons b ON b.id = f.beacon
+                 WHERE f.beacon IN ({latest}) GROUP BY f.key ORDER BY f.key"
+            ))?
+            .query_map(p, |r| {
+                Ok(KeyJourneys {
+                    key: r.get(0)?,
+                    journeys: r.get(1)?,
+                    typed: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let forms = conn
+            .prepare_cached(&format!(
+                "SELECT COUNT(*), COALESCE(SUM(prefilled > 0), 0) FROM forms
+                 WHERE beacon IN ({latest})"
+            ))?
+            .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let processing = conn
+            .prepare_cached(
+                "SELECT channel, COUNT(*), SUM(returned_ms - received_ms) FROM processing
+                 WHERE returned_ms >= ?1 AND returned_ms < ?2 AND received_ms IS NOT NULL
+                   AND returned_ms >= received_ms AND (?3 IS NULL OR service = ?3)
+                 GROUP BY channel ORDER BY channel",
+            )?
+            .query_map(params![filter.from_ms, filter.to_ms, filter.service], |r| {
+                Ok(ProcessingRow {
+                    channel: r.get(0)?,
+                    dossiers: r.get(1)?,
+                    ms_sum: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReportInput {
+            journeys,
+            steps,
+            fields,
+            keys,
+            forms,
+            processing,
+        })
+    }
+
+    fn insert_processing(&self, events: &[ProcessingEvent]) -> Result<InsertOutcome, Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for e in events {
+            let column = if e.event == "received" {
+                "received_ms"
+            } else {
+                "returned_ms"
+            };
+            tx.execute(
+                &format!(
+                    "INSERT INTO processing (dossier, service, channel, {column}) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (dossier, service) DO UPDATE SET {column} = ?4, channel = ?3"
+                ),
+                params![e.dossier, e.service, e.channel, e.at_ms],
+            )?;
+        }
+        tx.commit()?;
+        Ok(InsertOutcome {
+            accepted: events.len(),
+            duplicates: 0,
+        })
+    }
+
+    fn ping(&self) -> Result<(), Error> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+}
+
+/// Writes a beacon's steps, forms and fields.
+fn insert_facts(tx: &rusqlite::Transaction<'_>, id: &str, facts: &Facts) -> rusqlite::Result<()> {
+    for (i, s) in facts.steps.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO steps (beacon, idx, name, ms, active_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![id, i as i64, s.name, s.ms, s.active_ms])?;
+    }
+    for f in &facts.forms {
+        tx.prepare_cached(
+            "INSERT INTO forms (beacon, key, total, prefilled, typed, overwritten) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![id, f.key, f.total, f.prefilled, f.typed, f.overwritten])?;
+    }
+    for f in &facts.fields {
+        tx.prepare_cached(
+            "INSERT INTO fields (beacon, form, key, origin, source, overwritten, invalid, corrections, hesitation_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![id, f.form, f.key, f.origin, f.source, f.overwritten, f.invalid, f.corrections, f.hesitation_ms])?;
+    }
+    Ok(())
+}
+
+/// Adds version 2's columns and tables to a version-1 (or new) file and fills them from the
+/// stored bodies, in one transaction.
+fn migrate_to_v2(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let has_portal: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM pragma_table_info('beacons') WHERE name = 'portal'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if has_portal.is_none() {
+        tx.execute_batch(CREATE_V2)?;
+    }
+    let old: Vec<(String, String)> = tx
+        .prepare("SELECT id, body FROM beacons")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, body) in old {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
+            continue;
+        };
+        let facts = crate::facts::read(&value);
+        tx.execute(
+            "UPDATE beacons SET page_n = ?2, logged_in = ?3, outcome = ?4, duration_ms = ?5,
+                active_ms = ?6, last_field = ?7 WHERE id = ?1",
+            params![
+                id,
+                facts.page_n,
+                facts.logged_in,
+                facts.outcome,
+                facts.duration_ms,
+                facts.active_ms,
+                facts.last_field
+            ],
+        )?;
+        tx.execute("DELETE FROM steps WHERE beacon = ?1", [&id])?;
+        tx.execute("DELETE FROM forms WHERE beacon = ?1", [&id])?;
+        tx.execute("DELETE FROM fields WHERE beacon = ?1", [&id])?;
+        insert_facts(&tx, &id, &facts)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn beacon(id: &str, journey: &str, seq: i64) -> Beacon {
+        Beacon {
+            id: id.into(),
+            journey: journey.into(),
+            seq,
+            trigger: "hidden".into(),
+            service: "1.0".into(),
+            path: "/".into(),
+            body: format!(r#"{{"id":"{id}","seq":{seq}}}"#),
+            facts: Facts::default(),
+        }
+    }
+
+    fn temp_db(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "journey-collector-store-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("t.db")
+    }
+
+    #[test]
+    fn insert_dedups_and_lists_oldest_first() {
+        let path = temp_db("dedup");
+        let store = SqliteStore::open(&path).unwrap();
+        let out = store
+            .insert(
+                10,
+                "unknown",
+                &[
+                    beacon("a", "j1", 0),
+                    beacon("b", "j1", 1),
+                    beacon("a", "j1", 0),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            InsertOutcome {
+                accepted: 2,
+                duplicates: 1
+            }
+        );
+        let out = store
+            .insert(20, "unknown", &[beacon("c", "j2", 0), beacon("b", "j1", 1)])
+            .unwrap();
+        assert_eq!(
+            out,
+            InsertOutcome {
+                accepted: 1,
+                duplicates: 1
+            }
+        );
+
+        let all = store
+            .list(&ListQuery {
+                limit: 100,
+                journey: None,
+            })
+            .unwrap();
+        let ids: Vec<_> = all.iter().map(|b| b.beacon.get()).collect();
+        assert_eq!(
+            ids,
+            [
+                r#"{"id":"a","seq":0}"#,
+                r#"{"id":"b","seq":1}"#,
+                r#"{"id":"c","seq":0}"#
+            ]
+        );
+        assert_eq!(all[2].received_ms, 20);
+
+        let last2 = store
+            .list(&ListQuery {
+                limit: 2,
+                journey: None,
+            })
+            .unwrap();
+        assert_eq!(last2.len(), 2);
+        assert!(last2[0].beacon.get().contains("\"b\""));
+
+        let j1 = store
+            .list(&ListQuery {
+                limit: 100,
+                journey: Some("j1".into()),
+            })
+            .unwrap();
+        assert_eq!(j1.len(), 2);
+    }
+
+    #[test]
+    fn reopen_keeps_data_and_sets_version() {
+        let path = temp_db("reopen");
+        SqliteStore::open(&path)
+            .unwrap()
+            .insert(1, "unknown", &[beacon("a", "j", 0)])
+            .unwrap();
+        let store = SqliteStore::open_existing(&path).unwrap();
+        assert_eq!(
+            store
+                .list(&ListQuery {
+                    limit: 5,
+                    journey: None
+                })
+                .unwrap()
+                .len(),
+            1
+        );
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn newer_version_is_refused() {
+        let path = temp_db("newer");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 3)
+            .unwrap();
+        let err = SqliteStore::open(&path).unwrap_err().to_string();
+        assert!(err.contains("schema version 3"), "{err}");
+    }
+
+    #[test]
+    fn open_errors_name_the_path() {
+        let err = SqliteStore::open(Path::new("/nonexistent-dir/x/y.db"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cannot open database /nonexistent-dir/x/y.db: "),
+            "{err}"
+        );
+        let err = SqliteStore::open_existing(Path::new("/nonexistent-dir/y.db"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+}

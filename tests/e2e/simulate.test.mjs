@@ -1,0 +1,124 @@
+// The demo's simulated citizens (scripts/simulate.mjs, `npm run demo -- --simulate N`) end to end:
+// six seeded citizens walk the demo portal in Debian's Chromium under Playwright's clock, the
+// probe sends their beacons to the real collector, and what the collector stored must be the
+// realistic spread the simulation promises — and exactly what its summary says happened.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../../demo/server.mjs';
+import { startCollector } from '../../scripts/stack.mjs';
+import { planCitizens, simulateCitizens } from '../../scripts/simulate.mjs';
+import { eventually } from './support/browser.mjs';
+
+const TARGET_MS = 300_000;
+let dir, collector, portal, summary, journeys;
+const lines = [];
+
+/** Stored beacons grouped by journey id, in the order they were stored. */
+function byJourney(stored) {
+  const groups = new Map();
+  for (const { beacon } of stored) {
+    if (!groups.has(beacon.journey.id)) groups.set(beacon.journey.id, []);
+    groups.get(beacon.journey.id).push(beacon);
+  }
+  return groups;
+}
+
+/** The beacon that ended a journey (submitted, abandoned or expired), if one was stored. */
+function ending(beacons = []) {
+  return beacons.find((b) => ['submitted', 'abandoned', 'expired'].includes(b.trigger));
+}
+
+/** Whether every citizen's journey has reached the collector as far as the citizen went. */
+function allArrived(groups) {
+  return summary.citizens.every((c) => {
+    const beacons = groups.get(c.journey) ?? [];
+    const neverCameBack = c.outcome === 'abandoned' && c.leaves !== 'comes-back';
+    return neverCameBack ? beacons.some((b) => b.journey.logged_in) : ending(beacons);
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'journey-probe-simulate-'));
+  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
+  portal = await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 });
+  summary = await simulateCitizens({ portalUrl: portal.url, count: 6, seed: 7, concurrency: 2, log: (line) => lines.push(line) });
+  journeys = await eventually(async () => {
+    const groups = byJourney(await collector.stored());
+    return allArrived(groups) ? groups : null;
+  });
+});
+
+after(async () => {
+  await portal?.close();
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('every citizen walked, each printed one line, and no page threw', () => {
+  assert.equal(summary.total, 6);
+  assert.equal(summary.failed, 0, lines.join('\n'));
+  assert.equal(lines.length, 6);
+  for (const line of lines) assert.match(line, /^citizen [1-6]\/6: (submitted in \d+:\d\d|(abandoned|expired) at step [1-3] after \d+:\d\d) \(.+\)$/);
+  assert.deepEqual(summary.citizens.flatMap((c) => c.pageErrors), []);
+  assert.equal(summary.submitted + summary.abandoned + summary.expired, summary.total);
+});
+
+test('the collector received a spread of journeys: submitted and abandoned, short and long', () => {
+  assert.ok(journeys, 'every citizen\'s beacons reached the collector');
+  assert.ok(journeys.size >= 6, `${journeys.size} distinct journeys`);
+  const ends = [...journeys.values()].map(ending).filter(Boolean);
+  const submitted = ends.filter((b) => b.journey.outcome === 'submitted');
+  assert.ok(submitted.length >= 1, 'a submitted journey');
+  assert.ok(ends.some((b) => b.journey.outcome === 'abandoned'), 'a journey the probe reported abandoned');
+  const durations = submitted.map((b) => b.journey.duration_ms);
+  assert.ok(new Set(durations).size > 1, `durations differ: ${durations}`);
+  assert.ok(durations.some((ms) => ms > TARGET_MS), `one over the 5-minute target: ${durations}`);
+  assert.ok(durations.some((ms) => ms < TARGET_MS), `one within it: ${durations}`);
+  for (const b of submitted) assert.equal(b.journey.met, b.journey.duration_ms <= TARGET_MS);
+});
+
+test('the summary is what the collector stored, citizen by citizen', () => {
+  const outcomes = { submitted: 0, abandoned: 0, expired: 0 };
+  let refused = 0;
+  for (const citizen of summary.citizens) {
+    const beacons = journeys.get(citizen.journey) ?? [];
+    const end = ending(beacons);
+    const who = `citizen ${citizen.citizen}: ${JSON.stringify(beacons.map((b) => [b.page.path, b.trigger, b.journey.outcome]))}`;
+    if (citizen.outcome === 'abandoned' && citizen.leaves !== 'comes-back') {
+      // Closed the tab or went elsewhere for good: the journey never ends in the browser.
+      assert.equal(end, undefined, who);
+      assert.ok(beacons.some((b) => b.journey.logged_in), who);
+    } else {
+      assert.equal(end?.journey.outcome, citizen.outcome, who);
+    }
+    if (citizen.outcome === 'submitted') {
+      assert.equal(end.journey.duration_ms, citizen.sinceLoginMs, who);
+      assert.ok(Math.abs(end.journey.duration_ms - citizen.plannedMs) <= 1_000, `${who}: planned ${citizen.plannedMs} ms`);
+    }
+    const failed = Math.max(0, ...beacons.map((b) => b.journey.failed ?? 0));
+    assert.equal(failed, citizen.refusals, `${who}: refused submissions`);
+    outcomes[end?.journey.outcome ?? 'abandoned'] += 1; // as stored
+    if (failed > 0) refused += 1;
+  }
+  assert.deepEqual(
+    { submitted: summary.submitted, abandoned: summary.abandoned, expired: summary.expired, refused: summary.refused },
+    { ...outcomes, refused },
+  );
+});
+
+test('nothing the citizens typed reached the collector', () => {
+  const stored = JSON.stringify([...journeys.values()]);
+  const typed = planCitizens(6, 7).flatMap((p) => Object.values(p.data)).filter((v) => typeof v === 'string' && v.length > 2);
+  for (const value of typed) assert.ok(!stored.includes(value), `${JSON.stringify(value)} was stored`);
+  assert.ok(!/0900[ .]?000/.test(stored), 'no phone number');
+});
+
+test('the same seed gives the same citizens', () => {
+  assert.deepEqual(planCitizens(6, 7), planCitizens(6, 7));
+  assert.notDeepEqual(planCitizens(6, 7), planCitizens(6, 8));
+  const planned = planCitizens(6, 7).map((p) => [p.citizen, p.ending.outcome, p.journeyMs]);
+  assert.deepEqual(summary.citizens.map((c) => [c.citizen, c.outcome, c.plannedMs]), planned);
+});
