@@ -3,8 +3,10 @@
 //
 //   1. the wasm32-unknown-unknown Rust target (and rustfmt and clippy, for the lint layer)
 //   2. the wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate
-//   3. Debian's chromium and chromium-driver (browser and end-to-end tests)
-//   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild, typescript)
+//   3. Debian's chromium and chromium-driver (browser and end-to-end tests) and
+//      clickhouse-server (the collector's scale-out store, started privately by its tests)
+//   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild, typescript,
+//      axe-core, the framework libraries of the compatibility tests)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, CARGO_BIN, run, capture, step } from './lib.mjs';
@@ -41,18 +43,27 @@ function wasmBindgenCli() {
   run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--locked', '--force']);
 }
 
-function chromium() {
-  if (existsSync('/usr/bin/chromium') && existsSync('/usr/bin/chromedriver')) return;
-  step("installing Debian's chromium and chromium-driver");
+/** Debian packages the tests need, each with a file that shows it is installed. */
+const PACKAGES = [
+  ['chromium', '/usr/bin/chromium'],
+  ['chromium-driver', '/usr/bin/chromedriver'],
+  ['clickhouse-server', '/usr/sbin/clickhouse-server'],
+  ['clickhouse-client', '/usr/bin/clickhouse-client'],
+];
+
+function debianPackages() {
+  const missing = PACKAGES.filter(([, file]) => !existsSync(file)).map(([name]) => name);
+  if (missing.length === 0) return;
+  step(`installing Debian's ${missing.join(', ')}`);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root) {
     throw new Error(
-      'chromium and chromium-driver are missing and this user cannot install them: run ' +
-        '`sudo apt-get install -y chromium chromium-driver`, then try again',
+      `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing and this user cannot install them: run ` +
+        `\`sudo apt-get install -y ${missing.join(' ')}\`, then try again`,
     );
   }
   run('apt-get', ['update']);
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver'], {
+  run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
@@ -61,7 +72,7 @@ function npmDependencies() {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
   const fresh = existsSync(marker) && existsSync(lock) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
-  const complete = ['playwright-core', 'binaryen', 'esbuild', 'typescript'].every((p) =>
+  const complete = ['playwright-core', 'binaryen', 'esbuild', 'typescript', 'axe-core'].every((p) =>
     existsSync(join(ROOT, 'node_modules', p, 'package.json')),
   );
   if (fresh && complete) return;
@@ -73,7 +84,7 @@ try {
   wasmTarget();
   rustComponents();
   wasmBindgenCli();
-  chromium();
+  debianPackages();
   npmDependencies();
   console.log(`setup: everything present (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 } catch (error) {

@@ -182,7 +182,7 @@ function planStepTime(dice, stepMs, { hidden, refused }) {
   return { work: splitRandomly(dice, stepMs - hiddenMs - blockedMs, 4), hiddenMs, blockedMs };
 }
 
-/** Where and how a citizen's journey ends, for a fate dealt by dealFates. */
+/** Where and how a citizen's journey ends, for a fate dealt by `deal`. */
 function planEnding(dice, fate) {
   if (fate === 'submitted') return { outcome: 'submitted', atStep: null, leaves: dice.pick(['closes-tab', 'navigates-away']) };
   if (fate === 'expired') return { outcome: 'expired', atStep: dice.int(2, 3), awayMs: dice.seconds(12 * 60, 20 * 60) };

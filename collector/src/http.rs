@@ -436,9 +436,10 @@ async fn post_beacons(
 /// `target_seconds`. Returns the filter and the targets (by the year of `from`).
 pub fn parse_report_query(query: Option<&str>, now_ms: i64) -> Result<(Filter, Targets), ApiError> {
     let bad = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid query", detail);
+    // By default up to the end of today (UTC): the same query gives the same report all day.
     let mut filter = Filter {
         from_ms: 0,
-        to_ms: now_ms + crate::period::DAY_MS,
+        to_ms: (now_ms.div_euclid(crate::period::DAY_MS) + 1) * crate::period::DAY_MS,
         ..Filter::default()
     };
     let mut from = None;

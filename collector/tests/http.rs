@@ -189,7 +189,6 @@ fn privacy_rules_of_the_schema_are_enforced() {
             |b| b["journey"]["id"] = json!("0123456789ABCDEF0123456789ABCDEF"),
             "beacon 0: /journey/id: ",
         ),
-        ("version 2", |b| b["v"] = json!(2), "beacon 0: /v: "),
         (
             "absolute timestamp",
             |b| b["ts"] = json!(1763833801005u64),

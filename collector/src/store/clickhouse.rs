@@ -140,6 +140,18 @@ impl ClickHouseStore {
             .collect()
     }
 
+    /// A query's rows as arrays (`JSONCompact`: 18.16 has no `JSONCompactEachRow`).
+    fn compact_rows<T: DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, Error> {
+        #[derive(Deserialize)]
+        struct Compact<T> {
+            data: Vec<T>,
+        }
+        let body = self.run(&format!("{sql} FORMAT JSONCompact"))?;
+        serde_json::from_str::<Compact<T>>(&body)
+            .map(|c| c.data)
+            .map_err(|e| Error::Store(format!("unexpected answer to a query: {e}")))
+    }
+
     /// Inserts rows as `JSONEachRow`.
     fn insert_rows(&self, table: &str, rows: &[Value]) -> Result<(), Error> {
         if rows.is_empty() {
@@ -275,18 +287,14 @@ impl Store for ClickHouseStore {
 
     fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
         let sel = Self::selected(filter);
-        let journeys: Vec<Journey> = self.run(&format!(
+        let journeys: Vec<Journey> = self.compact_rows(&format!(
             "SELECT journey, min(service), min(portal), min(received_ms), max(received_ms),
                 max(logged_in), max(outcome = 'submitted'), max(outcome = 'abandoned'),
                 max(outcome = 'expired'), maxIf(duration_ms, outcome = 'submitted'),
                 maxIf(active_ms, outcome = 'submitted'), maxIf(last_field, outcome = 'abandoned'),
                 argMax(path, seq)
-             FROM beacons FINAL WHERE {sel} GROUP BY journey ORDER BY journey FORMAT JSONCompactEachRow"
-        ))?
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).map_err(|e| Error::Store(format!("unexpected row {l}: {e}"))))
-        .collect::<Result<_, _>>()?;
+             FROM beacons FINAL WHERE {sel} GROUP BY journey ORDER BY journey"
+        ))?;
         let journeys = journeys
             .into_iter()
             .map(|j| JourneyRow {
@@ -305,16 +313,7 @@ impl Store for ClickHouseStore {
                 last_path: j.12,
             })
             .collect();
-        let compact = |sql: String| -> Result<Vec<Vec<Value>>, Error> {
-            self.run(&format!("{sql} FORMAT JSONCompactEachRow"))?
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| {
-                    serde_json::from_str(l)
-                        .map_err(|e| Error::Store(format!("unexpected row {l}: {e}")))
-                })
-                .collect()
-        };
+        let compact = |sql: String| self.compact_rows::<Vec<Value>>(&sql);
         let int = |v: &Value| v.as_i64().unwrap_or(0);
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         let steps = compact(format!(
@@ -326,7 +325,8 @@ impl Store for ClickHouseStore {
         .map(|r| StepRow { name: text(&r[0]), journeys: int(&r[1]), ms_sum: int(&r[2]), active_sum: int(&r[3]) })
         .collect();
         let latest = format!(
-            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} GROUP BY journey, page_n"
+            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} AND trigger != 'abandoned'
+             GROUP BY journey, page_n"
         );
         let fields = compact(format!(
             "SELECT key, origin, source, count(), sum(overwritten), sum(invalid), sum(corrections),

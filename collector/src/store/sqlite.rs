@@ -254,10 +254,13 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        // The last beacon of every page view: it holds the page's final picture.
-        // (SQLite returns the bare column `id` from the row holding the MAX.)
-        let latest =
-            format!("SELECT id FROM (SELECT id, MAX(seq) FROM beacons WHERE {SELECTED} GROUP BY journey, page_n)");
+        // The last beacon of every page view holds the page's final picture; an `abandoned`
+        // beacon names the page a journey stopped on but carries no fields. (SQLite returns
+        // the bare column `id` from the row holding the MAX.)
+        let latest = format!(
+            "SELECT id FROM (SELECT id, MAX(seq) FROM beacons
+             WHERE {SELECTED} AND trigger != 'abandoned' GROUP BY journey, page_n)"
+        );
         let fields = conn
             .prepare_cached(&format!(
                 "SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten), SUM(f.invalid),
@@ -349,8 +352,9 @@ impl Store for SqliteStore {
         })
     }
 
+    /// Whether a write could be made now: takes the write lock and lets it go.
     fn ping(&self) -> Result<(), Error> {
-        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        self.conn().execute_batch("BEGIN IMMEDIATE; ROLLBACK")?;
         Ok(())
     }
 

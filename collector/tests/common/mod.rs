@@ -46,20 +46,25 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(allow_origins: AllowedOrigins) -> TestServer {
+        TestServer::start_with(|config| config.options.origins = allow_origins)
+    }
+
+    /// A collector whose configuration `adjust` changes first (store, options).
+    pub fn start_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestServer {
         let dir = TempDir::new("srv");
         let db = dir.0.join("beacons.db");
+        let mut config = ServeConfig::sqlite(
+            db.clone(),
+            "127.0.0.1:0".parse().unwrap(),
+            AllowedOrigins::None,
+        );
+        adjust(&mut config);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let server = rt
-            .block_on(serve(ServeConfig::sqlite(
-                db.clone(),
-                "127.0.0.1:0".parse().unwrap(),
-                allow_origins,
-            )))
-            .unwrap();
+        let server = rt.block_on(serve(config)).unwrap();
         TestServer {
             addr: server.local_addr(),
             db,
@@ -87,6 +92,19 @@ impl TestServer {
             &[("content-type", "application/json")],
             body.to_string().as_bytes(),
         )
+    }
+
+    /// GET a path; the response.
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[], b"")
+    }
+
+    /// One counter's value in GET /metrics (the line starting with `name`).
+    pub fn metric(&self, name: &str) -> u64 {
+        let text = self.get("/metrics").text();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("{name} not in\n{text}"))
     }
 
     /// All stored beacons via GET /v1/beacons?limit=1000.
@@ -216,4 +234,17 @@ pub fn beacon(id: &str, seq: u64) -> Value {
     beacon["id"] = json!(id);
     beacon["seq"] = json!(seq);
     beacon
+}
+
+/// GET `path` on 127.0.0.1:`port`; the body on 200, `None` when nothing answers or not 200.
+pub fn try_get(port: u16, path: &str) -> Option<String> {
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().ok()?;
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let head = format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let response = parse_response(&raw);
+    (response.status == 200).then(|| response.text())
 }

@@ -1,0 +1,413 @@
+//! The QCVN report over real HTTP, from beacons a collector stored: the figures are those of the
+//! journeys posted, the CLI prints the same report, and a collector on ClickHouse (Debian's
+//! `clickhouse-server`, started privately here) gives exactly the same report as one on
+//! SQLite. ClickHouse going away answers 503, and coming back loses nothing.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{beacon, TempDir, TestServer};
+use journey_collector::{ReportArgs, ReportFormat, StoreSpec};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "test-token-0123456789";
+const SUBMITTED: [i64; 6] = [120_000, 220_000, 280_000, 300_000, 420_000, 610_000];
+
+fn jid(k: usize) -> String {
+    format!("{k:032x}")
+}
+
+/// Beacons of `n` journeys: each has a form-step page; most are submitted (durations from
+/// [`SUBMITTED`]), some abandoned at a field, some still in progress; two services.
+fn journeys() -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut id = 0u64;
+    let mut next_id = || {
+        id += 1;
+        format!("{id:016x}")
+    };
+    for k in 0..10 {
+        let service = if k % 4 == 3 { "2.000111" } else { "1.001234" };
+        let mut page = beacon(&next_id(), 0);
+        page["service"] = json!(service);
+        page["journey"]["id"] = json!(jid(k));
+        page["page"]["n"] = json!(0);
+        let fields = page["forms"][0]["fields"].as_array_mut().unwrap();
+        if k % 3 != 0 {
+            fields[2].as_object_mut().unwrap().remove("overwritten");
+        }
+        fields[3]["invalid"] = json!(k % 4);
+        if k % 4 == 0 {
+            fields[3].as_object_mut().unwrap().remove("invalid");
+        }
+        out.push(page.clone());
+        // A later beacon of the same page view (hidden, then left): it supersedes the first.
+        let mut again = page.clone();
+        again["id"] = json!(next_id());
+        again["seq"] = json!(1);
+        again["trigger"] = json!("hidden");
+        out.push(again);
+        if k < SUBMITTED.len() {
+            let ms = SUBMITTED[k];
+            let mut end = beacon(&next_id(), 2);
+            end["service"] = json!(service);
+            end["trigger"] = json!("submitted");
+            end["journey"] = json!({
+                "id": jid(k), "logged_in": true, "since_login_ms": ms, "outcome": "submitted",
+                "duration_ms": ms, "active_ms": ms / 2, "hidden_ms": 0, "blocked_ms": 0, "failed": 0,
+                "target_s": 300, "met": ms <= 300_000,
+                "steps": [
+                    {"name": "/dich-vu/1.001234/buoc-1", "ms": ms / 4, "active_ms": ms / 4},
+                    {"name": "/dich-vu/1.001234/buoc-2", "ms": ms - ms / 4, "active_ms": ms / 4}
+                ]
+            });
+            end["page"] = json!({"n": 1, "path": "/dich-vu/1.001234/bien-nhan/:id", "t_ms": 100});
+            let o = end.as_object_mut().unwrap();
+            o.remove("fields");
+            o.remove("forms");
+            out.push(end);
+        } else if k < 8 {
+            let mut end = beacon(&next_id(), 2);
+            end["service"] = json!(service);
+            end["trigger"] = json!("abandoned");
+            end["journey"] = json!({
+                "id": jid(k), "logged_in": true, "since_login_ms": 900_000, "outcome": "abandoned",
+                "active_ms": 300_000, "hidden_ms": 0, "blocked_ms": 0, "failed": 1, "target_s": 300,
+                "last_field": "so_dien_thoai", "steps": []
+            });
+            end["journey"].as_object_mut().unwrap().remove("steps");
+            end["page"] = json!({"n": 0, "path": "/dich-vu/1.001234/buoc-1", "t_ms": 0});
+            let o = end.as_object_mut().unwrap();
+            o.remove("fields");
+            o.remove("forms");
+            out.push(end);
+        }
+    }
+    out
+}
+
+fn processing_events() -> Value {
+    let day = 86_400_000i64;
+    let t0 = 1_795_000_000_000i64;
+    let mut events = Vec::new();
+    for (i, (channel, days)) in [
+        ("online", 2),
+        ("online", 3),
+        ("in_person", 4),
+        ("in_person", 4),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dossier = format!("h{i:03}");
+        events.push(json!({"dossier": dossier, "service": "1.001234", "channel": channel, "event": "received", "at_ms": t0}));
+        events.push(json!({"dossier": dossier, "service": "1.001234", "channel": channel, "event": "returned", "at_ms": t0 + days * day}));
+    }
+    json!(events)
+}
+
+/// Posts every beacon (in batches, one of them twice) and the processing events.
+fn fill(srv: &TestServer) {
+    let all = journeys();
+    for chunk in all.chunks(7) {
+        let r = srv.post(&json!(chunk));
+        assert_eq!(r.status, 202, "{}", r.text());
+    }
+    assert_eq!(
+        srv.post(&json!(all[..3])).json(),
+        json!({"accepted": 0, "duplicates": 3})
+    );
+    let auth = format!("Bearer {TOKEN}");
+    let r = srv.request(
+        "POST",
+        "/v1/processing",
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &auth),
+        ],
+        processing_events().to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+}
+
+fn report(srv: &TestServer, query: &str) -> Value {
+    let r = srv.get(&format!("/v1/report{query}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()
+}
+
+#[test]
+fn the_report_states_the_journeys_posted() {
+    let srv = TestServer::start_with(|c| c.options.processing_token = Some(TOKEN.into()));
+    fill(&srv);
+    let r = report(&srv, "");
+    assert_eq!(
+        r["journeys"],
+        json!({"seen": 10, "started": 10, "submitted": 6, "abandoned": 2, "expired": 0,
+               "in_progress": 2, "completion_pct": 60.0})
+    );
+    let c2 = &r["criterion2"];
+    assert_eq!(c2["duration"]["n"], 6);
+    assert_eq!(c2["duration"]["mean_ms"], 325_000, "mean of {SUBMITTED:?}");
+    assert_eq!(c2["duration"]["median_ms"], 280_000, "nearest rank");
+    assert_eq!(c2["duration"]["p90_ms"], 610_000);
+    assert_eq!(c2["pass"], false, "a mean of 5:25 is over 5:00");
+    assert_eq!(c2["within_target_pct"], 66.7);
+    assert_eq!(c2["histogram"][2], 1);
+    assert_eq!(
+        c2["steps"][0]["name"], "/dich-vu/1.001234/buoc-2",
+        "the slowest step first"
+    );
+    let c1 = &r["criterion1"];
+    assert_eq!(
+        (c1["fields"].as_i64(), c1["prefilled"].as_i64()),
+        (Some(40), Some(30))
+    );
+    assert_eq!(
+        c1["overwritten_by_key"][0],
+        json!({"key": "noi_thuong_tru", "count": 4, "of": 10, "pct": 40.0})
+    );
+    assert_eq!(c1["typed_often"][0]["key"], "so_dien_thoai");
+    assert_eq!(c1["forms_with_prefill_pct"], 100.0);
+    assert_eq!(
+        r["friction"]["abandoned_at"],
+        json!([{"name": "so_dien_thoai", "count": 2}])
+    );
+    assert_eq!(
+        r["friction"]["invalid"][0],
+        json!({"name": "so_dien_thoai", "count": 13})
+    );
+    assert_eq!(
+        r["criterion3"],
+        json!({"online": {"dossiers": 2, "mean_ms": 216_000_000}, "in_person": {"dossiers": 2, "mean_ms": 345_600_000},
+               "shorter_pct": 37.5, "pass": true})
+    );
+    assert_eq!(r["services"].as_array().unwrap().len(), 2);
+    let one = report(&srv, "?service=2.000111");
+    assert_eq!(one["journeys"]["started"], 2);
+    assert_eq!(
+        report(&srv, "?from=2025-01-01&to=2025-01-31")["journeys"]["seen"],
+        0
+    );
+    assert_eq!(
+        report(&srv, "?from=2025-01-01&to=2025-01-31")["targets"]["journey_seconds"],
+        480
+    );
+    let bad = srv.get("/v1/report?from=2026-02-30");
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["details"][0]
+        .as_str()
+        .unwrap()
+        .contains("YYYY-MM-DD"));
+
+    // The command line prints the same report.
+    for (format, needle) in [
+        (ReportFormat::Json, "\"mean_ms\": 325000"),
+        (ReportFormat::Csv, "criterion2,duration_mean_ms,325000"),
+        (
+            ReportFormat::Markdown,
+            "| tổng (total) | 6 | 5:25 | 4:40 | 7:00 | 10:10 |",
+        ),
+    ] {
+        let mut out = Vec::new();
+        journey_collector::report_command(
+            &ReportArgs {
+                store: StoreSpec::Sqlite(srv.db.clone()),
+                query: String::new(),
+                format,
+            },
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(needle), "{format:?}: {needle} not in\n{text}");
+    }
+
+    // The dashboard and the metrics.
+    let page = srv.get("/dashboard");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<html lang=\"vi\">") && html.contains("Tiêu chí 2"));
+    assert!(html.contains("✘ CHƯA ĐẠT"), "criterion 2 fails");
+    assert!(html.contains("<svg role=\"img\""));
+    assert_eq!(srv.metric("journey_collector_processing_events_total"), 8);
+}
+
+#[test]
+fn processing_events_need_the_token_and_the_right_shape() {
+    let srv = TestServer::start_with(|c| c.options.processing_token = Some(TOKEN.into()));
+    let post = |auth: &str, body: &str| {
+        srv.request(
+            "POST",
+            "/v1/processing",
+            &[
+                ("content-type", "application/json"),
+                ("authorization", auth),
+            ],
+            body.as_bytes(),
+        )
+    };
+    assert_eq!(post("Bearer wrong-token-0000000000", "[]").status, 401);
+    let auth = format!("Bearer {TOKEN}");
+    let r = post(
+        &auth,
+        r#"[{"dossier":"Nguyễn Văn A","service":"1.0","channel":"post","event":"received","at_ms":1795000000000}]"#,
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("never personal data"),
+        "{}",
+        r.text()
+    );
+    let r = post(
+        &auth,
+        r#"[{"dossier":"a","service":"1.0","channel":"online","event":"received","at_ms":1,"name":"x"}]"#,
+    );
+    assert_eq!(r.status, 400, "unknown fields are refused");
+    let off = TestServer::start(journey_collector::AllowedOrigins::None);
+    assert_eq!(
+        off.request("POST", "/v1/processing", &[], b"[]").status,
+        404
+    );
+}
+
+/// A private ClickHouse server in a temp directory, stopped on drop.
+struct ClickHouse {
+    child: Option<Child>,
+    dir: TempDir,
+    http: u16,
+    tcp: u16,
+    interserver: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl ClickHouse {
+    fn start() -> ClickHouse {
+        let mut ch = ClickHouse {
+            child: None,
+            dir: TempDir::new("clickhouse"),
+            http: free_port(),
+            tcp: free_port(),
+            interserver: free_port(),
+        };
+        ch.launch();
+        ch
+    }
+
+    fn launch(&mut self) {
+        let d = self.dir.0.display().to_string();
+        assert!(
+            Path::new("/usr/sbin/clickhouse-server").exists()
+                || Path::new("/usr/bin/clickhouse-server").exists(),
+            "clickhouse-server is not installed: npm run setup installs Debian's package"
+        );
+        let child = Command::new("clickhouse-server")
+            .args([
+                "--config-file=/etc/clickhouse-server/config.xml".to_string(),
+                "--".into(),
+                format!("--path={d}/"),
+                format!("--tmp_path={d}/tmp/"),
+                format!("--http_port={}", self.http),
+                format!("--tcp_port={}", self.tcp),
+                format!("--interserver_http_port={}", self.interserver),
+                format!("--logger.log={d}/log"),
+                format!("--logger.errorlog={d}/err"),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("clickhouse-server starts");
+        self.child = Some(child);
+        let start = Instant::now();
+        while common::try_get(self.http, "/?query=SELECT%201").is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "ClickHouse did not answer in 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/?database=journeys", self.http)
+    }
+}
+
+impl Drop for ClickHouse {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn sqlite_and_clickhouse_give_the_same_report_and_clickhouse_may_come_and_go() {
+    let mut ch = ClickHouse::start();
+    let sqlite = TestServer::start_with(|c| c.options.processing_token = Some(TOKEN.into()));
+    let url = ch.url();
+    let clickhouse = TestServer::start_with(|c| {
+        c.options.processing_token = Some(TOKEN.into());
+        c.store = StoreSpec::ClickHouse(url);
+    });
+    fill(&sqlite);
+    fill(&clickhouse);
+    for query in [
+        "",
+        "?service=1.001234",
+        "?service=2.000111&target_seconds=480",
+        "?from=2025-01-01&to=2025-12-31",
+    ] {
+        assert_eq!(
+            report(&sqlite, query),
+            report(&clickhouse, query),
+            "report{query}"
+        );
+    }
+    assert_eq!(
+        report(&clickhouse, "")["journeys"]["submitted"],
+        6,
+        "not an empty agreement"
+    );
+    assert_eq!(clickhouse.stored().len(), sqlite.stored().len());
+
+    // ClickHouse goes away: beacons are refused with 503 (the probe keeps and retries them).
+    ch.stop();
+    let late = beacon("00000000000000ff", 5);
+    let r = clickhouse.post(&late);
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(r.json()["details"][0]
+        .as_str()
+        .unwrap()
+        .contains("does not answer"));
+    assert_eq!(clickhouse.get("/healthz").status, 503);
+    // …and comes back with its data: the retry is stored, nothing before it was lost.
+    ch.launch();
+    assert_eq!(clickhouse.post(&late).status, 202);
+    assert_eq!(sqlite.post(&late).status, 202);
+    assert_eq!(report(&sqlite, ""), report(&clickhouse, ""));
+    assert_eq!(
+        clickhouse
+            .metric("journey_collector_requests_rejected_total{reason=\"store_unavailable\"}"),
+        2
+    );
+}
