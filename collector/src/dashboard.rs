@@ -35,7 +35,8 @@ main{max-width:1100px;margin:0 auto;padding:16px 24px 40px}nav a{margin-right:12
 .tile.pass{border-left-color:#007a5a}.tile.fail{border-left-color:#b3261e}.tile h2{font-size:14px;margin:0 0 4px}
 .tile .big{font-size:26px;font-weight:700}.tile .verdict{font-weight:700}.pass .verdict{color:#00573f}.fail .verdict{color:#8c1d18}
 section{background:#fff;border:1px solid #c8c8c8;border-radius:6px;padding:12px 16px;margin:14px 0}
-section h2{font-size:17px;margin:0 0 8px}table{border-collapse:collapse;width:100%;font-size:14px}
+section h2{font-size:17px;margin:0 0 8px}table{border-collapse:collapse;width:100%;font-size:14px;display:block;overflow-x:auto}
+@media (max-width:600px){main{padding:10px}header{padding:12px}section{padding:10px}td,th{padding:3px 5px}}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e4e4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .bar{display:inline-block;height:10px;background:#0072b2;vertical-align:middle}.muted{color:#555}
 svg text{font:12px system-ui,sans-serif;fill:#1a1a1a}";
@@ -165,7 +166,7 @@ pub fn page(report: &Report, query: &str) -> String {
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{} — Chất lượng trải nghiệm dịch vụ công trực tuyến</title><style>{STYLE}</style></head><body><header><h1>Chất lượng trải nghiệm dịch vụ công trực tuyến</h1><p>{} · {} → {} (UTC) · journey-probe</p></header><main>",
         esc(&scope),
         esc(&scope),
-        esc(&crate::list::format_utc_ms(f.from_ms)[..10]),
+        if f.from_ms == 0 { "từ đầu".to_string() } else { esc(&crate::list::format_utc_ms(f.from_ms)[..10]) },
         esc(&crate::list::format_utc_ms(f.to_ms - 1)[..10]),
     );
     let keep: Vec<&str> = query

@@ -51,8 +51,7 @@ fn journeys() -> Vec<Value> {
         again["seq"] = json!(1);
         again["trigger"] = json!("hidden");
         out.push(again);
-        if k < SUBMITTED.len() {
-            let ms = SUBMITTED[k];
+        if let Some(&ms) = SUBMITTED.get(k) {
             let mut end = beacon(&next_id(), 2);
             end["service"] = json!(service);
             end["trigger"] = json!("submitted");

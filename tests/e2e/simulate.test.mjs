@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
 import { startCollector } from '../../scripts/stack.mjs';
 import { planCitizens, simulateCitizens } from '../../scripts/simulate.mjs';
-import { eventually } from './support/browser.mjs';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ROOT } from '../../scripts/lib.mjs';
+import { eventually, launch } from './support/browser.mjs';
 
 const TARGET_MS = 300_000;
 let dir, collector, portal, summary, journeys;
@@ -121,4 +124,41 @@ test('the same seed gives the same citizens', () => {
   assert.notDeepEqual(planCitizens(6, 7), planCitizens(6, 8));
   const planned = planCitizens(6, 7).map((p) => [p.citizen, p.ending.outcome, p.journeyMs]);
   assert.deepEqual(summary.citizens.map((c) => [c.citizen, c.outcome, c.plannedMs]), planned);
+});
+
+test('the collector\'s dashboard shows these journeys, readable at desktop and phone widths', async () => {
+  const shots = join(ROOT, 'target', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  const report = await (await fetch(`${collector.url}/v1/report`)).json();
+  assert.equal(report.journeys.submitted, summary.submitted, 'the report counts what the citizens did');
+  assert.equal(report.criterion2.histogram.reduce((a, b) => a + b, 0), summary.submitted);
+  const browser = await launch();
+  try {
+    for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['mobile', { width: 390, height: 844 }]]) {
+      // The dashboard's CSP forbids any script; axe is injected past it for the check only.
+      const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: true });
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${collector.url}/dashboard`);
+      const tiles = await page.locator('.tile').allTextContents();
+      assert.equal(tiles.length, 4, 'one tile per criterion');
+      assert.match(tiles[1], /Tiêu chí 2/);
+      assert.match(tiles[1], /(ĐẠT|CHƯA ĐẠT)/);
+      const bars = await page.locator('svg[role=img] rect').count();
+      assert.equal(bars, 15, 'one histogram bar per minute');
+      assert.equal(await page.locator('svg line[stroke-dasharray]').count(), 1, 'the 5-minute line');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth + 1);
+      assert.equal(overflow, false, `${name}: no sideways scrolling`);
+      await page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true });
+      if (name === 'desktop') {
+        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+        const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] }));
+        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+      }
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
 });

@@ -120,6 +120,8 @@ pub struct ReportInput {
     pub keys: Vec<KeyJourneys>,
     /// Forms seen (last beacon per page view), and of them with any pre-filled field.
     pub forms: (i64, i64),
+    /// Journeys that met a form, and of them journeys that met a pre-filled field.
+    pub form_journeys: (i64, i64),
     /// Processing times per channel.
     pub processing: Vec<ProcessingRow>,
 }

@@ -173,7 +173,13 @@ pub struct Criterion1 {
     pub typed_often: Vec<KeyShare>,
     /// Per field key, how often it was pre-filled (the most seen keys first, at most 20).
     pub coverage: Vec<KeyShare>,
-    /// Every form seen had a pre-filled field (`None` without forms).
+    /// Journeys that met a form.
+    pub journeys_with_forms: i64,
+    /// Of them, journeys that met data the state already holds, pre-filled.
+    pub journeys_with_prefill: i64,
+    /// Share of journeys with pre-fill, percent with one decimal.
+    pub journeys_with_prefill_pct: Option<f64>,
+    /// Every journey that met a form met pre-filled data (`None` without forms).
     pub pass: Option<bool>,
 }
 
@@ -482,7 +488,10 @@ fn criterion1(input: &ReportInput) -> Criterion1 {
                 })
                 .collect(),
         ),
-        pass: (forms > 0).then_some(forms_with_prefill == forms),
+        journeys_with_forms: input.form_journeys.0,
+        journeys_with_prefill: input.form_journeys.1,
+        journeys_with_prefill_pct: pct(input.form_journeys.1, input.form_journeys.0),
+        pass: (input.form_journeys.0 > 0).then_some(input.form_journeys.1 == input.form_journeys.0),
     }
 }
 

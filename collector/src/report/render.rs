@@ -126,6 +126,11 @@ pub fn csv(report: &Report) -> String {
     add("criterion1", "forms", c1.forms.to_string());
     add(
         "criterion1",
+        "journeys_with_prefill_pct",
+        optf(c1.journeys_with_prefill_pct),
+    );
+    add(
+        "criterion1",
         "forms_with_prefill_pct",
         optf(c1.forms_with_prefill_pct),
     );
@@ -292,12 +297,16 @@ pub fn markdown(report: &Report) -> String {
         out,
         "\n## Tiêu chí 1 — biểu mẫu tự điền dữ liệu sẵn có (criterion 1) — **{}**\n\n\
          - Trường được điền sẵn (fields pre-filled): {} / {} ({})\n\
+         - Hành trình gặp dữ liệu điền sẵn (journeys with pre-fill): {} / {} ({})\n\
          - Biểu mẫu có điền sẵn (forms with pre-fill): {} / {} ({})\n\
          - Giá trị điền sẵn bị người dân sửa (pre-filled values changed): {}",
         verdict(c1.pass),
         c1.prefilled,
         c1.fields,
         opt_pct(c1.prefilled_pct),
+        c1.journeys_with_prefill,
+        c1.journeys_with_forms,
+        opt_pct(c1.journeys_with_prefill_pct),
         c1.forms_with_prefill,
         c1.forms,
         opt_pct(c1.forms_with_prefill_pct),

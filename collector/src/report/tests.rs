@@ -191,6 +191,7 @@ fn criterion_one_counts_prefill_overwrites_and_typed_keys() {
             },
         ],
         forms: (20, 10),
+        form_journeys: (10, 9),
         ..ReportInput::default()
     };
     let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);

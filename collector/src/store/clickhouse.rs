@@ -363,6 +363,12 @@ impl Store for ClickHouseStore {
         ))?
         .first()
         .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
+        let form_journeys = compact(format!(
+            "SELECT uniqExact(journey), uniqExactIf(journey, prefilled > 0) FROM forms FINAL
+             WHERE beacon IN ({latest})"
+        ))?
+        .first()
+        .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
         let service = filter
             .service
             .as_ref()
@@ -387,6 +393,7 @@ impl Store for ClickHouseStore {
             fields,
             keys,
             forms,
+            form_journeys,
             processing,
         })
     }

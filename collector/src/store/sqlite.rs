@@ -303,6 +303,13 @@ impl Store for SqliteStore {
                  WHERE beacon IN ({latest})"
             ))?
             .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let form_journeys = conn
+            .prepare_cached(&format!(
+                "SELECT COUNT(DISTINCT b.journey),
+                    COUNT(DISTINCT CASE WHEN f.prefilled > 0 THEN b.journey END)
+                 FROM forms f JOIN beacons b ON b.id = f.beacon WHERE f.beacon IN ({latest})"
+            ))?
+            .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
         let processing = conn
             .prepare_cached(
                 "SELECT channel, COUNT(*), SUM(returned_ms - received_ms) FROM processing
@@ -324,6 +331,7 @@ impl Store for SqliteStore {
             fields,
             keys,
             forms,
+            form_journeys,
             processing,
         })
     }
