@@ -28,14 +28,15 @@ export function freePort() {
 }
 
 /**
- * Starts `journey-collector serve` and resolves once it prints its listening line.
+ * Starts `journey-collector serve` (on the SQLite file `db`, or on `store`, e.g.
+ * `clickhouse:http://…`) and resolves once it prints its listening line.
  * @returns {Promise<{ url: string, beaconsUrl: string, stop: () => Promise<void>, stored: (query?: string) => Promise<any[]> }>}
  */
-export function startCollector({ db, port = 0, allowOrigins = [], quiet = false }) {
-  if (!existsSync(COLLECTOR_BIN)) buildCollector();
-  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`];
+export function startCollector({ db, store, port = 0, allowOrigins = [], quiet = false, bin = COLLECTOR_BIN, extra = [] }) {
+  if (bin === COLLECTOR_BIN && !existsSync(COLLECTOR_BIN)) buildCollector();
+  const args = ['serve', ...(store ? ['--store', store] : ['--db', db]), '--listen', `127.0.0.1:${port}`, ...extra];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
-  const child = spawn(COLLECTOR_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => {
     log += d;
@@ -72,4 +73,37 @@ export function startCollector({ db, port = 0, allowOrigins = [], quiet = false 
       });
     });
   });
+}
+
+/**
+ * Starts a private ClickHouse server (Debian's `clickhouse-server`) with its data in `dir`;
+ * resolves once it answers over HTTP.
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+export async function startClickHouse(dir) {
+  const [http, tcp, interserver] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn('clickhouse-server', [
+    '--config-file=/etc/clickhouse-server/config.xml', '--',
+    `--path=${dir}/`, `--tmp_path=${dir}/tmp/`, `--http_port=${http}`, `--tcp_port=${tcp}`,
+    `--interserver_http_port=${interserver}`, `--logger.log=${dir}/log`, `--logger.errorlog=${dir}/err`,
+  ], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${http}`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/?query=SELECT%201`)).ok) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > until) throw new Error(`ClickHouse did not answer within 30 s (see ${dir}/err)`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () => new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }),
+  };
 }

@@ -12,7 +12,8 @@ use tokio::task::JoinHandle;
 use crate::cli::AllowedOrigins;
 use crate::error::Error;
 use crate::http;
-use crate::store::{SqliteStore, Store};
+use crate::store::{GroupCommit, SqliteStore, Store};
+use std::time::Duration;
 
 /// Where beacons are stored: `sqlite:PATH` (or a bare path) or `clickhouse:URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,19 +25,23 @@ pub enum StoreSpec {
 }
 
 impl StoreSpec {
-    /// Opens the store (creating tables if missing).
+    /// Opens the store (creating tables if missing), its inserts grouped by a writer thread.
     pub fn open(&self) -> Result<Arc<dyn Store>, Error> {
-        Ok(match self {
-            StoreSpec::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
-            StoreSpec::ClickHouse(url) => Arc::new(crate::store::ClickHouseStore::open(url)?),
-        })
+        let (store, linger): (Arc<dyn Store>, u64) = match self {
+            StoreSpec::Sqlite(path) => (Arc::new(SqliteStore::open(path)?), 0),
+            StoreSpec::ClickHouse(url) => (Arc::new(crate::store::ClickHouseStore::open(url)?), 20),
+        };
+        Ok(Arc::new(GroupCommit::new(
+            store,
+            Duration::from_millis(linger),
+        )))
     }
 
     /// Opens a store that must already exist (for `list` and `report`).
     pub fn open_existing(&self) -> Result<Arc<dyn Store>, Error> {
         match self {
             StoreSpec::Sqlite(path) => Ok(Arc::new(SqliteStore::open_existing(path)?)),
-            StoreSpec::ClickHouse(_) => self.open(),
+            StoreSpec::ClickHouse(url) => Ok(Arc::new(crate::store::ClickHouseStore::open(url)?)),
         }
     }
 }

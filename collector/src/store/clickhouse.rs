@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
+use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
 use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
 use crate::report::{Filter, ReportInput};
@@ -165,6 +165,67 @@ impl ClickHouseStore {
         self.run(&sql).map(|_| ())
     }
 
+    /// Stores the batches with one duplicate check and one insert per table.
+    fn insert_all(&self, batches: &[Batch<'_>]) -> Result<Vec<InsertOutcome>, Error> {
+        let all: Vec<&Beacon> = batches.iter().flat_map(|b| b.beacons.iter()).collect();
+        if all.is_empty() {
+            return Ok(batches
+                .iter()
+                .map(|_| InsertOutcome {
+                    accepted: 0,
+                    duplicates: 0,
+                })
+                .collect());
+        }
+        let ids: Vec<String> = all.iter().map(|b| quote(&b.id)).collect();
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let known: Vec<Id> = self.rows(&format!(
+            "SELECT DISTINCT id FROM beacons FINAL WHERE id IN ({})",
+            ids.join(",")
+        ))?;
+        let mut seen: std::collections::HashSet<&str> =
+            known.iter().map(|k| k.id.as_str()).collect();
+        let (mut steps, mut forms, mut fields, mut rows) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut outcomes = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let mut accepted = 0;
+            for b in batch.beacons.iter().filter(|b| seen.insert(b.id.as_str())) {
+                accepted += 1;
+                let f = &b.facts;
+                for (i, s) in f.steps.iter().enumerate() {
+                    steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms, "active_ms": s.active_ms}));
+                }
+                for form in &f.forms {
+                    forms.push(json!({"beacon": b.id, "journey": b.journey, "key": form.key, "total": form.total,
+                        "prefilled": form.prefilled, "typed": form.typed, "overwritten": form.overwritten}));
+                }
+                for (i, x) in f.fields.iter().enumerate() {
+                    fields.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "form": x.form, "key": x.key,
+                        "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten),
+                        "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms}));
+                }
+                rows.push(json!({"id": b.id, "received_ms": batch.received_ms, "journey": b.journey, "seq": b.seq,
+                    "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": batch.portal,
+                    "page_n": f.page_n, "logged_in": u8::from(f.logged_in), "outcome": f.outcome,
+                    "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field}));
+            }
+            outcomes.push(InsertOutcome {
+                accepted,
+                duplicates: batch.beacons.len() - accepted,
+            });
+        }
+        // Side tables first, beacons last: a batch cut short is not seen (see the module doc).
+        self.insert_rows("steps", &steps)?;
+        self.insert_rows("forms", &forms)?;
+        self.insert_rows("fields", &fields)?;
+        self.insert_rows("beacons", &rows)?;
+        Ok(outcomes)
+    }
+
     /// The SQL condition a report filter selects beacons with.
     fn selected(filter: &Filter) -> String {
         let mut cond = format!(
@@ -200,63 +261,15 @@ struct Journey(
 );
 
 impl Store for ClickHouseStore {
-    fn insert(
-        &self,
-        received_ms: i64,
-        portal: &str,
-        beacons: &[Beacon],
-    ) -> Result<InsertOutcome, Error> {
-        if beacons.is_empty() {
-            return Ok(InsertOutcome {
-                accepted: 0,
-                duplicates: 0,
-            });
+    fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>> {
+        match self.insert_all(batches) {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            // One round of inserts: when it fails, every batch in it is refused (and retried).
+            Err(e) => batches
+                .iter()
+                .map(|_| Err(Error::Store(e.to_string())))
+                .collect(),
         }
-        let ids: Vec<String> = beacons.iter().map(|b| quote(&b.id)).collect();
-        #[derive(Deserialize)]
-        struct Id {
-            id: String,
-        }
-        let known: Vec<Id> = self.rows(&format!(
-            "SELECT DISTINCT id FROM beacons FINAL WHERE id IN ({})",
-            ids.join(",")
-        ))?;
-        let mut seen: std::collections::HashSet<&str> =
-            known.iter().map(|k| k.id.as_str()).collect();
-        let fresh: Vec<&Beacon> = beacons
-            .iter()
-            .filter(|b| seen.insert(b.id.as_str()))
-            .collect();
-        let (mut steps, mut forms, mut fields, mut rows) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for b in &fresh {
-            let f = &b.facts;
-            for (i, s) in f.steps.iter().enumerate() {
-                steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms, "active_ms": s.active_ms}));
-            }
-            for form in &f.forms {
-                forms.push(json!({"beacon": b.id, "journey": b.journey, "key": form.key, "total": form.total,
-                    "prefilled": form.prefilled, "typed": form.typed, "overwritten": form.overwritten}));
-            }
-            for (i, x) in f.fields.iter().enumerate() {
-                fields.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "form": x.form, "key": x.key,
-                    "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten),
-                    "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms}));
-            }
-            rows.push(json!({"id": b.id, "received_ms": received_ms, "journey": b.journey, "seq": b.seq,
-                "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": portal,
-                "page_n": f.page_n, "logged_in": u8::from(f.logged_in), "outcome": f.outcome,
-                "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field}));
-        }
-        // Side tables first, beacons last: a batch cut short is not seen (see the module doc).
-        self.insert_rows("steps", &steps)?;
-        self.insert_rows("forms", &forms)?;
-        self.insert_rows("fields", &fields)?;
-        self.insert_rows("beacons", &rows)?;
-        Ok(InsertOutcome {
-            accepted: fresh.len(),
-            duplicates: beacons.len() - fresh.len(),
-        })
     }
 
     fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {

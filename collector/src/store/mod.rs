@@ -7,9 +7,11 @@
 //! are computed once, in [`crate::report::build`].
 
 pub mod clickhouse;
+pub mod group;
 pub mod sqlite;
 
 pub use clickhouse::ClickHouseStore;
+pub use group::GroupCommit;
 pub use sqlite::SqliteStore;
 
 use serde::{Deserialize, Serialize};
@@ -63,17 +65,42 @@ pub struct ProcessingEvent {
     pub at_ms: i64,
 }
 
+/// One request's beacons, as a store receives them.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'a> {
+    /// When the collector received them, epoch ms.
+    pub received_ms: i64,
+    /// The portal (browser origin) they came from, or `unknown`.
+    pub portal: &'a str,
+    /// The beacons, validated.
+    pub beacons: &'a [Beacon],
+}
+
 /// A place beacons are kept.
 pub trait Store: Send + Sync + std::fmt::Debug {
-    /// Stores a batch received at `received_ms` from `portal` (the browser origin, or
-    /// `unknown`) all-or-nothing; beacons whose id is already stored are skipped. Returns only
-    /// once the batch is durable.
+    /// Stores several requests' batches in one go (one transaction, one round of inserts):
+    /// each batch all-or-nothing, with its own outcome; beacons whose id is already stored
+    /// (or earlier in these batches) are skipped. Returns only once the batches are durable.
+    fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>>;
+
+    /// Stores one batch (see [`Store::insert_many`]).
     fn insert(
         &self,
         received_ms: i64,
         portal: &str,
         beacons: &[Beacon],
-    ) -> Result<InsertOutcome, Error>;
+    ) -> Result<InsertOutcome, Error> {
+        self.insert_many(&[Batch {
+            received_ms,
+            portal,
+            beacons,
+        }])
+        .pop()
+        .unwrap_or(Ok(InsertOutcome {
+            accepted: 0,
+            duplicates: 0,
+        }))
+    }
     /// The most recent `query.limit` beacons (of one journey if asked), oldest first.
     fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error>;
     /// The rows a report over `filter` is built from.

@@ -9,12 +9,11 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::value::RawValue;
 
-use super::{InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
+use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
 use crate::facts::Facts;
 use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
 use crate::report::{Filter, ReportInput};
-use crate::validate::Beacon;
 
 /// `PRAGMA user_version` of the layout this collector creates.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -88,6 +87,9 @@ impl SqliteStore {
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_err)?;
+        // A beacon acknowledged is on disk: every commit is synced (WAL, synchronous FULL).
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
         // journal_mode returns a row; query it rather than execute.
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -131,50 +133,37 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn insert(
-        &self,
-        received_ms: i64,
-        portal: &str,
-        beacons: &[Beacon],
-    ) -> Result<InsertOutcome, Error> {
+    fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut accepted = 0;
-        for b in beacons {
-            let inserted = tx
-                .prepare_cached(
-                    "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
-                         portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                     ON CONFLICT (id) DO NOTHING",
-                )?
-                .execute(params![
-                    b.id,
-                    received_ms,
-                    b.journey,
-                    b.seq,
-                    b.trigger,
-                    b.service,
-                    b.path,
-                    b.body,
-                    portal,
-                    b.facts.page_n,
-                    b.facts.logged_in,
-                    b.facts.outcome,
-                    b.facts.duration_ms,
-                    b.facts.active_ms,
-                    b.facts.last_field,
-                ])?;
-            if inserted == 1 {
-                insert_facts(&tx, &b.id, &b.facts)?;
-                accepted += 1;
+        let tx = match conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                return batches
+                    .iter()
+                    .map(|_| Err(Error::Store(e.to_string())))
+                    .collect()
             }
+        };
+        // One savepoint per batch: a batch that fails is undone alone.
+        let mut outcomes: Vec<Result<InsertOutcome, Error>> = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let outcome = tx.execute_batch("SAVEPOINT batch").and_then(|()| {
+                let result = insert_batch(&tx, batch);
+                match &result {
+                    Ok(_) => tx.execute_batch("RELEASE batch")?,
+                    Err(_) => tx.execute_batch("ROLLBACK TO batch; RELEASE batch")?,
+                }
+                result
+            });
+            outcomes.push(outcome.map_err(Error::from));
         }
-        tx.commit()?;
-        Ok(InsertOutcome {
-            accepted,
-            duplicates: beacons.len() - accepted,
-        })
+        if let Err(e) = tx.commit() {
+            return batches
+                .iter()
+                .map(|_| Err(Error::Store(format!("commit failed: {e}"))))
+                .collect();
+        }
+        outcomes
     }
 
     fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
@@ -371,6 +360,48 @@ impl Store for SqliteStore {
     }
 }
 
+/// Inserts one batch inside the open transaction; its outcome.
+fn insert_batch(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &Batch<'_>,
+) -> rusqlite::Result<InsertOutcome> {
+    let mut accepted = 0;
+    for b in batch.beacons {
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
+                     portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                b.id,
+                batch.received_ms,
+                b.journey,
+                b.seq,
+                b.trigger,
+                b.service,
+                b.path,
+                b.body,
+                batch.portal,
+                b.facts.page_n,
+                b.facts.logged_in,
+                b.facts.outcome,
+                b.facts.duration_ms,
+                b.facts.active_ms,
+                b.facts.last_field,
+            ])?;
+        if inserted == 1 {
+            insert_facts(tx, &b.id, &b.facts)?;
+            accepted += 1;
+        }
+    }
+    Ok(InsertOutcome {
+        accepted,
+        duplicates: batch.beacons.len() - accepted,
+    })
+}
+
 /// Writes a beacon's steps, forms and fields.
 fn insert_facts(tx: &rusqlite::Transaction<'_>, id: &str, facts: &Facts) -> rusqlite::Result<()> {
     for (i, s) in facts.steps.iter().enumerate() {
@@ -443,6 +474,7 @@ fn migrate_to_v2(conn: &mut Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Beacon;
 
     fn beacon(id: &str, journey: &str, seq: i64) -> Beacon {
         Beacon {
@@ -533,6 +565,85 @@ mod tests {
             })
             .unwrap();
         assert_eq!(j1.len(), 2);
+    }
+
+    #[test]
+    fn a_failing_batch_is_undone_alone_and_group_commit_answers_each() {
+        let path = temp_db("savepoints");
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TRIGGER boom BEFORE INSERT ON beacons WHEN NEW.service = 'boom'
+                 BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            )
+            .unwrap();
+        let mut bad = beacon("x2", "j2", 1);
+        bad.service = "boom".into();
+        let (one, two, three) = (
+            [beacon("x1", "j1", 0)],
+            [beacon("x3", "j2", 0), bad],
+            [beacon("x4", "j3", 0), beacon("x1", "j1", 0)],
+        );
+        let batch = |beacons: &'static [Beacon]| Batch {
+            received_ms: 5,
+            portal: "unknown",
+            beacons,
+        };
+        let (one, two, three) = (
+            Box::leak(Box::new(one)),
+            Box::leak(Box::new(two)),
+            Box::leak(Box::new(three)),
+        );
+        let outcomes = store.insert_many(&[batch(one), batch(two), batch(three)]);
+        assert_eq!(outcomes[0].as_ref().unwrap().accepted, 1);
+        assert!(outcomes[1].is_err(), "the batch with the failing beacon");
+        assert_eq!(
+            *outcomes[2].as_ref().unwrap(),
+            InsertOutcome {
+                accepted: 1,
+                duplicates: 1
+            },
+            "a duplicate of an earlier batch in the same write"
+        );
+        let ids: Vec<String> = store
+            .list(&ListQuery {
+                limit: 10,
+                journey: None,
+            })
+            .unwrap()
+            .iter()
+            .map(|b| b.beacon.get().to_string())
+            .collect();
+        assert_eq!(ids.len(), 2, "x3 went with its batch: {ids:?}");
+
+        let grouped = std::sync::Arc::new(super::super::GroupCommit::new(
+            std::sync::Arc::new(store),
+            Duration::ZERO,
+        ));
+        let threads: Vec<_> = (0..16)
+            .map(|t| {
+                let grouped = grouped.clone();
+                std::thread::spawn(move || {
+                    grouped
+                        .insert(7, "unknown", &[beacon(&format!("g{t}"), "jg", t)])
+                        .unwrap()
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap().accepted, 1);
+        }
+        assert_eq!(
+            grouped
+                .list(&ListQuery {
+                    limit: 100,
+                    journey: Some("jg".into())
+                })
+                .unwrap()
+                .len(),
+            16
+        );
     }
 
     #[test]

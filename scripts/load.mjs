@@ -1,0 +1,110 @@
+// npm run load: how many beacons a collector accepts per second on this machine, and how long
+// the slowest requests wait, for each store — the release binary on loopback, SQLite and then
+// ClickHouse (Debian's, started privately). Bounded in count and time: REQUESTS requests of
+// one to three beacons (what the probe sends), CONCURRENCY at a time, at most LIMIT_S seconds
+// per store. Writes bench/LOAD.md.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, run, step } from './lib.mjs';
+import { startClickHouse, startCollector } from './stack.mjs';
+
+const REQUESTS = Number(process.env.LOAD_REQUESTS || 6000);
+const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY || 32);
+const LIMIT_S = 60;
+const BIN = join(ROOT, 'target', 'release', 'journey-collector');
+const EXAMPLE = JSON.parse(readFileSync(join(ROOT, 'schema', 'examples', 'beacon.json'), 'utf8'));
+
+/** Request `i`'s body: 1–3 distinct valid beacons (unique ids, a journey per 10 requests). */
+function body(i) {
+  const n = 1 + (i % 3);
+  const beacons = [];
+  for (let k = 0; k < n; k++) {
+    const b = structuredClone(EXAMPLE);
+    b.id = (i * 4 + k).toString(16).padStart(16, '0');
+    b.seq = k;
+    b.journey.id = Math.floor(i / 10).toString(16).padStart(32, '0');
+    beacons.push(b);
+  }
+  return { text: JSON.stringify(beacons), beacons: n };
+}
+
+/** Sends REQUESTS requests, CONCURRENCY at a time; per-request latency in ms. */
+async function hammer(url, count, offset = 0) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(url);
+  const latencies = [];
+  let accepted = 0;
+  let failed = 0;
+  let next = 0;
+  const deadline = Date.now() + LIMIT_S * 1000;
+  const started = process.hrtime.bigint();
+  const one = (i) => new Promise((resolve) => {
+    const { text, beacons } = body(i + offset);
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ agent, host: target.hostname, port: target.port, path: '/v1/beacons', method: 'POST',
+      headers: { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (res.statusCode === 202) accepted += beacons;
+        else failed += 1;
+        resolve();
+      });
+    });
+    req.on('error', () => { failed += 1; resolve(); });
+    req.end(text);
+  });
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < count && Date.now() < deadline) await one(next++);
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+  return { requests: latencies.length, accepted, failed, seconds, perSecond: accepted / seconds, p50: at(50), p99: at(99) };
+}
+
+step('building the collector (release)');
+run('cargo', ['build', '--release', '-p', 'journey-collector', '--quiet']);
+const dir = mkdtempSync(join(tmpdir(), 'journey-load-'));
+const results = [];
+try {
+  for (const name of ['sqlite', 'clickhouse']) {
+    step(`load on ${name}: ${REQUESTS} requests, ${CONCURRENCY} at a time`);
+    const clickhouse = name === 'clickhouse' ? await startClickHouse(join(dir, 'ch')) : null;
+    const collector = await startCollector({
+      bin: BIN,
+      quiet: true,
+      ...(clickhouse ? { store: `clickhouse:${clickhouse.url}/?database=load` } : { db: join(dir, 'load.db') }),
+      extra: ['--rate-limit', '0'],
+    });
+    try {
+      await hammer(collector.url, 300, 1e7); // warm-up: connections, caches, tables
+      const result = await hammer(collector.url, REQUESTS);
+      results.push({ name, ...result });
+      console.log(`${name}: ${result.perSecond.toFixed(0)} beacons/s accepted, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failed} failed`);
+    } finally {
+      await collector.stop();
+      await clickhouse?.stop();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+mkdirSync(join(ROOT, 'bench'), { recursive: true });
+const rows = results.map((r) => `| ${r.name} | ${r.requests} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failed} |`);
+writeFileSync(join(ROOT, 'bench', 'LOAD.md'), `# Collector load test
+
+\`npm run load\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, release build, loopback,
+${REQUESTS} requests of 1–3 new beacons each (2 on average), ${CONCURRENCY} in flight, keep-alive, after a
+300-request warm-up. Every beacon is validated against the schema and stored durably before the
+202 (SQLite: one transaction per request, WAL, synchronous FULL; ClickHouse: the duplicate check
+and four inserts per request).
+
+| store | requests | beacons/s | p50 ms | p99 ms | failed |
+|---|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+`);
+console.log('wrote bench/LOAD.md');
