@@ -89,8 +89,9 @@ journey-probe demo is running.
   Portal (open this):   ${portal.url}/dich-vu/1.001234
   Collector:            ${collector.url}   (beacons stored in ${db})
   Beacons received:     ${collector.url}/v1/beacons
-  Same, on the command line:
-                        target/debug/journey-collector list --db ${db}
+  QCVN dashboard:       ${collector.url}/dashboard
+  On the command line:  target/debug/journey-collector list --db ${db}
+                        target/debug/journey-collector report --db ${db}
 
 Log in with "Đăng nhập bằng VNeID", fill the form, submit, and watch the beacons arrive.
 Press Ctrl+C to stop.`);
