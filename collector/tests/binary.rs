@@ -149,3 +149,102 @@ fn runtime_errors_exit_1_and_name_the_path() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_crash_mid_load_loses_no_acknowledged_beacon() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let dir = TempDir::new("crash");
+    let db = dir.0.join("j.db");
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "0",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim_end()
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..4u64)
+        .map(|t| {
+            let (acked, stop) = (acked.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for n in 0u64.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let ids = [
+                        format!("{:016x}", (t << 40) | (n * 2)),
+                        format!("{:016x}", (t << 40) | (n * 2 + 1)),
+                    ];
+                    let batch = Value::Array(
+                        ids.iter()
+                            .enumerate()
+                            .map(|(i, id)| beacon(id, i as u64))
+                            .collect(),
+                    );
+                    // A request the crash cuts short is not acknowledged: the probe would retry it.
+                    let sent = std::panic::catch_unwind(|| {
+                        request(
+                            addr,
+                            "POST",
+                            "/v1/beacons",
+                            &[("content-type", "text/plain")],
+                            batch.to_string().as_bytes(),
+                        )
+                        .status
+                    });
+                    match sent {
+                        Ok(202) => acked.lock().unwrap().extend(ids),
+                        _ => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        let _ = c.join();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 20,
+        "the load ran: {} acknowledged",
+        acked.len()
+    );
+    let stored: std::collections::HashSet<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT id FROM beacons")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let lost: Vec<&String> = acked.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged beacons lost: {lost:?}",
+        lost.len()
+    );
+}
