@@ -17,7 +17,7 @@ export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
 /** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
-const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired', 'consent', 'optOut'];
+const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired', 'consent', 'optOut', 'askSatisfaction'];
 
 function warn(message) {
   try {
@@ -30,7 +30,7 @@ function warn(message) {
 /**
  * Installs `window.JourneyProbe` and starts the probe.
  * @param {Window} win
- * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string, loadOverlay: () => Promise<any> }} how
+ * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string, loadOverlay: () => Promise<any>, loadSurvey: () => Promise<any> }} how
  * @returns {object} the API object
  */
 export function install(win, how) {
@@ -88,6 +88,7 @@ export function install(win, how) {
     if (state === 'running') {
       const arg = command[1] === undefined ? undefined : String(command[1]);
       guard(() => probe.command(command[0], arg, at))();
+      askIfDue();
     }
   }
 
@@ -98,6 +99,8 @@ export function install(win, how) {
 
   // Told by the probe of every beacon and request (see the shell's `watch`).
   function watcher(kind, text) {
+    // A beacon went: a submission may have just been recognised (a selector, a URL).
+    if (kind === 'queued') win.setTimeout(askIfDue, 0);
     if (!overlay.on) return;
     try {
       appendLog(win, { kind, text, at: Date.now() });
@@ -160,6 +163,31 @@ export function install(win, how) {
   };
   // Arguments travel as text (consent(true) → 'true').
   for (const name of METHODS) api[name] = (arg) => run(arg === undefined ? [name] : [name, String(arg)]);
+  /** rate(4), rate(2, ['too_slow']): the citizen's rating from the portal's own survey. */
+  api.rate = (score, reasons) =>
+    run(['rate', String(score) + (Array.isArray(reasons) && reasons.length ? ':' + reasons.join(',') : '')]);
+
+  // The satisfaction question: fetched and shown only when the probe says it is due.
+  const survey = { view: null, loading: false };
+  function askIfDue() {
+    if (state !== 'running' || survey.view || survey.loading) return;
+    if (!guard(() => probe.survey_due())()) return;
+    survey.loading = true;
+    how.loadSurvey()
+      .then((module) => {
+        survey.loading = false;
+        if (survey.view || state !== 'running') return;
+        survey.view = module.mount(win, {
+          shown: () => run(['surveyShown']),
+          answer: (text) => run(['rate', text]),
+          done: () => { survey.view = null; },
+        });
+      })
+      .catch((error) => {
+        survey.loading = false;
+        warn('the satisfaction question could not load (' + ((error && error.message) || error) + ')');
+      });
+  }
   // In-page navigation (single-page portals): each view is a step of the journey.
   try {
     wrapHistory(win, () => {
@@ -229,6 +257,7 @@ export function install(win, how) {
         const pending = queue;
         queue = [];
         pending.forEach(({ command, at }) => run(command, at));
+        askIfDue();
       }),
     )
     .catch((error) => {

@@ -23,6 +23,7 @@ import { install } from './api.js';
       loadGlue: () => import(new URL(__GLUE_FILE__, base).href),
       wasmUrl: new URL(__WASM_FILE__, base).href,
       loadOverlay: () => import(new URL(__OVERLAY_FILE__, base).href),
+      loadSurvey: () => import(new URL(__SURVEY_FILE__, base).href),
     });
   } catch (error) {
     try {

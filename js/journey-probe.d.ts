@@ -1,7 +1,10 @@
 // TypeScript types for journey-probe's public API.
 
 /** A command a portal pushes, e.g. `['login']`. */
-export type JourneyProbeCommand = ['login'] | ['submitted'] | ['expired'] | ['optOut'] | ['consent', boolean | 'true' | 'false'] | ['mark', string] | ['setService', string];
+export type JourneyProbeCommand = ['login'] | ['submitted'] | ['expired'] | ['optOut'] | ['askSatisfaction'] | ['rate', string] | ['consent', boolean | 'true' | 'false'] | ['mark', string] | ['setService', string];
+
+/** Why a citizen was not satisfied (a fixed list: no free text). */
+export type SatisfactionReason = 'too_slow' | 're_enter_data' | 'unclear_errors' | 'hard_on_mobile' | 'other';
 
 /** Where a field's value came from. */
 export type FieldOrigin = 'declared' | 'server' | 'script' | 'autofill' | 'user' | 'empty';
@@ -109,6 +112,10 @@ export interface JourneyProbeApi {
   snapshot(): PageSnapshot | null;
   /** Removes every listener; the probe stays off on this page. */
   stop(): void;
+  /** Shows the satisfaction question now (once per journey). */
+  askSatisfaction(): void;
+  /** Reports the citizen's answer from the portal's own survey: 1–5, and optional reasons. */
+  rate(score: 1 | 2 | 3 | 4 | 5, reasons?: SatisfactionReason[]): void;
   /** Shows (default) or hides (`false`) the QA overlay in this tab, like Ctrl+Alt+J. */
   overlay(on?: boolean): void;
   /** Once started: how long `start()` took (finding and classifying every field), in ms. */
@@ -147,6 +154,8 @@ export interface JourneyProbeOptions {
   prefillMap?: string;
   /** Query parameters kept in the paths beacons carry, e.g. `"buoc,tab"` or `["buoc", "tab"]`. */
   allowParams?: string | string[];
+  /** `on`: ask the satisfaction question once after a successful submission. */
+  survey?: 'on' | 'off';
   /** `otlp`: beacons as OpenTelemetry log records for an OTLP/HTTP `/v1/logs` (default `json`). */
   format?: 'json' | 'otlp';
   /** `on` shows the QA overlay. */

@@ -20,5 +20,6 @@ export function start(options = {}) {
     loadGlue: () => import(new URL(__GLUE_FILE__, import.meta.url).href),
     wasmUrl: new URL(__WASM_FILE__, import.meta.url).href,
     loadOverlay: () => import(new URL(__OVERLAY_FILE__, import.meta.url).href),
+    loadSurvey: () => import(new URL(__SURVEY_FILE__, import.meta.url).href),
   });
 }

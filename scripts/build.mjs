@@ -7,6 +7,7 @@
 //   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue (content-hashed: cache forever)
 //   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
 //   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
+//   dist/journey-probe-survey.<hash>.js  the satisfaction question, fetched only when asked
 //   dist/sizes.json                     the size table, for the bench
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,11 +82,15 @@ async function main() {
   // The QA overlay: its own file, fetched only when a tester switches it on.
   const overlay = bundle(join('overlay', 'index.js'), 'esm');
   const overlayFile = `journey-probe-overlay.${hash(overlay)}.js`;
+  // The satisfaction question: fetched only after a submission, where the portal asks for it.
+  const survey = bundle(join('survey', 'index.js'), 'esm');
+  const surveyFile = `journey-probe-survey.${hash(survey)}.js`;
   const define = {
     __VERSION__: JSON.stringify(VERSION),
     __GLUE_FILE__: JSON.stringify(glueFile),
     __WASM_FILE__: JSON.stringify(wasmFile),
     __OVERLAY_FILE__: JSON.stringify(overlayFile),
+    __SURVEY_FILE__: JSON.stringify(surveyFile),
   };
   const loader = bundle('classic.js', 'iife', define);
   const moduleEntry = bundle('module.js', 'esm', define);
@@ -106,6 +111,7 @@ async function main() {
   writeFileSync(join(DIST, 'journey-probe.js'), loader);
   writeFileSync(join(DIST, 'journey-probe.mjs'), moduleEntry);
   writeFileSync(join(DIST, overlayFile), overlay);
+  writeFileSync(join(DIST, surveyFile), survey);
   copyFileSync(join(ROOT, 'js', 'journey-probe.d.ts'), join(DIST, 'journey-probe.d.ts'));
 
   const rows = [
@@ -128,6 +134,9 @@ async function main() {
   const inlinedSizes = sizes(Buffer.from(inlined));
   console.log('\nOnly for QA testers who switch the overlay on:');
   console.log(`${'overlay'.padEnd(7)} ${overlayFile.padEnd(34)} ${kb(overlaySizes.raw)} ${kb(overlaySizes.gzip)} ${kb(overlaySizes.brotli)}`);
+  const surveySizes = sizes(survey);
+  console.log(`\nOnly after a submission, where the satisfaction question is asked:`);
+  console.log(`${'survey'.padEnd(7)} ${surveyFile.padEnd(34)} ${kb(surveySizes.raw)} ${kb(surveySizes.gzip)} ${kb(surveySizes.brotli)}`);
   console.log(`(bundled into the loader instead, every citizen would download ${kb(inlinedSizes.brotli - sizes(loader).brotli).trim()} more brotli)`);
   writeFileSync(
     join(DIST, 'sizes.json'),
@@ -136,6 +145,7 @@ async function main() {
       files: Object.fromEntries(rows.map(([p, f, s]) => [p, { file: f, ...s }])),
       total,
       overlay: { file: overlayFile, ...overlaySizes },
+      survey: { file: surveyFile, ...surveySizes },
       loaderWithOverlayInlined: inlinedSizes,
     }, null, 2) + '\n',
   );

@@ -44,6 +44,8 @@ pub struct Beacon {
     /// Beacons the outbox dropped (full while the collector was unreachable) since the last
     /// beacon said so.
     pub dropped: u32,
+    /// The citizen's satisfaction rating (trigger `rating` only).
+    pub satisfaction: Option<crate::core::survey::Rating>,
 }
 
 impl Beacon {
@@ -94,6 +96,7 @@ impl Beacon {
                 "dropped",
                 (self.dropped > 0).then_some(u64::from(self.dropped)),
             )
+            .opt_object("satisfaction", self.satisfaction.as_ref(), |o, r| r.write(o))
             .object("ua", |u| {
                 u.bool("mobile", self.ua.mobile)
                     .str("browser", self.ua.browser.as_str())
@@ -216,6 +219,8 @@ pub enum Trigger {
     Abandoned,
     /// The portal ended the journey as expired.
     Expired,
+    /// The citizen answered (or dismissed) the satisfaction question.
+    Rating,
 }
 
 impl Trigger {
@@ -227,6 +232,7 @@ impl Trigger {
             Trigger::Submitted => "submitted",
             Trigger::Abandoned => "abandoned",
             Trigger::Expired => "expired",
+            Trigger::Rating => "rating",
         }
     }
 }

@@ -28,6 +28,8 @@ pub const ATTR_IDLE_MINUTES: &str = "data-idle-minutes";
 pub const ATTR_CONSENT: &str = "data-consent";
 /// Attribute: the share of journeys measured, from 0 (exclusive) to 1.
 pub const ATTR_SAMPLE: &str = "data-sample";
+/// Attribute: `on` asks the satisfaction question after a successful submission.
+pub const ATTR_SURVEY: &str = "data-survey";
 /// Attribute: how beacons are encoded, `json` (the default) or `otlp`.
 pub const ATTR_FORMAT: &str = "data-format";
 /// The 2026 target of Decision 1565: under 5 minutes from login to submission.
@@ -65,6 +67,8 @@ pub struct Config {
     pub allow_params: Vec<String>,
     /// How beacons are encoded.
     pub format: Format,
+    /// Whether the probe asks the satisfaction question after a successful submission.
+    pub survey: bool,
 }
 
 /// How beacons are encoded on the wire.
@@ -120,7 +124,7 @@ pub struct PrefillRule {
 }
 
 /// Every attribute the probe reads, in the order the README's table lists them.
-pub const ATTRIBUTES: [&str; 14] = [
+pub const ATTRIBUTES: [&str; 15] = [
     ATTR_COLLECTOR,
     ATTR_SERVICE,
     ATTR_LOGIN_URL,
@@ -134,6 +138,7 @@ pub const ATTRIBUTES: [&str; 14] = [
     ATTR_PREFILL_MAP,
     ATTR_ALLOW_PARAMS,
     ATTR_FORMAT,
+    ATTR_SURVEY,
     ATTR_OVERLAY,
 ];
 
@@ -288,6 +293,8 @@ letters, digits, '_' or '-' (e.g. buoc,tab)";
 const FORMAT_ACCEPTED: &str = "json (beacons as schema/beacon.schema.json defines them) or otlp \
 (OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)";
 const OVERLAY_ACCEPTED: &str = "on (show the QA overlay) or off (e.g. on)";
+const SURVEY_ACCEPTED: &str =
+    "on (ask the satisfaction question after a successful submission) or off (e.g. on)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
 or '_' (e.g. 1.001234)";
 
@@ -382,6 +389,13 @@ impl Config {
                 _ => None,
             })
             .unwrap_or_default();
+        let survey = read(ATTR_SURVEY, SURVEY_ACCEPTED, false)
+            .parse(&mut errors, |v| match v.trim() {
+                "on" => Some(true),
+                "off" => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false);
         // Shown by the loader; checked here so that a typo is named like any other.
         read(ATTR_OVERLAY, OVERLAY_ACCEPTED, false).parse(&mut errors, |v| {
             matches!(v.trim(), "on" | "off").then_some(())
@@ -389,6 +403,7 @@ impl Config {
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
                 format,
+                survey,
                 allow_params,
                 collector,
                 service,

@@ -10,6 +10,7 @@
 use crate::core::clock::JourneyClock;
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
+use crate::core::survey::SurveyState;
 use crate::core::time::round_ms;
 
 /// A journey as stored between pages. Times are wall-clock milliseconds since the Unix epoch;
@@ -40,6 +41,11 @@ pub struct Journey {
     pub last_field: Option<String>,
     /// The steps finished so far (at most [`MAX_STEPS`]; later ones are merged into the last).
     pub steps: Vec<Step>,
+    /// The satisfaction question of the journey it concerns (this one, or `survey_of`).
+    pub survey: SurveyState,
+    /// The submitted journey the question concerns when it is not this one (the page after a
+    /// submission already belongs to the next journey).
+    pub survey_of: Option<JourneyId>,
 }
 
 /// Most steps a journey keeps one by one.
@@ -75,13 +81,15 @@ pub enum Resumed {
 }
 
 /// First field of the stored text: the version of its format.
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
+/// The previous format (no satisfaction question), still read.
+const FORMAT_2: &str = "2";
 /// Separates the typed field keys in the stored text.
 const KEY_SEPARATOR: char = ',';
 
 impl Journey {
     /// The journey as stored in the tab:
-    /// `2;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps`,
+    /// `3;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps;survey;survey_of`,
     /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
     /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
@@ -124,6 +132,11 @@ impl Journey {
                 })
                 .collect::<Vec<_>>()
                 .join(","),
+            self.survey.as_char().to_string(),
+            self.survey_of
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         ]
         .join(";")
     }
@@ -133,7 +146,8 @@ impl Journey {
     pub fn decode(text: &str) -> Option<Journey> {
         let mut parts = text.split(';');
         let mut next = || parts.next();
-        if next()? != FORMAT {
+        let format = next()?;
+        if format != FORMAT && format != FORMAT_2 {
             return None;
         }
         let id = JourneyId::try_from(next()?.to_string()).ok()?;
@@ -191,10 +205,23 @@ impl Journey {
                 })
                 .collect::<Option<Vec<_>>>()?,
         };
+        let (survey, survey_of) = if format == FORMAT {
+            let mut state = next()?.chars();
+            let survey = SurveyState::from_char(state.next()?)?;
+            let survey_of = match next()? {
+                "" => None,
+                id => Some(JourneyId::try_from(id.to_string()).ok()?),
+            };
+            (survey, survey_of)
+        } else {
+            (SurveyState::NotAsked, None)
+        };
         if next().is_some() {
             return None;
         }
         Some(Journey {
+            survey,
+            survey_of,
             id,
             service,
             login_at,
@@ -250,12 +277,19 @@ impl Journey {
             last_path: String::new(),
             last_field: None,
             steps: Vec::new(),
+            survey: SurveyState::NotAsked,
+            survey_of: None,
         };
         let (mut journey, how) = match stored {
             None => (fresh(None, 0.0), Resumed::Fresh),
-            // The next journey's clock runs from the previous submission.
+            // The next journey's clock runs from the previous submission; the satisfaction
+            // question, if still to come, concerns the submitted one.
             Some(old) if old.submitted_at.is_some() => (
-                fresh(old.submitted_at, old.clock.anchor_epoch),
+                Journey {
+                    survey: old.survey,
+                    survey_of: Some(old.survey_of.clone().unwrap_or_else(|| old.id.clone())),
+                    ..fresh(old.submitted_at, old.clock.anchor_epoch)
+                },
                 Resumed::AfterSubmission,
             ),
             // Another service's clock runs from this page.
@@ -431,9 +465,21 @@ mod tests {
         let text = j.encode();
         assert_eq!(
             text,
-            "2;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000"
+            "3;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000;n;"
         );
-        assert_eq!(Journey::decode(&text), Some(j));
+        assert_eq!(Journey::decode(&text), Some(j.clone()));
+        // A journey stored by the previous version (format 2) still reads, not yet asked.
+        let old = text.replacen("3;", "2;", 1).trim_end_matches(";n;").to_string();
+        assert_eq!(Journey::decode(&old), Some(j.clone()));
+        // The page after a submission belongs to the next journey; the question still
+        // concerns the submitted one, and survives the next page too.
+        j.survey = SurveyState::Shown;
+        let (next, how) = Journey::resume(Some(j.clone()), &service("1.001234"), T0 + 260_000.0, id(3));
+        assert_eq!(how, Resumed::AfterSubmission);
+        assert_eq!((next.survey, next.survey_of.clone()), (SurveyState::Shown, Some(j.id.clone())));
+        assert_eq!(Journey::decode(&next.encode()), Some(next.clone()));
+        let (again, _) = Journey::resume(Some(next.clone()), &service("1.001234"), T0 + 261_000.0, id(4));
+        assert_eq!(again.survey_of, next.survey_of);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pattern;
 pub mod probe;
 pub mod settings;
+pub mod survey;
 pub mod time;
 pub mod ua;
 pub mod url;

@@ -17,6 +17,7 @@ use crate::core::journey::{Journey, Resumed, Step};
 use crate::core::json::Object;
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
+use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
 use crate::core::url::{is_identifier_like, scrub_url};
 use std::fmt;
 
@@ -63,6 +64,13 @@ pub enum Command {
     Consent(bool),
     /// The citizen opted out: the probe stops and forgets everything it stored.
     OptOut,
+    /// The portal asks the satisfaction question now (`JourneyProbe.askSatisfaction()`).
+    AskSatisfaction,
+    /// The citizen's rating, from the probe's question or the portal's own survey
+    /// (`JourneyProbe.rate(n, reasons)`).
+    Rate(Rating),
+    /// The probe's question was shown (sent by the loader's survey, never by portals).
+    SurveyShown,
 }
 
 /// Longest step name `mark` accepts.
@@ -78,6 +86,7 @@ impl fmt::Display for UnknownCommand {
         match name.as_str() {
             "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' (e.g. JourneyProbe.mark('xac-nhan'))"),
             "consent" => write!(f, "consent needs true or false (e.g. JourneyProbe.consent(true))"),
+            "rate" => write!(f, "{RATE_ACCEPTED}"),
             "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_' (e.g. JourneyProbe.setService('1.001234'))"),
             _ => write!(
                 f,
@@ -90,7 +99,7 @@ impl fmt::Display for UnknownCommand {
 
 impl Command {
     /// Every command name, as portals write them.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "login",
         "submitted",
         "mark",
@@ -98,6 +107,8 @@ impl Command {
         "expired",
         "consent",
         "optOut",
+        "askSatisfaction",
+        "rate",
     ];
 
     /// Parses a command and its argument (`mark` and `setService` need one). The error names
@@ -109,6 +120,12 @@ impl Command {
             "submitted" => Ok(Command::Submitted),
             "expired" => Ok(Command::Expired),
             "optOut" => Ok(Command::OptOut),
+            "askSatisfaction" => Ok(Command::AskSatisfaction),
+            "surveyShown" => Ok(Command::SurveyShown),
+            "rate" => arg
+                .and_then(Rating::parse)
+                .map(Command::Rate)
+                .ok_or_else(refused),
             "consent" => match arg {
                 Some("true") => Ok(Command::Consent(true)),
                 Some("false") => Ok(Command::Consent(false)),
@@ -174,6 +191,8 @@ pub struct Probe {
     step: Option<(String, f64, f64)>,
     /// Random bytes for a journey a command starts (`setService`).
     pending_journey_id: [u8; 16],
+    /// The portal asked for the satisfaction question on this page.
+    survey_requested: bool,
 }
 
 impl Probe {
@@ -232,6 +251,7 @@ impl Probe {
             step: Some((journey_path, step_start.0, step_start.1)),
             abandoned,
             pending_journey_id: page.random_journey_id.map(|b| b.rotate_left(3) ^ 0x5a),
+            survey_requested: false,
         }
     }
 
@@ -351,6 +371,7 @@ impl Probe {
             forms: Vec::new(),
             ua: self.ua.clone(),
             dropped: 0,
+            satisfaction: None,
         })
     }
 
@@ -581,6 +602,17 @@ impl Probe {
             }
             // The shell's business: they concern storage and delivery, not the journey.
             Command::Consent(_) | Command::OptOut => None,
+            Command::AskSatisfaction => {
+                self.survey_requested = true;
+                None
+            }
+            Command::SurveyShown => {
+                if self.journey.survey == SurveyState::NotAsked {
+                    self.journey.survey = SurveyState::Shown;
+                }
+                None
+            }
+            Command::Rate(rating) => self.rate(rating, now, beacon_id),
             Command::Login => {
                 if self.journey.login(now.epoch_ms) {
                     self.page_clock.start(&mut self.journey.clock, now.page_ms);
@@ -617,11 +649,57 @@ impl Probe {
                 }
                 self.end_step(now);
                 self.page_clock.stop(&mut self.journey.clock, now.page_ms);
+                // The question now concerns this journey, the latest submitted.
+                self.journey.survey = SurveyState::NotAsked;
+                self.journey.survey_of = None;
                 let mut beacon = self.beacon(Trigger::Submitted, now, beacon_id);
                 beacon.journey.steps = self.journey.steps.clone();
                 Some(beacon)
             }
         }
+    }
+
+    /// Whether the satisfaction question should be shown now: asked by the portal, or
+    /// `data-survey="on"` and a journey submitted; never twice for a journey.
+    pub fn survey_due(&self) -> bool {
+        let submitted = self.journey.submitted_at.is_some() || self.journey.survey_of.is_some();
+        self.journey.survey == SurveyState::NotAsked
+            && (self.survey_requested || (self.config.survey && submitted))
+    }
+
+    /// Records a rating (once per journey) and returns its beacon: the journey it concerns
+    /// (the submitted one), the page it was given on, the score or the dismissal.
+    fn rate(&mut self, rating: Rating, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
+        if !self.journey.survey.open() {
+            return None; // answered or dismissed already
+        }
+        self.journey.survey = match rating {
+            Rating::Dismissed => SurveyState::Dismissed,
+            Rating::Score { .. } => SurveyState::Answered,
+        };
+        self.survey_requested = false;
+        let mut beacon = self.beacon(Trigger::Rating, now, beacon_id);
+        if let Some(of) = &self.journey.survey_of {
+            beacon.journey = JourneySection {
+                id: of.clone(),
+                logged_in: true,
+                since_login_ms: None,
+                outcome: None,
+                duration_ms: None,
+                active_ms: None,
+                hidden_ms: None,
+                blocked_ms: None,
+                failed: None,
+                target_s: self.config.journey.target_seconds,
+                met: None,
+                last_field: None,
+                steps: Vec::new(),
+            };
+        }
+        beacon.fields = None;
+        beacon.forms = Vec::new();
+        beacon.satisfaction = Some(rating);
+        Some(beacon)
     }
 
     /// Applies what the page's own location says (`data-login-url`, `data-success-url`),
@@ -711,6 +789,7 @@ impl Probe {
             forms,
             ua: self.ua.clone(),
             dropped: 0,
+            satisfaction: None,
         }
     }
 
@@ -1042,6 +1121,45 @@ mod tests {
     }
 
     #[test]
+    fn the_satisfaction_question_concerns_the_submitted_journey_and_is_asked_once() {
+        let mut form = start(None, "/dich-vu/1.001234/buoc-3", T0);
+        form.config.survey = true;
+        form.command(Command::Login, at(T0, 10.0), [1; 8]);
+        assert!(!form.survey_due(), "nothing submitted yet");
+        form.command(Command::Submitted, at(T0 + 60_000.0, 60_000.0), [2; 8]);
+        assert!(form.survey_due());
+        let submitted = form.journey().id.clone();
+        // The receipt page belongs to the next journey; the question still concerns this one.
+        let mut receipt = start(Some(form.journey().clone()), "/dich-vu/1.001234/bien-nhan/x", T0 + 61_000.0);
+        receipt.config.survey = true;
+        assert_eq!(receipt.journey().survey_of.as_ref(), Some(&submitted));
+        assert!(receipt.survey_due());
+        receipt.command(Command::SurveyShown, at(T0 + 62_000.0, 1_000.0), [3; 8]);
+        assert!(!receipt.survey_due(), "shown: never shown again");
+        let rating = Rating::parse("2:too_slow").unwrap();
+        let b = receipt
+            .command(Command::Rate(rating.clone()), at(T0 + 70_000.0, 9_000.0), [4; 8])
+            .unwrap();
+        assert_eq!((b.trigger, &b.journey.id), (Trigger::Rating, &submitted));
+        assert_eq!(b.satisfaction, Some(rating));
+        assert!(b.to_json().contains(r#""satisfaction":{"answered":true,"score":2,"reasons":["too_slow"]}"#));
+        assert!(receipt
+            .command(Command::Rate(Rating::Dismissed), at(T0 + 71_000.0, 10_000.0), [5; 8])
+            .is_none(), "one rating per journey");
+        // Without data-survey, the portal asks when it likes; a dismissal is no answer.
+        let mut own = start(None, "/x", T0);
+        assert!(!own.survey_due());
+        own.command(Command::AskSatisfaction, at(T0, 1.0), [6; 8]);
+        assert!(own.survey_due());
+        let d = own.command(Command::Rate(Rating::Dismissed), at(T0, 2.0), [7; 8]).unwrap();
+        assert!(d.to_json().contains(r#""satisfaction":{"answered":false}"#));
+        assert_eq!(
+            Command::parse("rate", Some("7")).unwrap_err().to_string(),
+            RATE_ACCEPTED
+        );
+    }
+
+    #[test]
     fn url_patterns_start_and_end_the_journey() {
         let config = Config::from_attributes([
             ("data-collector", "/c"),
@@ -1114,7 +1232,7 @@ mod tests {
         let err = Command::parse("logn", None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown command \"logn\": accepted commands are login, submitted, mark, setService, expired, consent, optOut"
+            "unknown command \"logn\": accepted commands are login, submitted, mark, setService, expired, consent, optOut, askSatisfaction, rate"
         );
         for bad in [
             None,

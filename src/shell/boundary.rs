@@ -145,6 +145,13 @@ pub fn snapshot() -> JsValue {
     with_running(|page| page.snapshot()).unwrap_or(JsValue::NULL)
 }
 
+/// Whether the satisfaction question should be shown now (the loader then fetches and shows
+/// it, and reports `surveyShown` and the answer as commands).
+#[wasm_bindgen]
+pub fn survey_due() -> bool {
+    with_running(|page| page.survey_due()).unwrap_or(false)
+}
+
 /// The elements of each field, by the `index` the snapshot gives it: entry `i` is an array of
 /// field `i`'s elements (several for a radio group; empty for a field whose slot is free).
 /// For the QA overlay, which outlines what the probe sees; empty when the probe is off.

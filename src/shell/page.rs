@@ -721,6 +721,11 @@ impl PageProbe {
         }
     }
 
+    /// Whether the satisfaction question should be shown now.
+    pub fn survey_due(&self) -> bool {
+        self.probe.survey_due()
+    }
+
     /// The elements of each field slot, for the QA overlay (see `boundary::field_elements`).
     pub fn field_elements(&self) -> js_sys::Array {
         self.slots

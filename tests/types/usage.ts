@@ -13,6 +13,10 @@ api.submitted();
 api.mark('xac-nhan');
 api.setService('2.002154');
 api.push(['mark', 'buoc-2']);
+api.rate(2, ['too_slow']);
+api.askSatisfaction();
+// @ts-expect-error: reasons come from a fixed list
+api.rate(2, ['it was slow']);
 api.overlay();
 api.overlay(false);
 api.stop();
