@@ -373,9 +373,17 @@ fn rating_beacons_are_valid_and_nothing_else_may_carry_a_rating() {
     receipt.command(Command::Login, at(T0, 1.0), [1; 8]);
     receipt.command(Command::Submitted, at(T0 + 100_000.0, 100.0), [2; 8]);
     for (text, id) in [("4:re_enter_data,other", [3; 8]), ("dismissed", [4; 8])] {
-        let mut p = page(Some(receipt.journey().clone()), "/dich-vu/1.001234/bien-nhan/H99", T0 + 101_000.0);
+        let mut p = page(
+            Some(receipt.journey().clone()),
+            "/dich-vu/1.001234/bien-nhan/H99",
+            T0 + 101_000.0,
+        );
         let b = p
-            .command(Command::Rate(Rating::parse(text).unwrap()), at(T0 + 102_000.0, 1_000.0), id)
+            .command(
+                Command::Rate(Rating::parse(text).unwrap()),
+                at(T0 + 102_000.0, 1_000.0),
+                id,
+            )
             .unwrap();
         let value: Value = serde_json::from_str(&b.to_json()).unwrap();
         assert_eq!(errors(&validator, &value), Vec::<String>::new(), "{value}");
@@ -383,10 +391,16 @@ fn rating_beacons_are_valid_and_nothing_else_may_carry_a_rating() {
     }
     let mut good = serde_json::from_str::<Value>(&journey_beacons()[1].to_json()).unwrap();
     good["satisfaction"] = json!({"answered": true, "score": 5});
-    assert!(!errors(&validator, &good).is_empty(), "a page beacon may not carry a rating");
+    assert!(
+        !errors(&validator, &good).is_empty(),
+        "a page beacon may not carry a rating"
+    );
     good["trigger"] = json!("rating");
     good["satisfaction"] = json!({"answered": true, "score": 5, "comment": "Nguyễn Văn A"});
     assert!(!errors(&validator, &good).is_empty(), "no free text");
     good["satisfaction"] = json!({"answered": false, "score": 1});
-    assert!(!errors(&validator, &good).is_empty(), "a dismissal has no score");
+    assert!(
+        !errors(&validator, &good).is_empty(),
+        "a dismissal has no score"
+    );
 }

@@ -222,12 +222,16 @@ pub fn page(report: &Report, query: &str) -> String {
         ),
         c3.pass,
     );
+    let c4 = &report.criterion4;
     tile(
         &mut out,
         "Tiêu chí 4 · Hài lòng",
-        "–",
-        &format!("mục tiêu ≥ {} % · chưa đo", report.targets.satisfied_pct),
-        None,
+        &pct(c4.satisfied_pct),
+        &format!(
+            "{} / {} người đánh giá hài lòng; mục tiêu ≥ {} %",
+            c4.satisfied, c4.answered, report.targets.satisfied_pct
+        ),
+        c4.pass,
     );
     out.push_str("</div>");
     let j = &report.journeys;
@@ -340,8 +344,32 @@ pub fn page(report: &Report, query: &str) -> String {
     );
     let _ = write!(
         out,
-        "<section aria-labelledby=\"s-n\"><h2 id=\"s-n\">Chưa đo</h2><p class=\"muted\">Mức độ hài lòng: {}. Tốc độ trang: {}.</p></section>",
-        esc(report.criterion4.note),
+        "<section aria-labelledby=\"s-h\"><h2 id=\"s-h\">Mức độ hài lòng (tiêu chí 4)</h2><p>{} đánh giá, {} hài lòng ({}); {} người bỏ qua câu hỏi (không tính là không hài lòng).</p>",
+        c4.answered,
+        c4.satisfied,
+        pct(c4.satisfied_pct),
+        c4.dismissed
+    );
+    let max_score = c4.scores.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let scores: Vec<(String, String, f64)> = c4
+        .scores
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| {
+            (
+                format!("{} điểm", i + 1),
+                n.to_string(),
+                *n as f64 / max_score * 100.0,
+            )
+        })
+        .collect();
+    bar_table(&mut out, ["Điểm", "Số đánh giá", ""], &scores);
+    out.push_str("<h3>Lý do chưa hài lòng</h3>");
+    bar_table(&mut out, ["Lý do", "Lần", ""], &count_rows(&c4.reasons, ""));
+    let _ = write!(
+        out,
+        "</section><section aria-labelledby=\"s-n\"><h2 id=\"s-n\">Chưa đo</h2><p class=\"muted\">Tốc độ trang: {}.</p></section>",
         esc(report.speed.note)
     );
     if f.service.is_none() && !report.services.is_empty() {

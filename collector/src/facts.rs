@@ -25,6 +25,10 @@ pub struct Facts {
     pub last_field: Option<String>,
     /// `journey.steps` (on a journey that ended).
     pub steps: Vec<StepFact>,
+    /// `satisfaction`: 1–5 for a score, 0 for a dismissal (trigger `rating` only).
+    pub rating: Option<i64>,
+    /// `satisfaction.reasons`, comma-separated.
+    pub reasons: Option<String>,
     /// `forms[]` with their counts.
     pub forms: Vec<FormFact>,
     /// `forms[].fields[]`, each with its form's key.
@@ -139,7 +143,21 @@ pub fn read(beacon: &Value) -> Facts {
             });
         }
     }
+    let satisfaction = beacon.get("satisfaction");
+    let rating = satisfaction.map(|s| int(s.get("score")).unwrap_or(0));
+    let reasons = satisfaction
+        .and_then(|s| s.get("reasons"))
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .filter(|r| !r.is_empty());
     Facts {
+        rating,
+        reasons,
         page_n: int(beacon.pointer("/page/n")).unwrap_or(0),
         logged_in: j("logged_in").and_then(Value::as_bool).unwrap_or(false),
         outcome: text(j("outcome")),

@@ -69,6 +69,25 @@ fn journeys() -> Vec<Value> {
             o.remove("fields");
             o.remove("forms");
             out.push(end);
+            // Four of them rate the service: 5, 4, 2 with reasons, and one dismissal.
+            if k < 4 {
+                let mut rating = beacon(&next_id(), 3);
+                rating["service"] = json!(service);
+                rating["trigger"] = json!("rating");
+                rating["journey"] = json!({"id": jid(k), "logged_in": true, "target_s": 300});
+                rating["page"] = json!({"n": 1, "path": "/dich-vu/1.001234/bien-nhan/:id", "t_ms": 5000});
+                rating["satisfaction"] = [
+                    json!({"answered": true, "score": 5}),
+                    json!({"answered": true, "score": 4}),
+                    json!({"answered": true, "score": 2, "reasons": ["too_slow", "re_enter_data"]}),
+                    json!({"answered": false}),
+                ][k]
+                    .clone();
+                let o = rating.as_object_mut().unwrap();
+                o.remove("fields");
+                o.remove("forms");
+                out.push(rating);
+            }
         } else if k < 8 {
             let mut end = beacon(&next_id(), 2);
             end["service"] = json!(service);
@@ -184,6 +203,11 @@ fn the_report_states_the_journeys_posted() {
         r["criterion3"],
         json!({"online": {"dossiers": 2, "mean_ms": 216_000_000}, "in_person": {"dossiers": 2, "mean_ms": 345_600_000},
                "shorter_pct": 37.5, "pass": true})
+    );
+    assert_eq!(
+        r["criterion4"],
+        json!({"answered": 3, "dismissed": 1, "satisfied": 2, "satisfied_pct": 66.7, "scores": [0, 1, 0, 1, 1],
+               "reasons": [{"name": "re_enter_data", "count": 1}, {"name": "too_slow", "count": 1}], "pass": false})
     );
     assert_eq!(r["services"].as_array().unwrap().len(), 2);
     let one = report(&srv, "?service=2.000111");

@@ -96,7 +96,9 @@ impl Beacon {
                 "dropped",
                 (self.dropped > 0).then_some(u64::from(self.dropped)),
             )
-            .opt_object("satisfaction", self.satisfaction.as_ref(), |o, r| r.write(o))
+            .opt_object("satisfaction", self.satisfaction.as_ref(), |o, r| {
+                r.write(o)
+            })
             .object("ua", |u| {
                 u.bool("mobile", self.ua.mobile)
                     .str("browser", self.ua.browser.as_str())

@@ -469,16 +469,28 @@ mod tests {
         );
         assert_eq!(Journey::decode(&text), Some(j.clone()));
         // A journey stored by the previous version (format 2) still reads, not yet asked.
-        let old = text.replacen("3;", "2;", 1).trim_end_matches(";n;").to_string();
+        let old = text
+            .replacen("3;", "2;", 1)
+            .trim_end_matches(";n;")
+            .to_string();
         assert_eq!(Journey::decode(&old), Some(j.clone()));
         // The page after a submission belongs to the next journey; the question still
         // concerns the submitted one, and survives the next page too.
         j.survey = SurveyState::Shown;
-        let (next, how) = Journey::resume(Some(j.clone()), &service("1.001234"), T0 + 260_000.0, id(3));
+        let (next, how) =
+            Journey::resume(Some(j.clone()), &service("1.001234"), T0 + 260_000.0, id(3));
         assert_eq!(how, Resumed::AfterSubmission);
-        assert_eq!((next.survey, next.survey_of.clone()), (SurveyState::Shown, Some(j.id.clone())));
+        assert_eq!(
+            (next.survey, next.survey_of.clone()),
+            (SurveyState::Shown, Some(j.id.clone()))
+        );
         assert_eq!(Journey::decode(&next.encode()), Some(next.clone()));
-        let (again, _) = Journey::resume(Some(next.clone()), &service("1.001234"), T0 + 261_000.0, id(4));
+        let (again, _) = Journey::resume(
+            Some(next.clone()),
+            &service("1.001234"),
+            T0 + 261_000.0,
+            id(4),
+        );
         assert_eq!(again.survey_of, next.survey_of);
     }
 

@@ -15,9 +15,9 @@ use crate::core::fields::{Fields, FormFacts, Observed};
 use crate::core::ids::{BeaconId, JourneyId};
 use crate::core::journey::{Journey, Resumed, Step};
 use crate::core::json::Object;
+use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
-use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
 use crate::core::url::{is_identifier_like, scrub_url};
 use std::fmt;
 
@@ -1130,7 +1130,11 @@ mod tests {
         assert!(form.survey_due());
         let submitted = form.journey().id.clone();
         // The receipt page belongs to the next journey; the question still concerns this one.
-        let mut receipt = start(Some(form.journey().clone()), "/dich-vu/1.001234/bien-nhan/x", T0 + 61_000.0);
+        let mut receipt = start(
+            Some(form.journey().clone()),
+            "/dich-vu/1.001234/bien-nhan/x",
+            T0 + 61_000.0,
+        );
         receipt.config.survey = true;
         assert_eq!(receipt.journey().survey_of.as_ref(), Some(&submitted));
         assert!(receipt.survey_due());
@@ -1138,20 +1142,35 @@ mod tests {
         assert!(!receipt.survey_due(), "shown: never shown again");
         let rating = Rating::parse("2:too_slow").unwrap();
         let b = receipt
-            .command(Command::Rate(rating.clone()), at(T0 + 70_000.0, 9_000.0), [4; 8])
+            .command(
+                Command::Rate(rating.clone()),
+                at(T0 + 70_000.0, 9_000.0),
+                [4; 8],
+            )
             .unwrap();
         assert_eq!((b.trigger, &b.journey.id), (Trigger::Rating, &submitted));
         assert_eq!(b.satisfaction, Some(rating));
-        assert!(b.to_json().contains(r#""satisfaction":{"answered":true,"score":2,"reasons":["too_slow"]}"#));
-        assert!(receipt
-            .command(Command::Rate(Rating::Dismissed), at(T0 + 71_000.0, 10_000.0), [5; 8])
-            .is_none(), "one rating per journey");
+        assert!(b
+            .to_json()
+            .contains(r#""satisfaction":{"answered":true,"score":2,"reasons":["too_slow"]}"#));
+        assert!(
+            receipt
+                .command(
+                    Command::Rate(Rating::Dismissed),
+                    at(T0 + 71_000.0, 10_000.0),
+                    [5; 8]
+                )
+                .is_none(),
+            "one rating per journey"
+        );
         // Without data-survey, the portal asks when it likes; a dismissal is no answer.
         let mut own = start(None, "/x", T0);
         assert!(!own.survey_due());
         own.command(Command::AskSatisfaction, at(T0, 1.0), [6; 8]);
         assert!(own.survey_due());
-        let d = own.command(Command::Rate(Rating::Dismissed), at(T0, 2.0), [7; 8]).unwrap();
+        let d = own
+            .command(Command::Rate(Rating::Dismissed), at(T0, 2.0), [7; 8])
+            .unwrap();
         assert!(d.to_json().contains(r#""satisfaction":{"answered":false}"#));
         assert_eq!(
             Command::parse("rate", Some("7")).unwrap_err().to_string(),

@@ -124,10 +124,19 @@ mod tests {
 
     #[test]
     fn ratings_are_scores_with_listed_reasons_or_a_dismissal() {
-        assert_eq!(Rating::parse("5"), Some(Rating::Score { score: 5, reasons: vec![] }));
+        assert_eq!(
+            Rating::parse("5"),
+            Some(Rating::Score {
+                score: 5,
+                reasons: vec![]
+            })
+        );
         assert_eq!(
             Rating::parse("2:re_enter_data, too_slow,too_slow"),
-            Some(Rating::Score { score: 2, reasons: vec![0, 1] })
+            Some(Rating::Score {
+                score: 2,
+                reasons: vec![0, 1]
+            })
         );
         assert_eq!(Rating::parse("dismissed"), Some(Rating::Dismissed));
         for bad in ["0", "6", "", "4.5", "3:slow", "3:Nguyễn Văn A", "five"] {
@@ -140,7 +149,12 @@ mod tests {
 
     #[test]
     fn states_round_trip_and_close_once_answered() {
-        for s in [SurveyState::NotAsked, SurveyState::Shown, SurveyState::Answered, SurveyState::Dismissed] {
+        for s in [
+            SurveyState::NotAsked,
+            SurveyState::Shown,
+            SurveyState::Answered,
+            SurveyState::Dismissed,
+        ] {
             assert_eq!(SurveyState::from_char(s.as_char()), Some(s));
         }
         assert!(SurveyState::Shown.open() && !SurveyState::Dismissed.open());
@@ -149,7 +163,9 @@ mod tests {
     #[test]
     fn writes_the_beacon_object() {
         let mut out = String::new();
-        Rating::parse("2:too_slow").unwrap().write(&mut Object::open(&mut out));
+        Rating::parse("2:too_slow")
+            .unwrap()
+            .write(&mut Object::open(&mut out));
         assert_eq!(out, r#"{"answered":true,"score":2,"reasons":["too_slow"]}"#);
         let mut out = String::new();
         Rating::Dismissed.write(&mut Object::open(&mut out));

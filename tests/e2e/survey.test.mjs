@@ -120,6 +120,14 @@ test('axe-core finds no violation in the question', async () => {
   await context.close();
 });
 
+test('the collector\'s report counts two answers, one satisfied, and one dismissal apart', async () => {
+  const report = await (await fetch(`${collector.url}/v1/report`)).json();
+  const c4 = report.criterion4;
+  assert.deepEqual([c4.answered, c4.satisfied, c4.dismissed], [2, 1, 1]);
+  assert.deepEqual(c4.reasons, [{ name: 'too_slow', count: 1 }]);
+  assert.equal(c4.pass, false, '50 % is under the 95 % target');
+});
+
 test('nothing identifying left the browser in any request of this file', () => {
   assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
 });

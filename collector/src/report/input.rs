@@ -47,6 +47,10 @@ pub struct JourneyRow {
     pub last_field: Option<String>,
     /// The path of the journey's last beacon.
     pub last_path: String,
+    /// The citizen's rating of the journey: 1–5, or 0 for a dismissed question.
+    pub rating: Option<i64>,
+    /// The reasons given with it, comma-separated.
+    pub reasons: Option<String>,
 }
 
 /// One step name over the submitted journeys.

@@ -71,8 +71,8 @@ pub struct Report {
     pub friction: Friction,
     /// Criterion 3: processing time online vs in person.
     pub criterion3: Criterion3,
-    /// Criterion 4: satisfaction (measured once the satisfaction rating lands).
-    pub criterion4: NotMeasured,
+    /// Criterion 4: citizens satisfied.
+    pub criterion4: Criterion4,
     /// Page speed (measured once page-speed beacons land).
     pub speed: NotMeasured,
     /// Per service, for a portal-wide report (one row per service).
@@ -231,6 +231,25 @@ pub struct Criterion3 {
     pub pass: Option<bool>,
 }
 
+/// Criterion 4.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion4 {
+    /// Journeys rated (a score given).
+    pub answered: i64,
+    /// Questions closed without an answer (not counted as dissatisfied).
+    pub dismissed: i64,
+    /// Scores of 4 or 5.
+    pub satisfied: i64,
+    /// Satisfied / answered, percent with one decimal.
+    pub satisfied_pct: Option<f64>,
+    /// Ratings per score, 1 to 5.
+    pub scores: [i64; 5],
+    /// The reasons given, most first.
+    pub reasons: Vec<Count>,
+    /// At least the target share satisfied (`None` without answers).
+    pub pass: Option<bool>,
+}
+
 /// Processing of one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Processing {
@@ -332,10 +351,7 @@ pub fn build(input: &ReportInput, filter: &Filter, targets: Targets, now_ms: i64
         criterion1: criterion1(input),
         friction: friction(input, now_ms),
         criterion3: criterion3(&input.processing, targets),
-        criterion4: NotMeasured {
-            measured: false,
-            note: "the satisfaction rating is not sent by this version of the probe",
-        },
+        criterion4: criterion4(&input.journeys, targets),
         speed: NotMeasured {
             measured: false,
             note: "page-speed measurements are not sent by this version of the probe",
@@ -539,6 +555,48 @@ fn friction(input: &ReportInput, now_ms: i64) -> Friction {
             .into_iter()
             .map(|(name, count)| Count { name, count })
             .collect()),
+    }
+}
+
+fn criterion4(rows: &[input::JourneyRow], targets: Targets) -> Criterion4 {
+    let mut scores = [0i64; 5];
+    let mut dismissed = 0;
+    let mut reasons: BTreeMap<&str, i64> = BTreeMap::new();
+    for j in rows {
+        match j.rating {
+            Some(0) => dismissed += 1,
+            Some(n @ 1..=5) => {
+                scores[(n - 1) as usize] += 1;
+                for r in j
+                    .reasons
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                {
+                    *reasons.entry(r).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let answered: i64 = scores.iter().sum();
+    let satisfied = scores[3] + scores[4];
+    let satisfied_pct = pct(satisfied, answered);
+    Criterion4 {
+        answered,
+        dismissed,
+        satisfied,
+        satisfied_pct,
+        scores,
+        reasons: top(reasons
+            .into_iter()
+            .map(|(name, count)| Count {
+                name: name.to_string(),
+                count,
+            })
+            .collect()),
+        pass: satisfied_pct.map(|p| p >= targets.satisfied_pct as f64),
     }
 }
 

@@ -175,11 +175,22 @@ pub fn csv(report: &Report) -> String {
     }
     add("criterion3", "shorter_pct", optf(c3.shorter_pct));
     add("criterion3", "pass", pass(c3.pass));
-    add(
-        "criterion4",
-        "measured",
-        report.criterion4.measured.to_string(),
-    );
+    let c4 = &report.criterion4;
+    add("criterion4", "answered", c4.answered.to_string());
+    add("criterion4", "dismissed", c4.dismissed.to_string());
+    add("criterion4", "satisfied", c4.satisfied.to_string());
+    add("criterion4", "satisfied_pct", optf(c4.satisfied_pct));
+    for (i, n) in c4.scores.iter().enumerate() {
+        add("criterion4", &format!("score_{}", i + 1), n.to_string());
+    }
+    for r in &c4.reasons {
+        add(
+            "criterion4",
+            &format!("reason:{}", r.name),
+            r.count.to_string(),
+        );
+    }
+    add("criterion4", "pass", pass(c4.pass));
     add("speed", "measured", report.speed.measured.to_string());
     for s in &report.services {
         add(
@@ -370,10 +381,31 @@ pub fn markdown(report: &Report) -> String {
         opt_pct(c3.shorter_pct),
         report.targets.processing_shorter_pct
     );
+    let c4 = &report.criterion4;
     let _ = writeln!(
         out,
-        "\n## Tiêu chí 4 — mức độ hài lòng (criterion 4)\n\nChưa đo (not measured): {}\n\n## Tốc độ trang (page speed)\n\nChưa đo (not measured): {}",
-        report.criterion4.note, report.speed.note
+        "\n## Tiêu chí 4 — mức độ hài lòng (criterion 4) — **{}**\n\n\
+         - Hài lòng (satisfied, 4–5): {} / {} ({}; mục tiêu ≥ {} %)\n\
+         - Theo điểm 1–5 (per score): {:?}\n\
+         - Bỏ qua câu hỏi (dismissed, not counted): {}",
+        verdict(c4.pass),
+        c4.satisfied,
+        c4.answered,
+        opt_pct(c4.satisfied_pct),
+        report.targets.satisfied_pct,
+        c4.scores,
+        c4.dismissed
+    );
+    count_table(
+        &mut out,
+        "Lý do chưa hài lòng (reasons given)",
+        "lần",
+        &c4.reasons,
+    );
+    let _ = writeln!(
+        out,
+        "\n## Tốc độ trang (page speed)\n\nChưa đo (not measured): {}",
+        report.speed.note
     );
     if report.services.len() > 1 || f.service.is_none() {
         out.push_str("\n## Theo dịch vụ (per service)\n\n| dịch vụ | bắt đầu | nộp | trung bình | tiêu chí 2 |\n|---|---:|---:|---:|---|\n");

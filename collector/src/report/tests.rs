@@ -18,6 +18,8 @@ fn journey(id: &str, service: &str) -> JourneyRow {
         active_ms: None,
         last_field: None,
         last_path: "/dich-vu/1/buoc-1".into(),
+        rating: None,
+        reasons: None,
     }
 }
 
@@ -319,4 +321,30 @@ fn renderings_carry_the_same_figures() {
     );
     assert!(md.contains("CHƯA ĐẠT (fail)"));
     assert_eq!(render::minutes(299_999), "4:59");
+}
+
+#[test]
+fn criterion_four_counts_answers_not_dismissals() {
+    let rated = |id: &str, rating: i64, reasons: Option<&str>| JourneyRow {
+        rating: Some(rating),
+        reasons: reasons.map(str::to_owned),
+        ..submitted(id, 100_000)
+    };
+    let mut journeys: Vec<JourneyRow> = (0..19).map(|i| rated(&format!("s{i}"), 5, None)).collect();
+    journeys.push(rated("d", 2, Some("too_slow,re_enter_data")));
+    journeys.push(rated("x", 0, None));
+    let input = ReportInput {
+        journeys,
+        ..ReportInput::default()
+    };
+    let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);
+    let c4 = &r.criterion4;
+    assert_eq!((c4.answered, c4.dismissed, c4.satisfied), (20, 1, 19));
+    assert_eq!(
+        (c4.satisfied_pct, c4.pass),
+        (Some(95.0), Some(true)),
+        "95 % meets the 2026 target"
+    );
+    assert_eq!(c4.scores, [0, 1, 0, 0, 19]);
+    assert_eq!(c4.reasons.len(), 2);
 }

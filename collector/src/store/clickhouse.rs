@@ -25,7 +25,8 @@ const TABLES: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS beacons (id String, received_ms Int64, journey String, seq Int64,
         trigger String, service String, path String, body String, portal String, page_n Int64,
         logged_in UInt8, outcome Nullable(String), duration_ms Nullable(Int64),
-        active_ms Nullable(Int64), last_field Nullable(String))
+        active_ms Nullable(Int64), last_field Nullable(String), rating Nullable(Int64),
+        reasons Nullable(String))
      ENGINE = ReplacingMergeTree ORDER BY id",
     "CREATE TABLE IF NOT EXISTS steps (beacon String, journey String, idx Int64, name String,
         ms Int64, active_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
@@ -211,7 +212,8 @@ impl ClickHouseStore {
                 rows.push(json!({"id": b.id, "received_ms": batch.received_ms, "journey": b.journey, "seq": b.seq,
                     "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": batch.portal,
                     "page_n": f.page_n, "logged_in": u8::from(f.logged_in), "outcome": f.outcome,
-                    "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field}));
+                    "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field,
+                    "rating": f.rating, "reasons": f.reasons}));
             }
             outcomes.push(InsertOutcome {
                 accepted,
@@ -258,6 +260,8 @@ struct Journey(
     Option<i64>,
     Option<String>,
     String,
+    Option<i64>,
+    Option<String>,
 );
 
 impl Store for ClickHouseStore {
@@ -305,7 +309,7 @@ impl Store for ClickHouseStore {
                 max(logged_in), max(outcome = 'submitted'), max(outcome = 'abandoned'),
                 max(outcome = 'expired'), maxIf(duration_ms, outcome = 'submitted'),
                 maxIf(active_ms, outcome = 'submitted'), maxIf(last_field, outcome = 'abandoned'),
-                argMax(path, seq)
+                argMax(path, seq), maxIf(rating, trigger = 'rating'), maxIf(reasons, trigger = 'rating')
              FROM beacons FINAL WHERE {sel} GROUP BY journey ORDER BY journey"
         ))?;
         let journeys = journeys
@@ -324,6 +328,8 @@ impl Store for ClickHouseStore {
                 active_ms: j.10,
                 last_field: j.11,
                 last_path: j.12,
+                rating: j.13,
+                reasons: j.14,
             })
             .collect();
         let compact = |sql: String| self.compact_rows::<Vec<Value>>(&sql);

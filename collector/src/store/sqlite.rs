@@ -16,7 +16,7 @@ use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, Ste
 use crate::report::{Filter, ReportInput};
 
 /// `PRAGMA user_version` of the layout this collector creates.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS beacons (
@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS processing (
 );
 ";
 
+/// Version 3: the satisfaction rating (criterion 4).
+const CREATE_V3: &str = "
+ALTER TABLE beacons ADD COLUMN rating INTEGER;
+ALTER TABLE beacons ADD COLUMN reasons TEXT;
+";
+
 /// The beacons a report filter selects (parameters ?1 from, ?2 to, ?3 service, ?4 portal).
 const SELECTED: &str = "received_ms >= ?1 AND received_ms < ?2 \
     AND (?3 IS NULL OR service = ?3) AND (?4 IS NULL OR portal = ?4)";
@@ -105,8 +111,8 @@ impl SqliteStore {
             });
         }
         conn.execute_batch(CREATE).map_err(open_err)?;
-        if found < 2 {
-            migrate_to_v2(&mut conn).map_err(open_err)?;
+        if found < SCHEMA_VERSION {
+            migrate(&mut conn).map_err(open_err)?;
         }
         Ok(SqliteStore {
             path: path.to_owned(),
@@ -204,7 +210,9 @@ impl Store for SqliteStore {
                     MAX(CASE WHEN outcome = 'submitted' THEN active_ms END),
                     MAX(CASE WHEN outcome = 'abandoned' THEN last_field END),
                     (SELECT b2.path FROM beacons b2 WHERE b2.journey = b.journey AND {SELECTED}
-                        ORDER BY b2.seq DESC LIMIT 1)
+                        ORDER BY b2.seq DESC LIMIT 1),
+                    MAX(CASE WHEN trigger = 'rating' THEN rating END),
+                    MAX(CASE WHEN trigger = 'rating' THEN reasons END)
                  FROM beacons b WHERE {SELECTED} GROUP BY journey ORDER BY journey"
             ))?
             .query_map(p, |r| {
@@ -222,6 +230,8 @@ impl Store for SqliteStore {
                     active_ms: r.get(10)?,
                     last_field: r.get(11)?,
                     last_path: r.get(12)?,
+                    rating: r.get(13)?,
+                    reasons: r.get(14)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -370,8 +380,9 @@ fn insert_batch(
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
-                     portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                     portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field,
+                     rating, reasons)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                  ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
@@ -390,6 +401,8 @@ fn insert_batch(
                 b.facts.duration_ms,
                 b.facts.active_ms,
                 b.facts.last_field,
+                b.facts.rating,
+                b.facts.reasons,
             ])?;
         if inserted == 1 {
             insert_facts(tx, &b.id, &b.facts)?;
@@ -426,19 +439,25 @@ fn insert_facts(tx: &rusqlite::Transaction<'_>, id: &str, facts: &Facts) -> rusq
     Ok(())
 }
 
-/// Adds version 2's columns and tables to a version-1 (or new) file and fills them from the
-/// stored bodies, in one transaction.
-fn migrate_to_v2(conn: &mut Connection) -> rusqlite::Result<()> {
+/// Adds the columns and tables of versions 2 and 3 to an older (or new) file and fills them
+/// from the stored bodies, in one transaction.
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let has_portal: Option<i64> = tx
-        .query_row(
-            "SELECT 1 FROM pragma_table_info('beacons') WHERE name = 'portal'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if has_portal.is_none() {
+    let has = |column: &str| -> rusqlite::Result<bool> {
+        Ok(tx
+            .query_row(
+                "SELECT 1 FROM pragma_table_info('beacons') WHERE name = ?1",
+                [column],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .is_some())
+    };
+    if !has("portal")? {
         tx.execute_batch(CREATE_V2)?;
+    }
+    if !has("rating")? {
+        tx.execute_batch(CREATE_V3)?;
     }
     let old: Vec<(String, String)> = tx
         .prepare("SELECT id, body FROM beacons")?
@@ -451,7 +470,7 @@ fn migrate_to_v2(conn: &mut Connection) -> rusqlite::Result<()> {
         let facts = crate::facts::read(&value);
         tx.execute(
             "UPDATE beacons SET page_n = ?2, logged_in = ?3, outcome = ?4, duration_ms = ?5,
-                active_ms = ?6, last_field = ?7 WHERE id = ?1",
+                active_ms = ?6, last_field = ?7, rating = ?8, reasons = ?9 WHERE id = ?1",
             params![
                 id,
                 facts.page_n,
@@ -681,10 +700,10 @@ mod tests {
         let path = temp_db("newer");
         Connection::open(&path)
             .unwrap()
-            .pragma_update(None, "user_version", 3)
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
         let err = SqliteStore::open(&path).unwrap_err().to_string();
-        assert!(err.contains("schema version 3"), "{err}");
+        assert!(err.contains(&format!("schema version {}", SCHEMA_VERSION + 1)), "{err}");
     }
 
     #[test]
