@@ -11,6 +11,7 @@
 
 /** Version stamp, replaced at build time. */
 import { interceptSetters, wrapHistory } from './intercept.js';
+import { observeVitals } from './vitals.js';
 import { FRAGMENT, appendLog, clearLog, isShortcut, overlayWanted, readLog, rememberOverlay } from './overlay-switch.js';
 
 export const VERSION = __VERSION__;
@@ -220,6 +221,15 @@ export function install(win, how) {
   }
   win.JourneyProbe = api;
 
+  // Page speed: entries still pending when the page is hidden are delivered first, so that the
+  // probe's last beacon (built by its own listeners, registered later) has the final values.
+  let flushVitals = null;
+  const flush = () => {
+    if (flushVitals) guard(flushVitals)();
+  };
+  win.addEventListener('visibilitychange', flush, { capture: true, passive: true });
+  win.addEventListener('pagehide', flush, { capture: true, passive: true });
+
   try {
     // Ctrl+Alt+J switches the overlay; the page sees the key press as if the probe were not there.
     win.addEventListener('keydown', (event) => {
@@ -251,6 +261,13 @@ export function install(win, how) {
         }
         probe = glue;
         state = 'running';
+        try {
+          flushVitals = observeVitals(win, (kind, a, b, c, target) => {
+            if (state === 'running') guard(() => probe.perf(kind, a, b, c, target))();
+          });
+        } catch (_) {
+          // no page speed on this page; everything else runs
+        }
         if (overlay.view) overlay.view.refresh();
         // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
         api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;

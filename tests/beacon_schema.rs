@@ -92,6 +92,21 @@ fn journey_beacons() -> Vec<Beacon> {
         has_value: true,
         hash: 1,
     };
+    use journey_probe::core::vitals::Entry;
+    for entry in [
+        Entry::Navigation {
+            response_start: 212.4,
+            request_start: 30.0,
+            activation_start: 0.0,
+        },
+        Entry::Fcp(480.3),
+        Entry::Lcp(1_240.7),
+        Entry::Shift(900.0, 0.042),
+        Entry::Interaction(11, 184.0, Some(1)),
+        Entry::LongTask(88.0),
+    ] {
+        step.perf_entry(entry);
+    }
     step.field_event(1, FieldEvent::Focus, at(T0 + 4_000.0, 1_000.0));
     step.field_event(
         1,
@@ -141,6 +156,11 @@ fn every_beacon_the_core_builds_is_valid() {
     }
     let step = serde_json::from_str::<Value>(&beacons[1].to_json()).unwrap();
     assert_eq!(step["page"]["path"], "/dich-vu/1.001234/buoc-1");
+    assert_eq!(
+        step["page"]["speed"],
+        json!({"ttfb_ms": 210, "fcp_ms": 480, "lcp_ms": 1240, "cls_x1000": 42, "inp_ms": 180,
+               "inp_field": "so_dien_thoai", "long_tasks": 1, "long_task_ms": 90})
+    );
     assert_eq!(
         step["fields"],
         json!({"total":4,"declared":1,"server":0,"script":1,"autofill":0,"user":1,"empty":1,"overwritten":1})

@@ -75,7 +75,8 @@ fn journeys() -> Vec<Value> {
                 rating["service"] = json!(service);
                 rating["trigger"] = json!("rating");
                 rating["journey"] = json!({"id": jid(k), "logged_in": true, "target_s": 300});
-                rating["page"] = json!({"n": 1, "path": "/dich-vu/1.001234/bien-nhan/:id", "t_ms": 5000});
+                rating["page"] =
+                    json!({"n": 1, "path": "/dich-vu/1.001234/bien-nhan/:id", "t_ms": 5000});
                 rating["satisfaction"] = [
                     json!({"answered": true, "score": 5}),
                     json!({"answered": true, "score": 4}),

@@ -82,7 +82,10 @@ impl Beacon {
             .object("page", |p| {
                 p.uint("n", u64::from(self.page.n))
                     .str("path", &self.page.path)
-                    .uint("t_ms", self.page.t_ms);
+                    .uint("t_ms", self.page.t_ms)
+                    .opt_object("speed", self.page.speed.as_ref(), |o, (speed, key)| {
+                        speed.write(o, |_| key.clone());
+                    });
             })
             .opt_object("fields", self.fields.as_ref(), |o, f| {
                 o.uint("total", f.total.into());
@@ -301,4 +304,6 @@ pub struct PageSection {
     pub path: String,
     /// Time since the page started loading, rounded.
     pub t_ms: u64,
+    /// The page view's speed, with the key of the field whose interaction set INP.
+    pub speed: Option<(crate::core::vitals::Speed, Option<String>)>,
 }

@@ -46,6 +46,8 @@ pub struct Journey {
     /// The submitted journey the question concerns when it is not this one (the page after a
     /// submission already belongs to the next journey).
     pub survey_of: Option<JourneyId>,
+    /// The last page was left by a form submission (its successor is the server's answer).
+    pub via_submit: bool,
 }
 
 /// Most steps a journey keeps one by one.
@@ -89,7 +91,7 @@ const KEY_SEPARATOR: char = ',';
 
 impl Journey {
     /// The journey as stored in the tab:
-    /// `3;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps;survey;survey_of`,
+    /// `3;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps;survey;survey_of;via_submit`,
     /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
     /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
@@ -137,6 +139,7 @@ impl Journey {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
+            u8::from(self.via_submit).to_string(),
         ]
         .join(";")
     }
@@ -205,16 +208,16 @@ impl Journey {
                 })
                 .collect::<Option<Vec<_>>>()?,
         };
-        let (survey, survey_of) = if format == FORMAT {
+        let (survey, survey_of, via_submit) = if format == FORMAT {
             let mut state = next()?.chars();
             let survey = SurveyState::from_char(state.next()?)?;
             let survey_of = match next()? {
                 "" => None,
                 id => Some(JourneyId::try_from(id.to_string()).ok()?),
             };
-            (survey, survey_of)
+            (survey, survey_of, next()? == "1")
         } else {
-            (SurveyState::NotAsked, None)
+            (SurveyState::NotAsked, None, false)
         };
         if next().is_some() {
             return None;
@@ -222,6 +225,7 @@ impl Journey {
         Some(Journey {
             survey,
             survey_of,
+            via_submit,
             id,
             service,
             login_at,
@@ -279,6 +283,7 @@ impl Journey {
             steps: Vec::new(),
             survey: SurveyState::NotAsked,
             survey_of: None,
+            via_submit: false,
         };
         let (mut journey, how) = match stored {
             None => (fresh(None, 0.0), Resumed::Fresh),
@@ -465,13 +470,13 @@ mod tests {
         let text = j.encode();
         assert_eq!(
             text,
-            "3;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000;n;"
+            "3;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000;n;;0"
         );
         assert_eq!(Journey::decode(&text), Some(j.clone()));
         // A journey stored by the previous version (format 2) still reads, not yet asked.
         let old = text
             .replacen("3;", "2;", 1)
-            .trim_end_matches(";n;")
+            .trim_end_matches(";n;;0")
             .to_string();
         assert_eq!(Journey::decode(&old), Some(j.clone()));
         // The page after a submission belongs to the next journey; the question still

@@ -23,3 +23,4 @@ pub mod survey;
 pub mod time;
 pub mod ua;
 pub mod url;
+pub mod vitals;

@@ -19,6 +19,7 @@ use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
 use crate::core::url::{is_identifier_like, scrub_url};
+use crate::core::vitals::{Entry, Speed, Vitals};
 use std::fmt;
 
 /// The two clocks the shell reads for every event.
@@ -193,6 +194,11 @@ pub struct Probe {
     pending_journey_id: [u8; 16],
     /// The portal asked for the satisfaction question on this page.
     survey_requested: bool,
+    /// The page view's speed so far.
+    vitals: Vitals,
+    /// When a form was last submitted on this page (page ms): a page left right after it was
+    /// left by the submission, and the next page's response time is the server's answer.
+    submitted_form_at: Option<f64>,
 }
 
 impl Probe {
@@ -252,6 +258,8 @@ impl Probe {
             abandoned,
             pending_journey_id: page.random_journey_id.map(|b| b.rotate_left(3) ^ 0x5a),
             survey_requested: false,
+            vitals: Vitals::default(),
+            submitted_form_at: None,
         }
     }
 
@@ -366,6 +374,7 @@ impl Probe {
                 n: old.page_index(),
                 path: old.last_path.clone(),
                 t_ms: 0,
+                speed: None,
             },
             fields: None,
             forms: Vec::new(),
@@ -504,6 +513,31 @@ impl Probe {
     /// A form was submitted.
     pub fn form_submitted(&mut self, form: usize, now: Now) {
         self.fields.submit(form, now.page_ms);
+        self.submitted_form_at = Some(now.page_ms);
+    }
+
+    /// A Performance entry the loader observed (see [`crate::core::vitals`]).
+    pub fn perf_entry(&mut self, entry: Entry) {
+        let via_submit = self.journey.via_submit;
+        self.vitals.entry(entry, via_submit);
+    }
+
+    /// The page came back from the back/forward cache and painted `paint_ms` later.
+    pub fn perf_restored(&mut self, paint_ms: f64) {
+        self.vitals.restored(paint_ms);
+    }
+
+    /// The page view's speed so far, with the key of the field that set INP.
+    fn speed(&self) -> Option<(Speed, Option<String>)> {
+        if self.vitals.is_empty() {
+            return None;
+        }
+        let speed = self.vitals.speed();
+        let key = speed
+            .inp_field
+            .and_then(|i| self.fields.all().get(i))
+            .map(|f| f.key.clone());
+        Some((speed, key))
     }
 
     /// What the probe sees on this page, as the JSON text `JourneyProbe.snapshot()` parses:
@@ -527,6 +561,9 @@ impl Probe {
             .bool("submitted", journey.submitted_at.is_some())
             .uint("page", journey.page_index().into())
             .str("path", &self.path)
+            .opt_object("speed", self.speed(), |o, (speed, key)| {
+                speed.write(o, |_| key.clone());
+            })
             .object("clock", |c| {
                 let clock = &journey.clock;
                 c.opt_uint("since_login_ms", journey.since_login_ms())
@@ -698,6 +735,7 @@ impl Probe {
         }
         beacon.fields = None;
         beacon.forms = Vec::new();
+        beacon.page.speed = None;
         beacon.satisfaction = Some(rating);
         Some(beacon)
     }
@@ -739,8 +777,13 @@ impl Probe {
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
         self.tick(now);
+        self.vitals.hidden();
         if trigger == Trigger::Pagehide {
             self.end_step(now);
+            // Left within 30 s of a submit: the next page is the server's answer to it.
+            self.journey.via_submit = self
+                .submitted_form_at
+                .is_some_and(|t| now.page_ms - t < 30_000.0);
         }
         if self.sent_since_visible {
             return None;
@@ -784,6 +827,7 @@ impl Probe {
                 n: journey.page_index(),
                 path: self.path.clone(),
                 t_ms: round_ms(now.page_ms),
+                speed: self.speed(),
             },
             fields,
             forms,

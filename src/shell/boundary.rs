@@ -145,6 +145,15 @@ pub fn snapshot() -> JsValue {
     with_running(|page| page.snapshot()).unwrap_or(JsValue::NULL)
 }
 
+/// A Performance entry the loader observed, as plain numbers (the rules are the core's):
+/// `nav` (a = responseStart, b = requestStart, c = activationStart), `fcp` / `lcp` (a = time),
+/// `shift` (a = start, b = value), `event` (a = interactionId, b = duration, `target` = the
+/// event's target element), `long` (b = duration), `restore` (a = restore → next paint, ms).
+#[wasm_bindgen]
+pub fn perf(kind: &str, a: f64, b: f64, c: f64, target: JsValue) {
+    with_running(|page| page.perf(kind, a, b, c, target));
+}
+
 /// Whether the satisfaction question should be shown now (the loader then fetches and shows
 /// it, and reports `surveyShown` and the answer as commands).
 #[wasm_bindgen]

@@ -721,6 +721,32 @@ impl PageProbe {
         }
     }
 
+    /// A Performance entry from the loader (see `boundary::perf`).
+    pub fn perf(&mut self, kind: &str, a: f64, b: f64, c: f64, target: JsValue) {
+        use crate::core::vitals::Entry;
+        let entry = match kind {
+            "nav" => Entry::Navigation {
+                response_start: a,
+                request_start: b,
+                activation_start: c,
+            },
+            "fcp" => Entry::Fcp(a),
+            "lcp" => Entry::Lcp(a),
+            "shift" => Entry::Shift(a, b),
+            "event" => {
+                let field = target.dyn_ref::<Element>().and_then(|e| self.field_of(e));
+                Entry::Interaction(a as u64, b, field)
+            }
+            "long" => Entry::LongTask(b),
+            "restore" => {
+                self.probe.perf_restored(a);
+                return;
+            }
+            _ => return,
+        };
+        self.probe.perf_entry(entry);
+    }
+
     /// Whether the satisfaction question should be shown now.
     pub fn survey_due(&self) -> bool {
         self.probe.survey_due()

@@ -703,7 +703,10 @@ mod tests {
             .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
         let err = SqliteStore::open(&path).unwrap_err().to_string();
-        assert!(err.contains(&format!("schema version {}", SCHEMA_VERSION + 1)), "{err}");
+        assert!(
+            err.contains(&format!("schema version {}", SCHEMA_VERSION + 1)),
+            "{err}"
+        );
     }
 
     #[test]

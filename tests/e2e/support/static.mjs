@@ -15,11 +15,23 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 export function startStatic({ wasmType = 'application/wasm', vars = {}, pagesDir = join(ROOT, 'tests', 'e2e', 'pages'), bundlesDir, stripProbe = false } = {}) {
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
+    // A large image that arrives late: the page's largest contentful paint, on purpose.
+    if (path.startsWith('/slow/') && path.endsWith('.svg')) {
+      await new Promise((r) => setTimeout(r, 1200));
+      res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store' });
+      // Many shapes: Chromium ignores low-content images (few bytes per pixel) for LCP.
+      const shapes = Array.from({ length: 400 }, (_, i) =>
+        `<rect x="${(i * 37) % 620}" y="${(i * 53) % 340}" width="${10 + (i % 30)}" height="${8 + (i % 20)}" fill="#${((i * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}"/>`).join('');
+      res.end(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="640" height="360" fill="#0072b2"/>${shapes}</svg>`);
+      return;
+    }
     const name = basename(path);
     const file = path.startsWith('/journey-probe/')
       ? join(ROOT, 'dist', name)
       : path === '/vendor/jquery.min.js'
         ? join(ROOT, 'node_modules', 'jquery', 'dist', 'jquery.min.js')
+        : path === '/vendor/web-vitals.iife.js'
+          ? join(ROOT, 'node_modules', 'web-vitals', 'dist', 'web-vitals.iife.js')
         : path.startsWith('/bundles/') && bundlesDir
           ? join(bundlesDir, name)
           : join(pagesDir, name);
