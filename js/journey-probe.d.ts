@@ -83,6 +83,11 @@ export interface PageSnapshot {
   page: number;
   /** The page path as beacons carry it: identifiers replaced by `:id`. */
   path: string;
+  /** The page view's speed so far (web-vitals definitions; ms rounded to 10). */
+  speed?: {
+    ttfb_ms?: number; server_ms?: number; fcp_ms?: number; lcp_ms?: number;
+    cls_x1000?: number; inp_ms?: number; inp_field?: string; long_tasks: number; long_task_ms: number;
+  };
   clock: ClockSnapshot;
   forms: FormSnapshot[];
   fields: FieldSnapshot[];

@@ -152,6 +152,65 @@ fn share_rows(list: &[KeyShare]) -> Vec<(String, String, f64)> {
         .collect()
 }
 
+/// Page speed per step: p75 of each figure, marked against the "good" thresholds.
+fn speed_section(out: &mut String, report: &Report) {
+    let sp = &report.speed;
+    let (class, word) = verdict(sp.good);
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"s-v\"><h2 id=\"s-v\">Tốc độ trang (p75)</h2><p>{} lượt xem trang · <span class=\"{class}\">{word}</span> · ngưỡng tốt: TTFB ≤ 800 ms, FCP ≤ 1,8 s, LCP ≤ 2,5 s, CLS ≤ 0,1, INP ≤ 200 ms</p><table><thead><tr><th scope=\"col\">Bước</th><th scope=\"col\" class=\"n\">Lượt</th><th scope=\"col\" class=\"n\">TTFB</th><th scope=\"col\" class=\"n\">FCP</th><th scope=\"col\" class=\"n\">LCP</th><th scope=\"col\" class=\"n\">CLS</th><th scope=\"col\" class=\"n\">INP</th><th scope=\"col\" class=\"n\">Máy chủ</th></tr></thead><tbody>",
+        sp.views
+    );
+    let cell = |v: Option<i64>, good: Option<i64>, shown: String| match (v, good) {
+        (Some(v), Some(g)) if v > g => format!("<td class=\"n\">✘ {shown}</td>"),
+        (Some(_), Some(_)) => format!("<td class=\"n\">✔ {shown}</td>"),
+        _ => format!("<td class=\"n\">{shown}</td>"),
+    };
+    let ms = |v: Option<i64>| v.map_or("–".into(), |v| format!("{v} ms"));
+    for (name, views, p) in std::iter::once(("Tất cả", sp.views, &sp.overall))
+        .chain(sp.steps.iter().map(|s| (s.name.as_str(), s.views, &s.p75)))
+    {
+        let g = crate::report::GOOD;
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{views}</td>{}{}{}{}{}<td class=\"n\">{}</td></tr>",
+            esc(name),
+            cell(p.ttfb_ms, g.ttfb_ms, ms(p.ttfb_ms)),
+            cell(p.fcp_ms, g.fcp_ms, ms(p.fcp_ms)),
+            cell(p.lcp_ms, g.lcp_ms, ms(p.lcp_ms)),
+            cell(
+                p.cls_x1000,
+                g.cls_x1000,
+                p.cls_x1000
+                    .map_or("–".into(), |c| format!("{:.3}", c as f64 / 1000.0))
+            ),
+            cell(p.inp_ms, g.inp_ms, ms(p.inp_ms)),
+            ms(p.server_ms)
+        );
+    }
+    out.push_str("</tbody></table><h3>Trường phản hồi chậm nhất (INP)</h3>");
+    let max = sp
+        .slow_fields
+        .iter()
+        .map(|f| f.inp_p75_ms)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let rows: Vec<(String, String, f64)> = sp
+        .slow_fields
+        .iter()
+        .map(|f| {
+            (
+                f.key.clone(),
+                format!("{} ms ({} lượt)", f.inp_p75_ms, f.views),
+                f.inp_p75_ms as f64 / max * 100.0,
+            )
+        })
+        .collect();
+    bar_table(out, ["Trường", "INP p75", ""], &rows);
+    out.push_str("</section>");
+}
+
 /// The whole page for `report`; `query` is the page's own query (for the service links).
 pub fn page(report: &Report, query: &str) -> String {
     let f = &report.filter;
@@ -367,11 +426,8 @@ pub fn page(report: &Report, query: &str) -> String {
     bar_table(&mut out, ["Điểm", "Số đánh giá", ""], &scores);
     out.push_str("<h3>Lý do chưa hài lòng</h3>");
     bar_table(&mut out, ["Lý do", "Lần", ""], &count_rows(&c4.reasons, ""));
-    let _ = write!(
-        out,
-        "</section><section aria-labelledby=\"s-n\"><h2 id=\"s-n\">Chưa đo</h2><p class=\"muted\">Tốc độ trang: {}.</p></section>",
-        esc(report.speed.note)
-    );
+    out.push_str("</section>");
+    speed_section(&mut out, report);
     if f.service.is_none() && !report.services.is_empty() {
         out.push_str("<section aria-labelledby=\"s-s\"><h2 id=\"s-s\">Theo dịch vụ</h2><table><thead><tr><th scope=\"col\">Dịch vụ</th><th scope=\"col\" class=\"n\">Bắt đầu</th><th scope=\"col\" class=\"n\">Nộp</th><th scope=\"col\" class=\"n\">Trung bình</th><th scope=\"col\">Tiêu chí 2</th></tr></thead><tbody>");
         for s in &report.services {

@@ -29,10 +29,31 @@ pub struct Facts {
     pub rating: Option<i64>,
     /// `satisfaction.reasons`, comma-separated.
     pub reasons: Option<String>,
+    /// `page.speed`, if measured.
+    pub speed: Option<SpeedFact>,
     /// `forms[]` with their counts.
     pub forms: Vec<FormFact>,
     /// `forms[].fields[]`, each with its form's key.
     pub fields: Vec<FieldFact>,
+}
+
+/// A page view's speed (`page.speed`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpeedFact {
+    /// Time to first byte, ms.
+    pub ttfb_ms: Option<i64>,
+    /// The server's answer to the submission that led here, ms.
+    pub server_ms: Option<i64>,
+    /// First contentful paint, ms.
+    pub fcp_ms: Option<i64>,
+    /// Largest contentful paint, ms.
+    pub lcp_ms: Option<i64>,
+    /// Cumulative layout shift × 1000.
+    pub cls_x1000: Option<i64>,
+    /// Interaction to next paint, ms.
+    pub inp_ms: Option<i64>,
+    /// The field whose interaction set INP.
+    pub inp_field: Option<String>,
 }
 
 /// One step of an ended journey.
@@ -155,7 +176,17 @@ pub fn read(beacon: &Value) -> Facts {
                 .join(",")
         })
         .filter(|r| !r.is_empty());
+    let speed = beacon.pointer("/page/speed").map(|sp| SpeedFact {
+        ttfb_ms: int(sp.get("ttfb_ms")),
+        server_ms: int(sp.get("server_ms")),
+        fcp_ms: int(sp.get("fcp_ms")),
+        lcp_ms: int(sp.get("lcp_ms")),
+        cls_x1000: int(sp.get("cls_x1000")),
+        inp_ms: int(sp.get("inp_ms")),
+        inp_field: text(sp.get("inp_field")),
+    });
     Facts {
+        speed,
         rating,
         reasons,
         page_n: int(beacon.pointer("/page/n")).unwrap_or(0),

@@ -36,6 +36,11 @@ fn journeys() -> Vec<Value> {
         page["service"] = json!(service);
         page["journey"]["id"] = json!(jid(k));
         page["page"]["n"] = json!(0);
+        page["page"]["speed"] = json!({
+            "ttfb_ms": 100 + 10 * k, "fcp_ms": 600 + 100 * k, "lcp_ms": 1_200 + 200 * k,
+            "cls_x1000": 10 * k, "inp_ms": 40 + 30 * k, "inp_field": "so_dien_thoai",
+            "long_tasks": k % 2, "long_task_ms": 60 * (k % 2)
+        });
         let fields = page["forms"][0]["fields"].as_array_mut().unwrap();
         if k % 3 != 0 {
             fields[2].as_object_mut().unwrap().remove("overwritten");
@@ -210,6 +215,15 @@ fn the_report_states_the_journeys_posted() {
         json!({"answered": 3, "dismissed": 1, "satisfied": 2, "satisfied_pct": 66.7, "scores": [0, 1, 0, 1, 1],
                "reasons": [{"name": "re_enter_data", "count": 1}, {"name": "too_slow", "count": 1}], "pass": false})
     );
+    let speed = &r["speed"];
+    assert_eq!(speed["views"], 10);
+    assert_eq!(
+        speed["overall"],
+        json!({"ttfb_ms": 170, "server_ms": null, "fcp_ms": 1300, "lcp_ms": 2600, "cls_x1000": 70, "inp_ms": 250}),
+        "nearest-rank p75 of ten page views"
+    );
+    assert_eq!(speed["good"], false, "LCP 2.6 s and INP 250 ms are over");
+    assert_eq!(speed["slow_fields"][0]["key"], "so_dien_thoai");
     assert_eq!(r["services"].as_array().unwrap().len(), 2);
     let one = report(&srv, "?service=2.000111");
     assert_eq!(one["journeys"]["started"], 2);

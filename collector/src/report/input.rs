@@ -100,6 +100,15 @@ pub struct KeyJourneys {
     pub typed: i64,
 }
 
+/// One page view's speed (its last beacon's), with the step (path) it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSpeedRow {
+    /// The page's scrubbed path.
+    pub path: String,
+    /// The speed figures.
+    pub speed: crate::facts::SpeedFact,
+}
+
 /// Back-office processing times of one channel (criterion 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessingRow {
@@ -128,4 +137,6 @@ pub struct ReportInput {
     pub form_journeys: (i64, i64),
     /// Processing times per channel.
     pub processing: Vec<ProcessingRow>,
+    /// Page views with speed figures.
+    pub pages: Vec<PageSpeedRow>,
 }

@@ -191,7 +191,31 @@ pub fn csv(report: &Report) -> String {
         );
     }
     add("criterion4", "pass", pass(c4.pass));
-    add("speed", "measured", report.speed.measured.to_string());
+    let sp = &report.speed;
+    add("speed", "views", sp.views.to_string());
+    for st in std::iter::once(("all", &sp.overall))
+        .chain(sp.steps.iter().map(|s| (s.name.as_str(), &s.p75)))
+    {
+        let (name, p) = st;
+        for (metric, v) in [
+            ("ttfb_p75_ms", p.ttfb_ms),
+            ("server_p75_ms", p.server_ms),
+            ("fcp_p75_ms", p.fcp_ms),
+            ("lcp_p75_ms", p.lcp_ms),
+            ("cls_p75_x1000", p.cls_x1000),
+            ("inp_p75_ms", p.inp_ms),
+        ] {
+            add("speed", &format!("{name}:{metric}"), opt(v));
+        }
+    }
+    for f in &sp.slow_fields {
+        add(
+            "speed",
+            &format!("slow_field:{}", f.key),
+            f.inp_p75_ms.to_string(),
+        );
+    }
+    add("speed", "good", pass(sp.good));
     for s in &report.services {
         add(
             "service",
@@ -402,10 +426,49 @@ pub fn markdown(report: &Report) -> String {
         "lần",
         &c4.reasons,
     );
+    let sp = &report.speed;
     let _ = writeln!(
         out,
-        "\n## Tốc độ trang (page speed)\n\nChưa đo (not measured): {}",
-        report.speed.note
+        "\n## Tốc độ trang (page speed) — {} lượt xem trang — **{}**\n\n\
+         p75 so với ngưỡng tốt (good thresholds): TTFB ≤ 800 ms, FCP ≤ 1,8 s, LCP ≤ 2,5 s, CLS ≤ 0,1, INP ≤ 200 ms.\n\n\
+         | bước (step) | lượt | TTFB | FCP | LCP | CLS | INP | máy chủ (server) |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+        sp.views,
+        match sp.good {
+            Some(true) => "tốt (good)",
+            Some(false) => "cần cải thiện (needs improvement)",
+            None => "chưa đủ dữ liệu (no data)",
+        }
+    );
+    let ms = |v: Option<i64>| v.map_or("–".into(), |v| format!("{v} ms"));
+    for (name, views, p) in std::iter::once(("tất cả (all)", sp.views, &sp.overall))
+        .chain(sp.steps.iter().map(|s| (s.name.as_str(), s.views, &s.p75)))
+    {
+        let _ = writeln!(
+            out,
+            "| {} | {views} | {} | {} | {} | {} | {} | {} |",
+            md_escape(name),
+            ms(p.ttfb_ms),
+            ms(p.fcp_ms),
+            ms(p.lcp_ms),
+            p.cls_x1000
+                .map_or("–".into(), |c| format!("{:.3}", c as f64 / 1000.0)),
+            ms(p.inp_ms),
+            ms(p.server_ms)
+        );
+    }
+    let slow: Vec<Count> = sp
+        .slow_fields
+        .iter()
+        .map(|f| Count {
+            name: f.key.clone(),
+            count: f.inp_p75_ms,
+        })
+        .collect();
+    count_table(
+        &mut out,
+        "Trường phản hồi chậm nhất (slowest fields, p75 INP)",
+        "ms",
+        &slow,
     );
     if report.services.len() > 1 || f.service.is_none() {
         out.push_str("\n## Theo dịch vụ (per service)\n\n| dịch vụ | bắt đầu | nộp | trung bình | tiêu chí 2 |\n|---|---:|---:|---:|---|\n");

@@ -348,3 +348,51 @@ fn criterion_four_counts_answers_not_dismissals() {
     assert_eq!(c4.scores, [0, 1, 0, 0, 19]);
     assert_eq!(c4.reasons.len(), 2);
 }
+
+#[test]
+fn speed_is_p75_per_step_against_the_good_thresholds() {
+    let page = |path: &str, lcp: i64, inp: Option<i64>, field: Option<&str>| PageSpeedRow {
+        path: path.into(),
+        speed: crate::facts::SpeedFact {
+            ttfb_ms: Some(100),
+            fcp_ms: Some(500),
+            lcp_ms: Some(lcp),
+            cls_x1000: Some(20),
+            inp_ms: inp,
+            inp_field: field.map(str::to_owned),
+            ..Default::default()
+        },
+    };
+    let pages = vec![
+        page("/buoc-1", 1_000, Some(80), Some("ho_ten")),
+        page("/buoc-1", 1_200, None, None),
+        page("/buoc-1", 3_900, Some(120), Some("ho_ten")),
+        page("/buoc-2", 2_000, Some(450), Some("ma_so_thue")),
+    ];
+    let r = build(
+        &ReportInput {
+            pages,
+            ..ReportInput::default()
+        },
+        &Filter::default(),
+        Targets::for_year(2026),
+        NOW,
+    );
+    let s = &r.speed;
+    assert_eq!(s.views, 4);
+    assert_eq!(s.steps[0].name, "/buoc-1", "the slowest LCP first");
+    assert_eq!(
+        (s.steps[0].p75.lcp_ms, s.steps[0].good),
+        (Some(3_900), Some(false))
+    );
+    assert_eq!(
+        (s.steps[1].p75.inp_ms, s.steps[1].good),
+        (Some(450), Some(false))
+    );
+    assert_eq!(s.slow_fields[0].key, "ma_so_thue");
+    assert_eq!(
+        (s.slow_fields[1].views, s.slow_fields[1].inp_p75_ms),
+        (2, 120)
+    );
+    assert_eq!(s.overall.lcp_ms, Some(2_000));
+}

@@ -26,7 +26,9 @@ const TABLES: [&str; 5] = [
         trigger String, service String, path String, body String, portal String, page_n Int64,
         logged_in UInt8, outcome Nullable(String), duration_ms Nullable(Int64),
         active_ms Nullable(Int64), last_field Nullable(String), rating Nullable(Int64),
-        reasons Nullable(String))
+        reasons Nullable(String), ttfb_ms Nullable(Int64), server_ms Nullable(Int64),
+        fcp_ms Nullable(Int64), lcp_ms Nullable(Int64), cls_x1000 Nullable(Int64),
+        inp_ms Nullable(Int64), inp_field Nullable(String))
      ENGINE = ReplacingMergeTree ORDER BY id",
     "CREATE TABLE IF NOT EXISTS steps (beacon String, journey String, idx Int64, name String,
         ms Int64, active_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
@@ -197,6 +199,7 @@ impl ClickHouseStore {
             for b in batch.beacons.iter().filter(|b| seen.insert(b.id.as_str())) {
                 accepted += 1;
                 let f = &b.facts;
+                let sp = f.speed.clone().unwrap_or_default();
                 for (i, s) in f.steps.iter().enumerate() {
                     steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms, "active_ms": s.active_ms}));
                 }
@@ -213,7 +216,9 @@ impl ClickHouseStore {
                     "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": batch.portal,
                     "page_n": f.page_n, "logged_in": u8::from(f.logged_in), "outcome": f.outcome,
                     "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field,
-                    "rating": f.rating, "reasons": f.reasons}));
+                    "rating": f.rating, "reasons": f.reasons,
+                    "ttfb_ms": sp.ttfb_ms, "server_ms": sp.server_ms, "fcp_ms": sp.fcp_ms, "lcp_ms": sp.lcp_ms,
+                    "cls_x1000": sp.cls_x1000, "inp_ms": sp.inp_ms, "inp_field": sp.inp_field}));
             }
             outcomes.push(InsertOutcome {
                 accepted,
@@ -344,7 +349,7 @@ impl Store for ClickHouseStore {
         .map(|r| StepRow { name: text(&r[0]), journeys: int(&r[1]), ms_sum: int(&r[2]), active_sum: int(&r[3]) })
         .collect();
         let latest = format!(
-            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} AND trigger != 'abandoned'
+            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} AND trigger NOT IN ('abandoned', 'rating')
              GROUP BY journey, page_n"
         );
         let fields = compact(format!(
@@ -406,7 +411,28 @@ impl Store for ClickHouseStore {
         .iter()
         .map(|r| ProcessingRow { channel: text(&r[0]), dossiers: int(&r[1]), ms_sum: int(&r[2]) })
         .collect();
+        let pages = compact(format!(
+            "SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
+             FROM beacons FINAL WHERE id IN ({latest})
+               AND (isNotNull(ttfb_ms) OR isNotNull(fcp_ms) OR isNotNull(cls_x1000) OR isNotNull(inp_ms))
+             ORDER BY path, id"
+        ))?
+        .iter()
+        .map(|r| crate::report::input::PageSpeedRow {
+            path: text(&r[0]),
+            speed: crate::facts::SpeedFact {
+                ttfb_ms: r[1].as_i64(),
+                server_ms: r[2].as_i64(),
+                fcp_ms: r[3].as_i64(),
+                lcp_ms: r[4].as_i64(),
+                cls_x1000: r[5].as_i64(),
+                inp_ms: r[6].as_i64(),
+                inp_field: r[7].as_str().map(str::to_owned),
+            },
+        })
+        .collect();
         Ok(ReportInput {
+            pages,
             journeys,
             steps,
             fields,

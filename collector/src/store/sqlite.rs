@@ -16,7 +16,7 @@ use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, Ste
 use crate::report::{Filter, ReportInput};
 
 /// `PRAGMA user_version` of the layout this collector creates.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS beacons (
@@ -69,6 +69,17 @@ CREATE TABLE IF NOT EXISTS processing (
 const CREATE_V3: &str = "
 ALTER TABLE beacons ADD COLUMN rating INTEGER;
 ALTER TABLE beacons ADD COLUMN reasons TEXT;
+";
+
+/// Version 4: page speed.
+const CREATE_V4: &str = "
+ALTER TABLE beacons ADD COLUMN ttfb_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN server_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN fcp_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN lcp_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN cls_x1000 INTEGER;
+ALTER TABLE beacons ADD COLUMN inp_ms INTEGER;
+ALTER TABLE beacons ADD COLUMN inp_field TEXT;
 ";
 
 /// The beacons a report filter selects (parameters ?1 from, ?2 to, ?3 service, ?4 portal).
@@ -258,7 +269,7 @@ impl Store for SqliteStore {
         // the bare column `id` from the row holding the MAX.)
         let latest = format!(
             "SELECT id FROM (SELECT id, MAX(seq) FROM beacons
-             WHERE {SELECTED} AND trigger != 'abandoned' GROUP BY journey, page_n)"
+             WHERE {SELECTED} AND trigger NOT IN ('abandoned', 'rating') GROUP BY journey, page_n)"
         );
         let fields = conn
             .prepare_cached(&format!(
@@ -324,7 +335,31 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let pages = conn
+            .prepare_cached(&format!(
+                "SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
+                 FROM beacons WHERE id IN ({latest})
+                   AND (ttfb_ms IS NOT NULL OR fcp_ms IS NOT NULL OR cls_x1000 IS NOT NULL
+                        OR inp_ms IS NOT NULL)
+                 ORDER BY path, id"
+            ))?
+            .query_map(p, |r| {
+                Ok(crate::report::input::PageSpeedRow {
+                    path: r.get(0)?,
+                    speed: crate::facts::SpeedFact {
+                        ttfb_ms: r.get(1)?,
+                        server_ms: r.get(2)?,
+                        fcp_ms: r.get(3)?,
+                        lcp_ms: r.get(4)?,
+                        cls_x1000: r.get(5)?,
+                        inp_ms: r.get(6)?,
+                        inp_field: r.get(7)?,
+                    },
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(ReportInput {
+            pages,
             journeys,
             steps,
             fields,
@@ -377,12 +412,14 @@ fn insert_batch(
 ) -> rusqlite::Result<InsertOutcome> {
     let mut accepted = 0;
     for b in batch.beacons {
+        let sp = b.facts.speed.clone().unwrap_or_default();
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
                      portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field,
-                     rating, reasons)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                     rating, reasons, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24)
                  ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
@@ -403,6 +440,13 @@ fn insert_batch(
                 b.facts.last_field,
                 b.facts.rating,
                 b.facts.reasons,
+                sp.ttfb_ms,
+                sp.server_ms,
+                sp.fcp_ms,
+                sp.lcp_ms,
+                sp.cls_x1000,
+                sp.inp_ms,
+                sp.inp_field,
             ])?;
         if inserted == 1 {
             insert_facts(tx, &b.id, &b.facts)?;
@@ -459,6 +503,9 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if !has("rating")? {
         tx.execute_batch(CREATE_V3)?;
     }
+    if !has("lcp_ms")? {
+        tx.execute_batch(CREATE_V4)?;
+    }
     let old: Vec<(String, String)> = tx
         .prepare("SELECT id, body FROM beacons")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -468,9 +515,12 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             continue;
         };
         let facts = crate::facts::read(&value);
+        let sp = facts.speed.clone().unwrap_or_default();
         tx.execute(
             "UPDATE beacons SET page_n = ?2, logged_in = ?3, outcome = ?4, duration_ms = ?5,
-                active_ms = ?6, last_field = ?7, rating = ?8, reasons = ?9 WHERE id = ?1",
+                active_ms = ?6, last_field = ?7, rating = ?8, reasons = ?9, ttfb_ms = ?10,
+                server_ms = ?11, fcp_ms = ?12, lcp_ms = ?13, cls_x1000 = ?14, inp_ms = ?15,
+                inp_field = ?16 WHERE id = ?1",
             params![
                 id,
                 facts.page_n,
@@ -478,7 +528,16 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
                 facts.outcome,
                 facts.duration_ms,
                 facts.active_ms,
-                facts.last_field
+                facts.last_field,
+                facts.rating,
+                facts.reasons,
+                sp.ttfb_ms,
+                sp.server_ms,
+                sp.fcp_ms,
+                sp.lcp_ms,
+                sp.cls_x1000,
+                sp.inp_ms,
+                sp.inp_field
             ],
         )?;
         tx.execute("DELETE FROM steps WHERE beacon = ?1", [&id])?;
@@ -662,6 +721,44 @@ mod tests {
                 .unwrap()
                 .len(),
             16
+        );
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_with_its_facts() {
+        let path = temp_db("v1");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(CREATE).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            let body = include_str!("../../../schema/examples/beacon.json");
+            let body: serde_json::Value = serde_json::from_str(body).unwrap();
+            conn.execute(
+                "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body)
+                 VALUES ('0123456789abcdef', 1, '0123456789abcdef0123456789abcdef', 2, 'pagehide',
+                         '1.001234', '/dich-vu/1.001234/buoc-1', ?1)",
+                [body.to_string()],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let input = store
+            .report_input(&Filter {
+                from_ms: 0,
+                to_ms: i64::MAX,
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(input.journeys.len(), 1);
+        assert_eq!(
+            input.fields.iter().map(|f| f.views).sum::<i64>(),
+            4,
+            "fields backfilled"
         );
     }
 
