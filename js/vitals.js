@@ -21,7 +21,8 @@ export function observeVitals(win, report) {
       // an engine that refuses an option: that measurement is missing, nothing else
     }
   };
-  observe('navigation', (e) => report('nav', e.responseStart, e.requestStart, e.activationStart || 0));
+  // The request started with the redirect when a form POST answered with one (post/redirect/get).
+  observe('navigation', (e) => report('nav', e.responseStart, e.redirectStart || e.requestStart, e.activationStart || 0));
   observe('paint', (e) => e.name === 'first-contentful-paint' && report('fcp', e.startTime, 0, 0));
   observe('largest-contentful-paint', (e) => report('lcp', e.startTime, 0, 0));
   observe('layout-shift', (e) => !e.hadRecentInput && report('shift', e.startTime, e.value, 0));

@@ -96,6 +96,17 @@ describe('a citizen submits the demo service', () => {
     await context.close();
   });
 
+  test('every page view carries its speed; pages reached by a form submission, the server\'s answer', () => {
+    const pages = beacons.map((b) => b.beacon).filter((b) => b.trigger !== 'submitted');
+    for (const b of pages) {
+      assert.ok(b.page.speed && b.page.speed.ttfb_ms >= 0 && b.page.speed.fcp_ms > 0, `${b.page.path}: ${JSON.stringify(b.page.speed)}`);
+    }
+    const step2 = pages.find((b) => b.page.path === `${SERVICE}/buoc-2`);
+    assert.ok(step2.page.speed.server_ms >= 0, `step 2 follows step 1's POST: ${JSON.stringify(step2.page.speed)}`);
+    const info = pages.find((b) => b.page.path === SERVICE);
+    assert.equal(info.page.speed.server_ms, undefined, 'the info page was reached by a link');
+  });
+
   test('the collector stored one well-formed journey, page by page', () => {
     const ids = new Set(beacons.map((b) => b.beacon.journey.id));
     assert.equal(ids.size, 1, 'one journey from the service page to the receipt');
