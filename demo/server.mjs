@@ -180,6 +180,7 @@ export async function startDemo({
   collectorUrl = DEFAULT_COLLECTOR,
   probeDir = DEFAULT_PROBE_DIR,
   probeAttrs = {},
+  tag = null,
   apiDelayMs = 300,
 } = {}) {
   probeDir = path.resolve(probeDir ?? DEFAULT_PROBE_DIR);
@@ -196,7 +197,8 @@ export async function startDemo({
     else attrs.set(key, value);
   }
   const attrText = [...attrs].map(([k, v]) => (v === true ? ` ${k}` : ` ${k}="${esc(v)}"`)).join('');
-  const PROBE_TAG = `<script src="/journey-probe/journey-probe.js" async${attrText}></script>`;
+  // `tag` replaces the probe's tag (benchmarks: '' for none, or another tool's script).
+  const PROBE_TAG = tag ?? `<script src="/journey-probe/journey-probe.js" async${attrText}></script>`;
 
   const sessions = new Map(); // sid → session
   const dossiers = new Map(); // code → dossier
@@ -760,7 +762,11 @@ ${errorSummary(errors)}
       const name = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
       const parts = rel.split('/');
       const ok = (parts.length === 1 && name.test(parts[0])) || (parts.length === 2 && parts[0] === 'snippets' && name.test(parts[1]));
-      if (ok && !parts.some((x) => x.includes('..')) && (await sendFile(res, probeDir, rel, 'no-cache'))) return;
+      // Content-hashed files never change: cached for good, as the README asks portals to do
+      // (the browser then also keeps the compiled wasm). The loader's name is stable: revalidated.
+      const hashed = /\.[0-9a-f]{10}\.(js|wasm)$/.test(rel);
+      const cache = hashed ? 'public, max-age=31536000, immutable' : 'no-cache';
+      if (ok && !parts.some((x) => x.includes('..')) && (await sendFile(res, probeDir, rel, cache))) return;
       return notFound();
     }
 

@@ -59,15 +59,21 @@ export function install(win, how) {
     warn('internal error, the probe has turned itself off (' + ((error && error.message) || error) + '). The page is not affected.');
   }
 
-  // Wraps a function the browser will call into the probe.
+  // Wraps a function the browser will call into the probe. A benchmark that sets
+  // `window.__journeyProbeTimes = []` before the loader runs gets each call's duration.
+  const times = Array.isArray(win.__journeyProbeTimes) ? win.__journeyProbeTimes : null;
+  const now = () => win.performance.now();
   function guard(fn) {
     return function (arg) {
       if (state === 'off') return undefined;
+      const start = times && now();
       try {
         return fn(arg);
       } catch (error) {
         turnOff(error);
         return undefined;
+      } finally {
+        if (times && times.length < 100000) times.push(now() - start);
       }
     };
   }
@@ -156,6 +162,8 @@ export function install(win, how) {
     },
     push: (command) => run(command),
     snapshot: () => (state === 'running' ? guard(() => probe.snapshot())() ?? null : null),
+    /** Bytes of memory the probe's wasm holds (for benchmarks), or 0 when off. */
+    memoryBytes: () => (state === 'running' ? guard(() => probe.memory_bytes())() || 0 : 0),
     stop: () => {
       if (state === 'running') guard(() => probe.stop())();
       state = 'off';

@@ -123,6 +123,8 @@ export interface JourneyProbeApi {
   rate(score: 1 | 2 | 3 | 4 | 5, reasons?: SatisfactionReason[]): void;
   /** Shows (default) or hides (`false`) the QA overlay in this tab, like Ctrl+Alt+J. */
   overlay(on?: boolean): void;
+  /** Bytes of memory the probe's wasm holds (for benchmarks); 0 while loading or off. */
+  memoryBytes(): number;
   /** Once started: how long `start()` took (finding and classifying every field), in ms. */
   readonly startupMs?: number;
   /** Once started: the loader running → the probe started (fetch, compile, start), in ms. */

@@ -66,6 +66,8 @@ async function hammer(url, count, offset = 0) {
   return { requests: latencies.length, accepted, failed, seconds, perSecond: accepted / seconds, p50: at(50), p99: at(99) };
 }
 
+/** Runs the load test on both stores, writes bench/LOAD.md; the results per store. */
+export async function runLoad() {
 step('building the collector (release)');
 run('cargo', ['build', '--release', '-p', 'journey-collector', '--quiet']);
 const dir = mkdtempSync(join(tmpdir(), 'journey-load-'));
@@ -109,3 +111,7 @@ duplicate check and one insert per table for all of them, after up to 20 ms of l
 ${rows.join('\n')}
 `);
 console.log('wrote bench/LOAD.md');
+return results;
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) await runLoad();

@@ -154,6 +154,12 @@ pub fn perf(kind: &str, a: f64, b: f64, c: f64, target: JsValue) {
     with_running(|page| page.perf(kind, a, b, c, target));
 }
 
+/// Bytes of linear memory the probe's wasm instance holds (for the benchmarks).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
 /// Whether the satisfaction question should be shown now (the loader then fetches and shows
 /// it, and reports `surveyShown` and the answer as commands).
 #[wasm_bindgen]

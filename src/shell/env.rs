@@ -6,10 +6,12 @@ use wasm_bindgen::JsValue;
 
 /// Reads both clocks.
 pub fn now() -> Now {
-    let page_ms = web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0);
+    thread_local! {
+        /// `window.performance`, looked up once: `now()` runs on every event.
+        static PERFORMANCE: Option<web_sys::Performance> =
+            web_sys::window().and_then(|w| w.performance());
+    }
+    let page_ms = PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now));
     Now {
         epoch_ms: js_sys::Date::now(),
         page_ms,

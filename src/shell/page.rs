@@ -502,7 +502,12 @@ impl PageProbe {
             return;
         }
         crate::shell::boundary::self_test_checkpoint();
-        let input_type = js_sys::Reflect::get(event, &"inputType".into())
+        thread_local! {
+            /// The property name, made once rather than decoded into a JS string per keystroke.
+            static INPUT_TYPE: JsValue = JsValue::from_str("inputType");
+        }
+        let input_type = INPUT_TYPE
+            .with(|key| js_sys::Reflect::get(event, key))
             .ok()
             .and_then(|t| t.as_string())
             .unwrap_or_default();
