@@ -189,7 +189,8 @@ export async function startDemo({
   // The probe tag: fixed attributes first, then probeAttrs merged in
   // (keys with or without the `data-` prefix; `true` → bare attribute,
   // false/null/undefined → attribute removed).
-  const attrs = new Map([['data-collector', collectorUrl], ['data-service', SERVICE_CODE]]);
+  // The demo asks the satisfaction question after a submission (QCVN criterion 4).
+  const attrs = new Map([['data-collector', collectorUrl], ['data-service', SERVICE_CODE], ['data-survey', 'on']]);
   for (const [rawKey, value] of Object.entries(probeAttrs || {})) {
     const key = rawKey.startsWith('data-') ? rawKey : `data-${rawKey}`;
     if (!/^data-[a-z0-9][a-z0-9._-]*$/.test(key)) throw new TypeError(`probeAttrs: invalid attribute name ${JSON.stringify(rawKey)}`);

@@ -426,6 +426,29 @@ async function journeyClock(page) {
   return { sinceLoginMs: clock.since_login_ms ?? 0, refusals: clock.failed };
 }
 
+/**
+ * The satisfaction question on the receipt, if the portal asks it: every fourth citizen closes
+ * it; the others rate by how long the journey took (5 within 5 minutes, 4 within 7, else 2 with
+ * "too slow"). Returns the answer ('5', '2:too_slow', 'dismissed') or undefined if not asked.
+ */
+async function answerSurvey(page, plan) {
+  const card = page.locator('#journey-probe-survey .card');
+  try {
+    await card.waitFor({ timeout: 3_000 });
+  } catch {
+    return undefined; // the portal does not ask
+  }
+  if (plan.citizen % 4 === 0) {
+    await page.locator('#journey-probe-survey button.skip').click();
+    return 'dismissed';
+  }
+  const score = plan.journeyMs <= 300_000 ? 5 : plan.journeyMs <= 420_000 ? 4 : 2;
+  await page.locator(`#journey-probe-survey label:has(input[value="${score}"])`).click();
+  if (score <= 3) await page.locator('#journey-probe-survey input[value="too_slow"]').check();
+  await page.locator('#journey-probe-survey button.send').click();
+  return score <= 3 ? `${score}:too_slow` : String(score);
+}
+
 /** The citizen leaves the portal for good: closes the tab, or goes to another site. */
 async function leave(page, how) {
   if (how === 'closes-tab') await page.close({ runBeforeUnload: true });
@@ -513,10 +536,11 @@ async function walkCitizen(browser, portalUrl, plan, clipboardLock) {
       await STEPS[step - 1](page, plan, { typing, clipboardLock, partial: step === ending.atStep });
     }
     const clock = await journeyClock(page);
+    const rating = ending.outcome === 'submitted' ? await answerSurvey(page, plan) : undefined;
     if (ending.outcome === 'submitted') await leave(page, ending.leaves);
     else await endUnfinished(page, ending);
     await beacons.settled();
-    return { citizen: plan.citizen, journey, outcome: ending.outcome, step: ending.atStep, leaves: ending.leaves, ...clock, pageErrors, plan };
+    return { citizen: plan.citizen, journey, outcome: ending.outcome, step: ending.atStep, leaves: ending.leaves, rating, ...clock, pageErrors, plan };
   } finally {
     await context.close();
   }
@@ -563,7 +587,8 @@ export function describeCitizen(result, count) {
   if (result.error) return `${head} failed: ${result.error}`;
   const time = formatDuration(result.sinceLoginMs);
   const what = result.outcome === 'submitted' ? `submitted in ${time}` : `${result.outcome} at step ${result.step} after ${time}`;
-  return `${head} ${what} (${citizenNotes(result)})`;
+  const rated = result.rating === undefined ? '' : result.rating === 'dismissed' ? ', closed the satisfaction question' : `, rated ${result.rating.split(':')[0]}/5`;
+  return `${head} ${what} (${citizenNotes(result)}${rated})`;
 }
 
 /** Counts the citizens' outcomes into the summary simulateCitizens returns. */

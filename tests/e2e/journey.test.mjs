@@ -99,7 +99,9 @@ describe('a citizen submits the demo service', () => {
   test('every page view carries its speed; pages reached by a form submission, the server\'s answer', () => {
     const pages = beacons.map((b) => b.beacon).filter((b) => b.trigger !== 'submitted');
     for (const b of pages) {
-      assert.ok(b.page.speed && b.page.speed.ttfb_ms >= 0 && b.page.speed.fcp_ms > 0, `${b.page.path}: ${JSON.stringify(b.page.speed)}`);
+      assert.ok(b.page.speed && b.page.speed.ttfb_ms >= 0, `${b.page.path}: ${JSON.stringify(b.page.speed)}`);
+      // A page left before its first paint (the receipt, read and left at once) has no FCP.
+      if (/buoc-\d$/.test(b.page.path)) assert.ok(b.page.speed.fcp_ms > 0, `${b.page.path}: ${JSON.stringify(b.page.speed)}`);
     }
     const step2 = pages.find((b) => b.page.path === `${SERVICE}/buoc-2`);
     assert.ok(step2.page.speed.server_ms >= 0, `step 2 follows step 1's POST: ${JSON.stringify(step2.page.speed)}`);

@@ -119,6 +119,24 @@ test('nothing the citizens typed reached the collector', () => {
   assert.ok(!/0900[ .]?000/.test(stored), 'no phone number');
 });
 
+test('submitted citizens answered the satisfaction question, and the collector counts it', async () => {
+  const rated = summary.citizens.filter((c) => c.outcome === 'submitted');
+  assert.ok(rated.length > 0 && rated.every((c) => c.rating), JSON.stringify(rated.map((c) => c.rating)));
+  for (const c of rated) {
+    const rating = (journeys.get(c.journey) ?? []).find((b) => b.trigger === 'rating');
+    const stored = await eventually(async () => {
+      if (rating) return rating;
+      const again = byJourney(await collector.stored());
+      return (again.get(c.journey) ?? []).find((b) => b.trigger === 'rating');
+    });
+    assert.ok(stored, `citizen ${c.citizen}: the rating arrived`);
+    const expected = c.rating === 'dismissed' ? { answered: false } : { answered: true, score: Number(c.rating.split(':')[0]), ...(c.rating.includes(':') ? { reasons: ['too_slow'] } : {}) };
+    assert.deepEqual(stored.satisfaction, expected, `citizen ${c.citizen}`);
+  }
+  const report = await (await fetch(`${collector.url}/v1/report`)).json();
+  assert.equal(report.criterion4.answered + report.criterion4.dismissed, rated.length);
+});
+
 test('the same seed gives the same citizens', () => {
   assert.deepEqual(planCitizens(6, 7), planCitizens(6, 7));
   assert.notDeepEqual(planCitizens(6, 7), planCitizens(6, 8));
