@@ -99,9 +99,13 @@ export function install(win, how) {
     }
   }
 
+  // window.JourneyProbeConfig, read once (it is set before the loader runs): its mistakes are
+  // warned about once, and the overlay switch and the probe see the same settings.
+  const objectConfig = configObject(win);
+
   // The QA overlay: off for citizens; when on, its code is fetched and every beacon logged.
   const overlay = { on: false, view: null, loading: false };
-  const configured = [...how.attributes, ...configObject(win).map(([k, v]) => ['data-' + k, v])]
+  const configured = [...how.attributes, ...objectConfig.map(([k, v]) => ['data-' + k, v])]
     .some(([name, value]) => name === 'data-overlay' && value.trim() === 'on');
 
   // Told by the probe of every beacon and request (see the shell's `watch`).
@@ -258,7 +262,7 @@ export function install(win, how) {
         const startAt = win.performance ? win.performance.now() : 0;
         guard(() => glue.watch(watcher))();
         const started = guard(() =>
-          glue.start(how.attributes, configObject(win), guard, earlySets),
+          glue.start(how.attributes, objectConfig, guard, earlySets),
         )();
         // Start-up cost, for the bench and QA: finding every field and listening, in ms.
         api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;

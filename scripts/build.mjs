@@ -12,8 +12,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { ROOT, run, step } from './lib.mjs';
+import { ROOT, run, sizes, step } from './lib.mjs';
 
 const DIST = join(ROOT, 'dist');
 const STAGE = join(ROOT, 'target', 'wasm-bindgen');
@@ -21,17 +20,6 @@ const RAW_WASM = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'jour
 /** npm's binaryen, never Debian's (whose -Oz breaks current wasm-bindgen output). */
 const WASM_OPT = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-
-/** Raw, gzip (level 9) and brotli (quality 11) sizes of a buffer, in bytes. */
-export function sizes(buffer) {
-  return {
-    raw: buffer.length,
-    gzip: gzipSync(buffer, { level: 9 }).length,
-    brotli: brotliCompressSync(buffer, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
-    }).length,
-  };
-}
 
 function hash(buffer) {
   return createHash('sha256').update(buffer).digest('hex').slice(0, 10);

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,4 +67,15 @@ export function runTee(cmd, args, opts = {}) {
 /** Prints a step header. */
 export function step(message) {
   console.log(`\n== ${message}`);
+}
+
+/** Raw, gzip (level 9) and brotli (quality 11) sizes of a buffer, in bytes. */
+export function sizes(buffer) {
+  return {
+    raw: buffer.length,
+    gzip: gzipSync(buffer, { level: 9 }).length,
+    brotli: brotliCompressSync(buffer, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
+    }).length,
+  };
 }

@@ -21,8 +21,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ROOT } from './lib.mjs';
+import { ROOT, sizes } from './lib.mjs';
 
 const MODULES = join(ROOT, 'node_modules');
 const BOOMERANG_DIR = join(MODULES, 'boomerangjs');
@@ -58,22 +57,6 @@ export const BOOMERANG_INIT = {
   },
   EventTiming: { enabled: true },
 };
-
-/**
- * Raw, gzip (level 9) and brotli (quality 11) sizes of a buffer, in bytes: the same measure as
- * `sizes()` in build.mjs, which cannot be imported because importing build.mjs runs the build.
- * @param {Buffer} buffer
- * @returns {{ raw: number, gzip: number, brotli: number }}
- */
-export function sizes(buffer) {
-  return {
-    raw: buffer.length,
-    gzip: gzipSync(buffer, { level: 9 }).length,
-    brotli: brotliCompressSync(buffer, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
-    }).length,
-  };
-}
 
 /** The version of an installed npm package. */
 function packageVersion(name) {

@@ -4,20 +4,19 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use common::{beacon, request, TempDir};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
 
-#[test]
-fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
-    let dir = TempDir::new("bin");
-    let db = dir.0.join("j.db");
-    let db_arg = db.to_str().unwrap();
+/// Starts `journey-collector serve --listen 127.0.0.1:0 ARGS…` and reads the address from its
+/// one line on stdout (stderr stays piped, for the caller to read at exit).
+fn serve(args: &[&str]) -> (Child, SocketAddr) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db", db_arg])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -33,6 +32,15 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
         .parse()
         .unwrap();
     assert_ne!(addr.port(), 0);
+    (child, addr)
+}
+
+#[test]
+fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
+    let dir = TempDir::new("bin");
+    let db = dir.0.join("j.db");
+    let db_arg = db.to_str().unwrap();
+    let (child, addr) = serve(&["--db", db_arg]);
 
     let r = request(
         addr,
@@ -156,31 +164,7 @@ fn a_crash_mid_load_loses_no_acknowledged_beacon() {
     use std::sync::{Arc, Mutex};
     let dir = TempDir::new("crash");
     let db = dir.0.join("j.db");
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim_end()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (mut child, addr) = serve(&["--rate-limit", "0", "--db", db.to_str().unwrap()]);
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..4u64)

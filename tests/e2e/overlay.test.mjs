@@ -388,9 +388,10 @@ test('axe-core finds no violation in the overlay; controls follow a sensible foc
 });
 
 test('English on a page whose lang is not vi, and on the toggle', async () => {
-  const server = await startStatic({ vars: { CONFIG_SCRIPT: '', TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-overlay="on"` } });
+  // The test page in English: its lang set before the loader runs, as markup would.
+  const server = await startStatic({ vars: { CONFIG_SCRIPT: "document.documentElement.lang = 'en';", TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-overlay="on"` } });
   const { context, page, errors } = await open({ width: 1280, height: 800 });
-  await page.goto(`${server.url}/english.html`);
+  await page.goto(`${server.url}/configured.html`);
   await overlayShown(page);
   const heading = () => page.evaluate(() => document.getElementById('journey-probe-overlay').shadowRoot.querySelector('#jp-h-journey').textContent);
   assert.equal(await heading(), 'Journey');
