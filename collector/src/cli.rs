@@ -106,6 +106,9 @@ pub struct ReportArgs {
     pub query: String,
     /// Output format.
     pub format: ReportFormat,
+    /// The moment the report is made, epoch ms (`None`: now). It decides which silent
+    /// journeys are abandoned; set it to make a report again exactly as it was.
+    pub now_ms: Option<i64>,
 }
 
 /// Output format of `report`.
@@ -512,6 +515,7 @@ fn parse_report(mut flags: Flags) -> Result<Command, CliError> {
         store: default_store(store),
         query: query.join("&"),
         format: format.unwrap_or(ReportFormat::Markdown),
+        now_ms: None,
     }))
 }
 

@@ -10,7 +10,6 @@
 //! - `GET /healthz`: `ok`, or 503 when the store does not answer.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -24,6 +23,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::cli::AllowedOrigins;
+use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimit;
 use crate::report::{self, Filter, Targets};
@@ -53,6 +53,8 @@ pub struct Options {
     pub processing_token: Option<String>,
     /// Beacon requests per second allowed from one origin (burst: ten seconds' worth).
     pub rate_per_origin: u32,
+    /// The time stamped on received beacons and the moment reports are made.
+    pub clock: Clock,
 }
 
 impl Default for Options {
@@ -62,6 +64,7 @@ impl Default for Options {
             max_body_bytes: MAX_BODY_BYTES,
             processing_token: None,
             rate_per_origin: 50,
+            clock: Clock::System,
         }
     }
 }
@@ -320,14 +323,6 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     resp
 }
 
-/// Epoch milliseconds now.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// `application/json` or `text/plain`, parameters (e.g. `;charset=UTF-8`) ignored.
 fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers.get(header::CONTENT_TYPE);
@@ -420,7 +415,7 @@ async fn post_beacons(
                 reason: Some("malformed_json"),
             },
         })?;
-    let received_ms = now_ms();
+    let received_ms = state.options.clock.now_ms();
     let store = state.store.clone();
     let started = std::time::Instant::now();
     let outcome = tokio::task::spawn_blocking(move || store.insert(received_ms, &portal, &beacons))
@@ -522,7 +517,7 @@ fn percent_decode(text: &str) -> String {
 
 /// Builds the report of a query against the store.
 async fn report_of(state: &AppState, query: Option<&str>) -> Result<report::Report, ApiError> {
-    let now = now_ms();
+    let now = state.options.clock.now_ms();
     let (filter, targets) = parse_report_query(query, now)?;
     let store = state.store.clone();
     let f = filter.clone();

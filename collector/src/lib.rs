@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod clock;
 pub mod dashboard;
 pub mod error;
 pub mod facts;
@@ -37,6 +38,7 @@ pub mod store;
 pub mod validate;
 
 pub use cli::{AllowedOrigins, Command, ListArgs, ListFormat, ReportArgs, ReportFormat};
+pub use clock::Clock;
 pub use error::Error;
 pub use server::{run_until_signal, serve, RunningServer, ServeConfig, StoreSpec};
 
@@ -60,10 +62,7 @@ pub fn run(command: Command) -> Result<(), Error> {
 /// `journey-collector report`: the report of `args.query` printed in `args.format`.
 pub fn report_command(args: &ReportArgs, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let store = args.store.open_existing()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+    let now = args.now_ms.unwrap_or_else(clock::system_now_ms);
     let (filter, targets) = http::parse_report_query(Some(&args.query), now)
         .map_err(|e| Error::Usage(e.details.join("; ")))?;
     let input = store.report_input(&filter)?;

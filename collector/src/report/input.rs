@@ -5,68 +5,76 @@
 
 use serde::Serialize;
 
-/// Which beacons a report covers.
+/// Which journeys a report covers: those that began in `[from_ms, to_ms)` (the collector
+/// first received one of their beacons then), of one service or portal if asked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Filter {
-    /// Only this service code.
+    /// Only journeys of this service code.
     pub service: Option<String>,
-    /// Only this portal (the browser origin beacons came from).
+    /// Only journeys of this portal (the browser origin their beacons came from).
     pub portal: Option<String>,
-    /// Received at or after, epoch ms.
+    /// Began at or after, epoch ms.
     pub from_ms: i64,
-    /// Received before, epoch ms.
+    /// Began before, epoch ms.
     pub to_ms: i64,
 }
 
-/// One journey: its beacons reduced.
+/// One journey that began in the report's period: all its beacons reduced, as the README's
+/// "How the report counts" defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JourneyRow {
     /// Random journey id.
     pub journey: String,
-    /// Its service code.
+    /// Its service code (of its beacons other than ratings; the smallest if they disagree).
     pub service: String,
-    /// The portal (origin) its beacons came from.
+    /// The portal (origin) its beacons came from (same rule).
     pub portal: String,
-    /// First and last beacon received, epoch ms.
+    /// When the collector first received one of its beacons, epoch ms: the period it belongs to.
     pub first_ms: i64,
-    /// Last beacon received, epoch ms.
+    /// When it last received one, epoch ms: how long the journey has been silent.
     pub last_ms: i64,
-    /// The citizen logged in (the clock ran).
-    pub logged_in: bool,
-    /// Ended with a successful submission.
-    pub submitted: bool,
-    /// Reported abandoned by the probe.
-    pub abandoned: bool,
-    /// Ended by the portal as expired.
-    pub expired: bool,
-    /// Login to submission, ms (submitted journeys).
+    /// A beacon said `logged_in`: the journey started.
+    pub started: bool,
+    /// How its end says it ended (`submitted`, `abandoned`, `expired`); `None` without an end.
+    pub outcome: Option<String>,
+    /// Login to submission, ms, from its end.
     pub duration_ms: Option<i64>,
-    /// Of it, active, ms.
+    /// Of it, active, ms, from its end.
     pub active_ms: Option<i64>,
-    /// The field an abandoned journey stopped at.
+    /// The last field touched, from its end.
     pub last_field: Option<String>,
-    /// The path of the journey's last beacon.
+    /// The path of its last beacon other than a rating (highest `seq`).
     pub last_path: String,
-    /// The citizen's rating of the journey: 1–5, or 0 for a dismissed question.
+    /// Its first rating: 1–5, or 0 for a dismissed question.
     pub rating: Option<i64>,
     /// The reasons given with it, comma-separated.
     pub reasons: Option<String>,
 }
 
-/// One step name over the submitted journeys.
+impl JourneyRow {
+    /// Whether its end is this outcome.
+    pub fn ended(&self, outcome: &str) -> bool {
+        self.outcome.as_deref() == Some(outcome)
+    }
+}
+
+/// One step name over the ends of the submitted journeys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRow {
     /// Scrubbed path or the portal's step name.
     pub name: String,
-    /// Submitted journeys that went through it.
+    /// Submitted journeys that went through it (once each, however many visits).
     pub journeys: i64,
     /// Its time in all of them, ms.
     pub ms_sum: i64,
     /// Of it, active, ms.
     pub active_sum: i64,
+    /// The sum, over those journeys, of where the step first came (1 = the first step).
+    pub position_sum: i64,
 }
 
-/// One field key with one origin (and source), over the last beacon of every page view.
+/// One field key with one origin (and source), over the last beacon of every page view of the
+/// journeys that began in the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRow {
     /// The field's key.
@@ -123,9 +131,9 @@ pub struct ProcessingRow {
 /// Everything a report is built from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReportInput {
-    /// Every journey with a beacon in the period.
+    /// Every journey that began in the period (see [`JourneyRow`]).
     pub journeys: Vec<JourneyRow>,
-    /// Steps of the submitted journeys.
+    /// Steps of the ends of the started, submitted journeys that have a duration.
     pub steps: Vec<StepRow>,
     /// Fields by key and origin.
     pub fields: Vec<FieldRow>,

@@ -82,17 +82,20 @@ pub struct Report {
 /// Journeys started and how they ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Journeys {
-    /// Journeys with any beacon in the period (logged in or not).
+    /// Journeys that began in the period (their first beacon was received in it), started or
+    /// not.
     pub seen: i64,
-    /// Journeys whose citizen logged in (the clock ran).
+    /// Of them, started: a beacon said `logged_in`. Each started journey has exactly one of
+    /// the four outcomes below.
     pub started: i64,
-    /// Ended with a successful submission.
+    /// Started and ended with a successful submission.
     pub submitted: i64,
-    /// Abandoned: reported by the probe, or logged in and silent for 30 minutes.
+    /// Started and abandoned: reported by the probe, or silent for 30 minutes before the report
+    /// was made.
     pub abandoned: i64,
-    /// Ended by the portal (session or draft expired).
+    /// Started and ended by the portal (session or draft expired).
     pub expired: i64,
-    /// Logged in, not ended, not yet silent for 30 minutes.
+    /// Started, not ended, and a beacon within the 30 minutes before the report was made.
     pub in_progress: i64,
     /// Submitted / started, percent with one decimal (`None` without started journeys).
     pub completion_pct: Option<f64>,
@@ -128,7 +131,8 @@ pub struct Criterion2 {
     pub pass: Option<bool>,
     /// Submitted journeys per minute of duration: `[0,1)`, `[1,2)`, …, `[14,∞)`.
     pub histogram: Vec<i64>,
-    /// Per step, the mean time a submitted journey spent on it, slowest first.
+    /// Per step, the mean time a submitted journey spent on it, in journey order (by
+    /// position, then name).
     pub steps: Vec<StepStat>,
 }
 
@@ -137,9 +141,13 @@ pub struct Criterion2 {
 pub struct StepStat {
     /// Scrubbed path or the portal's step name.
     pub name: String,
-    /// Submitted journeys that went through it.
+    /// Submitted journeys that went through it (a step visited twice counts once).
     pub journeys: i64,
-    /// Mean time per submitted journey, ms (over all submitted journeys).
+    /// Where it comes in the journey: the mean of its first position (1 = the first step)
+    /// over the journeys that went through it, one decimal.
+    pub position: f64,
+    /// Its time over all submitted journeys (those that did not go through it count 0), ms:
+    /// the steps' means add up to the mean journey time.
     pub mean_ms: i64,
     /// Of it, active, ms.
     pub mean_active_ms: i64,
@@ -374,17 +382,33 @@ pub struct ServiceRow {
     pub pass: Option<bool>,
 }
 
-/// Percent with one decimal of `part / whole`, in integer arithmetic (`None` for 0 / 0).
-pub fn pct(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| ((part * 1000 + whole / 2) / whole) as f64 / 10.0)
+/// `num / den` rounded half away from zero (`den > 0`): 2.5 → 3, −2.5 → −3, −20.25 → −20.3
+/// at one decimal. (Integer division truncates toward zero, so the half is added away from it.)
+pub fn div_round(num: i128, den: i128) -> i128 {
+    if num >= 0 {
+        (num + den / 2) / den
+    } else {
+        (num - den / 2) / den
+    }
 }
 
-/// Rounded integer mean.
+/// `part / whole` with one decimal, rounded half away from zero (`None` for a whole of 0).
+fn one_decimal(part: i128, whole: i128) -> Option<f64> {
+    (whole > 0).then(|| div_round(part * 10, whole) as f64 / 10.0)
+}
+
+/// Percent with one decimal of `part / whole`, rounded half away from zero from exact integers
+/// (`None` for a whole of 0).
+pub fn pct(part: i64, whole: i64) -> Option<f64> {
+    one_decimal(i128::from(part) * 100, i128::from(whole))
+}
+
+/// Mean of `n` values summing to `sum`, rounded half away from zero (0 for no values).
 fn mean(sum: i64, n: i64) -> i64 {
-    if n == 0 {
+    if n <= 0 {
         0
     } else {
-        (sum + n / 2) / n
+        div_round(i128::from(sum), i128::from(n)) as i64
     }
 }
 
@@ -405,36 +429,42 @@ pub fn spread(values: &mut [i64]) -> Option<Spread> {
     })
 }
 
-/// Builds the report. `now_ms` decides which silent journeys count as abandoned.
+/// Whether the mean of `n` values summing to `sum` is under `target`, decided exactly.
+fn mean_under(sum: i64, n: i64, target: i64) -> bool {
+    i128::from(sum) < i128::from(target) * i128::from(n)
+}
+
+/// Builds the report. `now_ms` is the moment it is made: it decides which silent journeys
+/// count as abandoned.
 pub fn build(input: &ReportInput, filter: &Filter, targets: Targets, now_ms: i64) -> Report {
     let target_ms = targets.journey_seconds * 1000;
     let journeys = count_journeys(&input.journeys, now_ms);
-    let mut durations: Vec<i64> = input
+    let submitted: Vec<&input::JourneyRow> = input
         .journeys
         .iter()
-        .filter(|j| j.submitted)
-        .filter_map(|j| j.duration_ms)
+        .filter(|j| j.started && j.ended("submitted"))
         .collect();
-    let mut actives: Vec<i64> = input
-        .journeys
+    let mut durations: Vec<i64> = submitted.iter().filter_map(|j| j.duration_ms).collect();
+    let mut actives: Vec<i64> = submitted
         .iter()
-        .filter(|j| j.submitted)
+        .filter(|j| j.duration_ms.is_some())
         .filter_map(|j| j.active_ms)
         .collect();
     let mut histogram = vec![0; HISTOGRAM_MINUTES as usize];
     for d in &durations {
         histogram[(d / 60_000).clamp(0, HISTOGRAM_MINUTES - 1) as usize] += 1;
     }
-    let within = durations.iter().filter(|&&d| d <= target_ms).count() as i64;
+    let within = durations.iter().filter(|&&d| d < target_ms).count() as i64;
+    let (sum, n) = (durations.iter().sum::<i64>(), durations.len() as i64);
     let duration = spread(&mut durations);
     let criterion2 = Criterion2 {
         target_ms,
-        within_target_pct: pct(within, duration.map_or(0, |s| s.n)),
-        pass: duration.map(|s| s.mean_ms <= target_ms),
+        within_target_pct: pct(within, n),
+        pass: (n > 0).then(|| mean_under(sum, n, target_ms)),
         duration,
         active: spread(&mut actives),
         histogram,
-        steps: step_stats(&input.steps, journeys.submitted),
+        steps: step_stats(&input.steps, n),
     };
     Report {
         filter: filter.clone(),
@@ -450,34 +480,48 @@ pub fn build(input: &ReportInput, filter: &Filter, targets: Targets, now_ms: i64
     }
 }
 
-fn silent(j: &input::JourneyRow, now_ms: i64) -> bool {
-    j.logged_in
-        && !j.submitted
-        && !j.abandoned
-        && !j.expired
-        && now_ms - j.last_ms > SILENT_ABANDON_MS
+/// The outcome of a started journey as the report judges it at `now_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judged {
+    Submitted,
+    Abandoned,
+    Expired,
+    InProgress,
 }
 
-fn count_journeys(rows: &[input::JourneyRow], now_ms: i64) -> Journeys {
-    let count =
-        |f: &dyn Fn(&input::JourneyRow) -> bool| rows.iter().filter(|j| f(j)).count() as i64;
-    let started = count(&|j| j.logged_in);
-    let submitted = count(&|j| j.submitted);
-    let abandoned = count(&|j| !j.submitted && (j.abandoned || silent(j, now_ms)));
-    let expired = count(&|j| !j.submitted && !j.abandoned && j.expired);
-    Journeys {
-        seen: rows.len() as i64,
-        started,
-        submitted,
-        abandoned,
-        expired,
-        in_progress: count(&|j| {
-            j.logged_in && !j.submitted && !j.abandoned && !j.expired && !silent(j, now_ms)
-        }),
-        completion_pct: pct(submitted, started),
+/// A started journey's one outcome: its end's, else abandoned once silent for
+/// [`SILENT_ABANDON_MS`] before `now_ms`, else in progress.
+fn judge(j: &input::JourneyRow, now_ms: i64) -> Judged {
+    match j.outcome.as_deref() {
+        Some("submitted") => Judged::Submitted,
+        Some("abandoned") => Judged::Abandoned,
+        Some("expired") => Judged::Expired,
+        _ if now_ms - j.last_ms > SILENT_ABANDON_MS => Judged::Abandoned,
+        _ => Judged::InProgress,
     }
 }
 
+fn count_journeys(rows: &[input::JourneyRow], now_ms: i64) -> Journeys {
+    let started: Vec<Judged> = rows
+        .iter()
+        .filter(|j| j.started)
+        .map(|j| judge(j, now_ms))
+        .collect();
+    let count = |outcome: Judged| started.iter().filter(|&&o| o == outcome).count() as i64;
+    let submitted = count(Judged::Submitted);
+    Journeys {
+        seen: rows.len() as i64,
+        started: started.len() as i64,
+        submitted,
+        abandoned: count(Judged::Abandoned),
+        expired: count(Judged::Expired),
+        in_progress: count(Judged::InProgress),
+        completion_pct: pct(submitted, started.len() as i64),
+    }
+}
+
+/// Per step, over `submitted` journeys with a duration: mean time (over all of them), share,
+/// position; in journey order.
 fn step_stats(rows: &[input::StepRow], submitted: i64) -> Vec<StepStat> {
     let total: i64 = rows.iter().map(|s| s.ms_sum).sum();
     let mut steps: Vec<StepStat> = rows
@@ -485,12 +529,17 @@ fn step_stats(rows: &[input::StepRow], submitted: i64) -> Vec<StepStat> {
         .map(|s| StepStat {
             name: s.name.clone(),
             journeys: s.journeys,
+            position: one_decimal(s.position_sum.into(), s.journeys.into()).unwrap_or(0.0),
             mean_ms: mean(s.ms_sum, submitted),
             mean_active_ms: mean(s.active_sum, submitted),
             share_pct: pct(s.ms_sum, total).unwrap_or(0.0),
         })
         .collect();
-    steps.sort_by(|a, b| b.mean_ms.cmp(&a.mean_ms).then(a.name.cmp(&b.name)));
+    steps.sort_by(|a, b| {
+        a.position
+            .total_cmp(&b.position)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     steps
 }
 
@@ -623,7 +672,7 @@ fn friction(input: &ReportInput, now_ms: i64) -> Friction {
     for j in input
         .journeys
         .iter()
-        .filter(|j| !j.submitted && (j.abandoned || silent(j, now_ms)))
+        .filter(|j| j.started && judge(j, now_ms) == Judged::Abandoned)
     {
         let at = j.last_field.clone().unwrap_or_else(|| j.last_path.clone());
         *abandoned_at.entry(at).or_default() += 1;
@@ -713,12 +762,11 @@ fn criterion4(rows: &[input::JourneyRow], targets: Targets) -> Criterion4 {
     }
     let answered: i64 = scores.iter().sum();
     let satisfied = scores[3] + scores[4];
-    let satisfied_pct = pct(satisfied, answered);
     Criterion4 {
         answered,
         dismissed,
         satisfied,
-        satisfied_pct,
+        satisfied_pct: pct(satisfied, answered),
         scores,
         reasons: top(reasons
             .into_iter()
@@ -727,7 +775,10 @@ fn criterion4(rows: &[input::JourneyRow], targets: Targets) -> Criterion4 {
                 count,
             })
             .collect()),
-        pass: satisfied_pct.map(|p| p >= targets.satisfied_pct as f64),
+        // Exactly: 94.96 % is not 95 %, whatever one decimal shows.
+        pass: (answered > 0).then(|| {
+            i128::from(satisfied) * 100 >= i128::from(targets.satisfied_pct) * i128::from(answered)
+        }),
     }
 }
 
@@ -735,45 +786,68 @@ fn criterion3(rows: &[input::ProcessingRow], targets: Targets) -> Criterion3 {
     let channel = |name: &str| {
         rows.iter()
             .find(|r| r.channel == name && r.dossiers > 0)
-            .map(|r| Processing {
-                dossiers: r.dossiers,
-                mean_ms: mean(r.ms_sum, r.dossiers),
-            })
+            .map(|r| (r.ms_sum, r.dossiers))
     };
-    let online = channel("online");
-    let in_person = channel("in_person");
-    let shorter_pct = match (online, in_person) {
-        (Some(o), Some(p)) if p.mean_ms > 0 => pct(p.mean_ms - o.mean_ms, p.mean_ms),
+    let (online, in_person) = (channel("online"), channel("in_person"));
+    let processing = |c: Option<(i64, i64)>| {
+        c.map(|(sum, dossiers)| Processing {
+            dossiers,
+            mean_ms: mean(sum, dossiers),
+        })
+    };
+    // (in-person mean − online mean) / in-person mean, from the exact sums:
+    // (p_sum·o_n − o_sum·p_n) / (p_sum·o_n).
+    let shorter = match (online, in_person) {
+        (Some((o_sum, o_n)), Some((p_sum, p_n))) if p_sum > 0 => {
+            let (o_sum, o_n, p_sum, p_n) = (
+                i128::from(o_sum),
+                i128::from(o_n),
+                i128::from(p_sum),
+                i128::from(p_n),
+            );
+            Some((p_sum * o_n - o_sum * p_n, p_sum * o_n))
+        }
         _ => None,
     };
     Criterion3 {
-        online,
-        in_person,
-        pass: shorter_pct.map(|s| s >= targets.processing_shorter_pct as f64),
-        shorter_pct,
+        online: processing(online),
+        in_person: processing(in_person),
+        shorter_pct: shorter.and_then(|(num, den)| one_decimal(num * 100, den)),
+        pass: shorter
+            .map(|(num, den)| num * 100 >= i128::from(targets.processing_shorter_pct) * den),
     }
 }
 
 fn services(rows: &[input::JourneyRow], target_ms: i64) -> Vec<ServiceRow> {
-    let mut by: BTreeMap<&str, (i64, i64, i64)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Tally {
+        started: i64,
+        submitted: i64,
+        timed: i64,
+        sum: i64,
+    }
+    let mut by: BTreeMap<&str, Tally> = BTreeMap::new();
     for j in rows {
         let e = by.entry(&j.service).or_default();
-        e.0 += i64::from(j.logged_in);
-        if j.submitted {
-            e.1 += 1;
-            e.2 += j.duration_ms.unwrap_or(0);
+        if !j.started {
+            continue;
+        }
+        e.started += 1;
+        if j.ended("submitted") {
+            e.submitted += 1;
+            if let Some(d) = j.duration_ms {
+                e.timed += 1;
+                e.sum += d;
+            }
         }
     }
     by.into_iter()
-        .map(|(service, (started, submitted, sum))| {
-            let mean_ms = (submitted > 0).then(|| mean(sum, submitted));
-            ServiceRow {
-                service: service.to_string(),
-                started,
-                submitted,
-                mean_ms,
-                pass: mean_ms.map(|m| m <= target_ms),
-            }
+        .map(|(service, t)| ServiceRow {
+            service: service.to_string(),
+            started: t.started,
+            submitted: t.submitted,
+            mean_ms: (t.timed > 0).then(|| mean(t.sum, t.timed)),
+            pass: (t.timed > 0).then(|| mean_under(t.sum, t.timed, target_ms)),
         })
         .collect()
 }

@@ -233,41 +233,101 @@ impl ClickHouseStore {
         Ok(outcomes)
     }
 
-    /// The SQL condition a report filter selects beacons with.
-    fn selected(filter: &Filter) -> String {
-        let mut cond = format!(
-            "received_ms >= {} AND received_ms < {}",
-            filter.from_ms, filter.to_ms
-        );
+    /// One row per journey the report covers (see the README's "How the report counts"):
+    /// those whose first beacon was received in the period, with the service and portal of
+    /// their beacons other than ratings, and what their end, first rating and last beacon say.
+    /// `argMin` over a tuple picks one row deterministically; a `Nullable` argument would make
+    /// `argMin` skip the rows where it is `NULL`, so those go through a sentinel (−1 or '').
+    fn covered(filter: &Filter) -> String {
+        let (from, to) = (filter.from_ms, filter.to_ms);
+        let mut having = format!("first_ms >= {from} AND first_ms < {to}");
         if let Some(s) = &filter.service {
-            cond.push_str(&format!(" AND service = {}", quote(s)));
+            having.push_str(&format!(" AND svc = {}", quote(s)));
         }
         if let Some(p) = &filter.portal {
-            cond.push_str(&format!(" AND portal = {}", quote(p)));
+            having.push_str(&format!(" AND prt = {}", quote(p)));
         }
-        cond
+        let end_key =
+            "(trigger NOT IN ('submitted', 'abandoned', 'expired'), received_ms, seq, id)";
+        let rating_key = "(received_ms, seq, id)";
+        format!(
+            "SELECT journey, min(received_ms) AS first_ms, max(received_ms) AS last_ms,
+                max(logged_in) AS started,
+                if(countIf(trigger != 'rating') > 0, minIf(service, trigger != 'rating'), min(service)) AS svc,
+                if(countIf(trigger != 'rating') > 0, minIf(portal, trigger != 'rating'), min(portal)) AS prt,
+                countIf(isNotNull(outcome)) AS ended,
+                argMinIf(id, {end_key}, isNotNull(outcome)) AS end_id,
+                argMinIf(ifNull(outcome, ''), {end_key}, isNotNull(outcome)) AS end_outcome,
+                argMinIf(ifNull(duration_ms, -1), {end_key}, isNotNull(outcome)) AS end_duration,
+                argMinIf(ifNull(active_ms, -1), {end_key}, isNotNull(outcome)) AS end_active,
+                argMinIf(ifNull(last_field, ''), {end_key}, isNotNull(outcome)) AS end_field,
+                argMaxIf(path, (seq, received_ms, id), trigger != 'rating') AS last_path,
+                countIf(trigger = 'rating') AS rated,
+                argMinIf(ifNull(rating, -1), {rating_key}, trigger = 'rating') AS first_rating,
+                argMinIf(ifNull(reasons, ''), {rating_key}, trigger = 'rating') AS first_reasons
+             FROM beacons FINAL
+             WHERE journey IN (SELECT journey FROM beacons FINAL
+                               WHERE received_ms >= {from} AND received_ms < {to})
+             GROUP BY journey HAVING {having}"
+        )
+    }
+
+    /// The last beacon of every page view of the covered journeys (highest seq, then the latest
+    /// received, then the highest id; `abandoned` and `rating` beacons carry no page).
+    fn latest(filter: &Filter) -> String {
+        format!(
+            "SELECT argMax(id, (seq, received_ms, id)) FROM beacons FINAL
+             WHERE journey IN (SELECT journey FROM ({})) AND trigger NOT IN ('abandoned', 'rating')
+             GROUP BY journey, page_n",
+            Self::covered(filter)
+        )
     }
 }
 
-/// Integers come back as numbers, `NULL` as `null`.
+/// A covered journey's row as [`ClickHouseStore::covered`] selects it (integers come back as
+/// numbers).
 #[derive(Deserialize)]
 struct Journey(
-    String,
-    String,
     String,
     i64,
     i64,
     u8,
-    Option<u8>,
-    Option<u8>,
-    Option<u8>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
     String,
-    Option<i64>,
-    Option<String>,
+    String,
+    u64,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    u64,
+    i64,
+    String,
 );
+
+impl Journey {
+    fn row(self) -> JourneyRow {
+        let ended = self.6 > 0;
+        let rated = self.12 > 0;
+        let some_int = |v: i64, present: bool| (present && v >= 0).then_some(v);
+        let some_text = |v: String, present: bool| (present && !v.is_empty()).then_some(v);
+        JourneyRow {
+            journey: self.0,
+            first_ms: self.1,
+            last_ms: self.2,
+            started: self.3 > 0,
+            service: self.4,
+            portal: self.5,
+            outcome: some_text(self.7, ended),
+            duration_ms: some_int(self.8, ended),
+            active_ms: some_int(self.9, ended),
+            last_field: some_text(self.10, ended),
+            last_path: self.11,
+            rating: some_int(self.13, rated),
+            reasons: some_text(self.14, rated),
+        }
+    }
+}
 
 impl Store for ClickHouseStore {
     fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>> {
@@ -308,50 +368,37 @@ impl Store for ClickHouseStore {
     }
 
     fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
-        let sel = Self::selected(filter);
+        let covered = Self::covered(filter);
+        let latest = Self::latest(filter);
         let journeys: Vec<Journey> = self.compact_rows(&format!(
-            "SELECT journey, min(service), min(portal), min(received_ms), max(received_ms),
-                max(logged_in), max(outcome = 'submitted'), max(outcome = 'abandoned'),
-                max(outcome = 'expired'), maxIf(duration_ms, outcome = 'submitted'),
-                maxIf(active_ms, outcome = 'submitted'), maxIf(last_field, outcome = 'abandoned'),
-                argMax(path, seq), maxIf(rating, trigger = 'rating'), maxIf(reasons, trigger = 'rating')
-             FROM beacons FINAL WHERE {sel} GROUP BY journey ORDER BY journey"
+            "SELECT journey, first_ms, last_ms, started, svc, prt, ended, end_outcome,
+                end_duration, end_active, end_field, last_path, rated, first_rating, first_reasons
+             FROM ({covered}) ORDER BY journey"
         ))?;
-        let journeys = journeys
-            .into_iter()
-            .map(|j| JourneyRow {
-                journey: j.0,
-                service: j.1,
-                portal: j.2,
-                first_ms: j.3,
-                last_ms: j.4,
-                logged_in: j.5 > 0,
-                submitted: j.6.unwrap_or(0) > 0,
-                abandoned: j.7.unwrap_or(0) > 0,
-                expired: j.8.unwrap_or(0) > 0,
-                duration_ms: j.9,
-                active_ms: j.10,
-                last_field: j.11,
-                last_path: j.12,
-                rating: j.13,
-                reasons: j.14,
-            })
-            .collect();
+        let journeys = journeys.into_iter().map(Journey::row).collect();
         let compact = |sql: String| self.compact_rows::<Vec<Value>>(&sql);
         let int = |v: &Value| v.as_i64().unwrap_or(0);
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         let steps = compact(format!(
-            "SELECT name, uniqExact(journey), sum(ms), sum(active_ms) FROM steps FINAL
-             WHERE beacon IN (SELECT min(id) FROM beacons FINAL WHERE outcome = 'submitted' AND {sel} GROUP BY journey)
+            "SELECT name, count(), sum(step_ms), sum(step_active), sum(first_idx + 1) FROM (
+                 SELECT beacon, name, sum(ms) AS step_ms, sum(active_ms) AS step_active,
+                     min(idx) AS first_idx
+                 FROM steps FINAL
+                 WHERE beacon IN (SELECT end_id FROM ({covered})
+                                  WHERE started > 0 AND ended > 0 AND end_outcome = 'submitted'
+                                    AND end_duration >= 0)
+                 GROUP BY beacon, name)
              GROUP BY name ORDER BY name"
         ))?
         .iter()
-        .map(|r| StepRow { name: text(&r[0]), journeys: int(&r[1]), ms_sum: int(&r[2]), active_sum: int(&r[3]) })
+        .map(|r| StepRow {
+            name: text(&r[0]),
+            journeys: int(&r[1]),
+            ms_sum: int(&r[2]),
+            active_sum: int(&r[3]),
+            position_sum: int(&r[4]),
+        })
         .collect();
-        let latest = format!(
-            "SELECT argMax(id, seq) FROM beacons FINAL WHERE {sel} AND trigger NOT IN ('abandoned', 'rating')
-             GROUP BY journey, page_n"
-        );
         let fields = compact(format!(
             "SELECT key, origin, source, count(), sum(overwritten), sum(invalid), sum(corrections),
                 sum(ifNull(hesitation_ms, 0)), count(hesitation_ms)
@@ -414,7 +461,8 @@ impl Store for ClickHouseStore {
         let pages = compact(format!(
             "SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
              FROM beacons FINAL WHERE id IN ({latest})
-               AND (isNotNull(ttfb_ms) OR isNotNull(fcp_ms) OR isNotNull(cls_x1000) OR isNotNull(inp_ms))
+               AND (isNotNull(ttfb_ms) OR isNotNull(server_ms) OR isNotNull(fcp_ms) OR isNotNull(lcp_ms)
+                    OR isNotNull(cls_x1000) OR isNotNull(inp_ms))
              ORDER BY path, id"
         ))?
         .iter()

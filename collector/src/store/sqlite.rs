@@ -82,9 +82,49 @@ ALTER TABLE beacons ADD COLUMN inp_ms INTEGER;
 ALTER TABLE beacons ADD COLUMN inp_field TEXT;
 ";
 
-/// The beacons a report filter selects (parameters ?1 from, ?2 to, ?3 service, ?4 portal).
-const SELECTED: &str = "received_ms >= ?1 AND received_ms < ?2 \
-    AND (?3 IS NULL OR service = ?3) AND (?4 IS NULL OR portal = ?4)";
+/// The journeys a report covers (parameters ?1 from, ?2 to, ?3 service, ?4 portal), as the
+/// README's "How the report counts" defines them: those whose first beacon was received in the
+/// period (found through the beacons received in it), with the service and portal of their
+/// beacons other than ratings. Every later query starts with these common table expressions.
+const JOURNEYS: &str = "
+WITH picked AS (SELECT DISTINCT journey FROM beacons WHERE received_ms >= ?1 AND received_ms < ?2),
+j AS (
+    SELECT b.journey AS journey, MIN(b.received_ms) AS first_ms, MAX(b.received_ms) AS last_ms,
+        MAX(b.logged_in) AS started,
+        COALESCE(MIN(CASE WHEN b.trigger <> 'rating' THEN b.service END), MIN(b.service)) AS svc,
+        COALESCE(MIN(CASE WHEN b.trigger <> 'rating' THEN b.portal END), MIN(b.portal)) AS prt
+    FROM beacons b WHERE b.journey IN (SELECT journey FROM picked) GROUP BY b.journey
+    HAVING first_ms >= ?1 AND first_ms < ?2 AND (?3 IS NULL OR svc = ?3) AND (?4 IS NULL OR prt = ?4)
+)";
+
+/// Each covered journey with the beacon that speaks for its end (the first `submitted`,
+/// `abandoned` or `expired` received — same millisecond: lower seq, then lower id — else the
+/// first that only repeats an outcome), its first rating, and its last beacon other than a
+/// rating (highest seq, then the latest received, then the highest id).
+const ENDS: &str = ",
+je AS (
+    SELECT j.*,
+        (SELECT e.id FROM beacons e WHERE e.journey = j.journey AND e.outcome IS NOT NULL
+         ORDER BY e.trigger NOT IN ('submitted', 'abandoned', 'expired'), e.received_ms, e.seq, e.id
+         LIMIT 1) AS end_id,
+        (SELECT r.id FROM beacons r WHERE r.journey = j.journey AND r.trigger = 'rating'
+         ORDER BY r.received_ms, r.seq, r.id LIMIT 1) AS rating_id,
+        (SELECT l.id FROM beacons l WHERE l.journey = j.journey AND l.trigger <> 'rating'
+         ORDER BY l.seq DESC, l.received_ms DESC, l.id DESC LIMIT 1) AS last_id
+    FROM j
+)";
+
+/// The last beacon of every page view of the covered journeys (highest seq, then the latest
+/// received, then the highest id; `abandoned` and `rating` beacons carry no page of their own).
+const LATEST: &str = ",
+latest AS (
+    SELECT id FROM (
+        SELECT id, ROW_NUMBER() OVER (PARTITION BY journey, page_n
+                                      ORDER BY seq DESC, received_ms DESC, id DESC) AS rank
+        FROM beacons
+        WHERE journey IN (SELECT journey FROM j) AND trigger NOT IN ('abandoned', 'rating')
+    ) WHERE rank = 1
+)";
 
 /// A SQLite beacon database.
 #[derive(Debug)]
@@ -214,17 +254,14 @@ impl Store for SqliteStore {
         let p = params![filter.from_ms, filter.to_ms, filter.service, filter.portal];
         let journeys = conn
             .prepare_cached(&format!(
-                "SELECT journey, MIN(service), MIN(portal), MIN(received_ms), MAX(received_ms),
-                    MAX(logged_in), MAX(outcome = 'submitted'), MAX(outcome = 'abandoned'),
-                    MAX(outcome = 'expired'),
-                    MAX(CASE WHEN outcome = 'submitted' THEN duration_ms END),
-                    MAX(CASE WHEN outcome = 'submitted' THEN active_ms END),
-                    MAX(CASE WHEN outcome = 'abandoned' THEN last_field END),
-                    (SELECT b2.path FROM beacons b2 WHERE b2.journey = b.journey AND {SELECTED}
-                        ORDER BY b2.seq DESC LIMIT 1),
-                    MAX(CASE WHEN trigger = 'rating' THEN rating END),
-                    MAX(CASE WHEN trigger = 'rating' THEN reasons END)
-                 FROM beacons b WHERE {SELECTED} GROUP BY journey ORDER BY journey"
+                "{JOURNEYS}{ENDS}
+                 SELECT je.journey, je.svc, je.prt, je.first_ms, je.last_ms, je.started, e.outcome,
+                     e.duration_ms, e.active_ms, e.last_field, COALESCE(l.path, ''), r.rating,
+                     r.reasons
+                 FROM je LEFT JOIN beacons e ON e.id = je.end_id
+                     LEFT JOIN beacons l ON l.id = je.last_id
+                     LEFT JOIN beacons r ON r.id = je.rating_id
+                 ORDER BY je.journey"
             ))?
             .query_map(p, |r| {
                 Ok(JourneyRow {
@@ -233,27 +270,31 @@ impl Store for SqliteStore {
                     portal: r.get(2)?,
                     first_ms: r.get(3)?,
                     last_ms: r.get(4)?,
-                    logged_in: r.get(5)?,
-                    submitted: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
-                    abandoned: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
-                    expired: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
-                    duration_ms: r.get(9)?,
-                    active_ms: r.get(10)?,
-                    last_field: r.get(11)?,
-                    last_path: r.get(12)?,
-                    rating: r.get(13)?,
-                    reasons: r.get(14)?,
+                    started: r.get(5)?,
+                    outcome: r.get(6)?,
+                    duration_ms: r.get(7)?,
+                    active_ms: r.get(8)?,
+                    last_field: r.get(9)?,
+                    last_path: r.get(10)?,
+                    rating: r.get(11)?,
+                    reasons: r.get(12)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        // One end beacon per submitted journey, the same one ClickHouse picks.
+        // The steps of the ends of the started, submitted journeys with a duration: per step,
+        // its journeys, its time (every visit) and where it first came in each.
         let steps = conn
             .prepare_cached(&format!(
-                "SELECT s.name, COUNT(DISTINCT b.journey), SUM(s.ms), SUM(s.active_ms)
-                 FROM steps s JOIN beacons b ON b.id = s.beacon
-                 WHERE s.beacon IN (SELECT MIN(id) FROM beacons
-                                    WHERE outcome = 'submitted' AND {SELECTED} GROUP BY journey)
-                 GROUP BY s.name ORDER BY s.name"
+                "{JOURNEYS}{ENDS}
+                 SELECT name, COUNT(*), SUM(step_ms), SUM(step_active), SUM(first_idx + 1) FROM (
+                     SELECT s.beacon, s.name, SUM(s.ms) AS step_ms, SUM(s.active_ms) AS step_active,
+                         MIN(s.idx) AS first_idx
+                     FROM steps s WHERE s.beacon IN (
+                         SELECT je.end_id FROM je JOIN beacons e ON e.id = je.end_id
+                         WHERE je.started = 1 AND e.outcome = 'submitted'
+                           AND e.duration_ms IS NOT NULL)
+                     GROUP BY s.beacon, s.name)
+                 GROUP BY name ORDER BY name"
             ))?
             .query_map(p, |r| {
                 Ok(StepRow {
@@ -261,21 +302,16 @@ impl Store for SqliteStore {
                     journeys: r.get(1)?,
                     ms_sum: r.get(2)?,
                     active_sum: r.get(3)?,
+                    position_sum: r.get(4)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        // The last beacon of every page view holds the page's final picture; an `abandoned`
-        // beacon names the page a journey stopped on but carries no fields. (SQLite returns
-        // the bare column `id` from the row holding the MAX.)
-        let latest = format!(
-            "SELECT id FROM (SELECT id, MAX(seq) FROM beacons
-             WHERE {SELECTED} AND trigger NOT IN ('abandoned', 'rating') GROUP BY journey, page_n)"
-        );
         let fields = conn
             .prepare_cached(&format!(
-                "SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten), SUM(f.invalid),
+                "{JOURNEYS}{LATEST}
+                 SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten), SUM(f.invalid),
                     SUM(f.corrections), COALESCE(SUM(f.hesitation_ms), 0), COUNT(f.hesitation_ms)
-                 FROM fields f WHERE f.beacon IN ({latest})
+                 FROM fields f WHERE f.beacon IN (SELECT id FROM latest)
                  GROUP BY f.key, f.origin, f.source ORDER BY f.key, f.origin, f.source"
             ))?
             .query_map(p, |r| {
@@ -294,10 +330,11 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         let keys = conn
             .prepare_cached(&format!(
-                "SELECT f.key, COUNT(DISTINCT b.journey),
+                "{JOURNEYS}{LATEST}
+                 SELECT f.key, COUNT(DISTINCT b.journey),
                     COUNT(DISTINCT CASE WHEN f.origin = 'user' THEN b.journey END)
                  FROM fields f JOIN beacons b ON b.id = f.beacon
-                 WHERE f.beacon IN ({latest}) GROUP BY f.key ORDER BY f.key"
+                 WHERE f.beacon IN (SELECT id FROM latest) GROUP BY f.key ORDER BY f.key"
             ))?
             .query_map(p, |r| {
                 Ok(KeyJourneys {
@@ -309,15 +346,16 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         let forms = conn
             .prepare_cached(&format!(
-                "SELECT COUNT(*), COALESCE(SUM(prefilled > 0), 0) FROM forms
-                 WHERE beacon IN ({latest})"
+                "{JOURNEYS}{LATEST}
+                 SELECT COUNT(*), COALESCE(SUM(prefilled > 0), 0) FROM forms WHERE beacon IN (SELECT id FROM latest)"
             ))?
             .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
         let form_journeys = conn
             .prepare_cached(&format!(
-                "SELECT COUNT(DISTINCT b.journey),
+                "{JOURNEYS}{LATEST}
+                 SELECT COUNT(DISTINCT b.journey),
                     COUNT(DISTINCT CASE WHEN f.prefilled > 0 THEN b.journey END)
-                 FROM forms f JOIN beacons b ON b.id = f.beacon WHERE f.beacon IN ({latest})"
+                 FROM forms f JOIN beacons b ON b.id = f.beacon WHERE f.beacon IN (SELECT id FROM latest)"
             ))?
             .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
         let processing = conn
@@ -337,10 +375,11 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         let pages = conn
             .prepare_cached(&format!(
-                "SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
-                 FROM beacons WHERE id IN ({latest})
-                   AND (ttfb_ms IS NOT NULL OR fcp_ms IS NOT NULL OR cls_x1000 IS NOT NULL
-                        OR inp_ms IS NOT NULL)
+                "{JOURNEYS}{LATEST}
+                 SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
+                 FROM beacons WHERE id IN (SELECT id FROM latest)
+                   AND (ttfb_ms IS NOT NULL OR server_ms IS NOT NULL OR fcp_ms IS NOT NULL
+                        OR lcp_ms IS NOT NULL OR cls_x1000 IS NOT NULL OR inp_ms IS NOT NULL)
                  ORDER BY path, id"
             ))?
             .query_map(p, |r| {

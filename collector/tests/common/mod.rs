@@ -2,6 +2,8 @@
 //! and a tiny blocking HTTP/1.1 client over `TcpStream`.
 #![allow(dead_code)]
 
+pub mod clickhouse;
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
