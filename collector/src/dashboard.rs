@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::report::render::minutes;
-use crate::report::{Count, KeyShare, Report};
+use crate::report::{Count, KeyShare, Report, StepStat};
 
 /// Escapes text for HTML.
 pub fn esc(text: &str) -> String {
@@ -123,6 +123,39 @@ fn bar_table(out: &mut String, head: [&str; 3], rows: &[(String, String, f64)]) 
     }
     if rows.is_empty() {
         out.push_str("<tr><td colspan=\"3\" class=\"muted\">không có dữ liệu</td></tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// The steps in journey order: where each comes, how many journeys went through it, its mean
+/// time per submitted journey with its share and a bar; the costliest is named in words (not
+/// by colour alone), and a last row adds the means up (the mean journey, within rounding).
+fn step_table(out: &mut String, steps: &[StepStat]) {
+    let max = steps.iter().map(|s| s.mean_ms).max().unwrap_or(0);
+    out.push_str("<table><thead><tr><th scope=\"col\" class=\"n\">Vị trí</th><th scope=\"col\">Bước</th><th scope=\"col\" class=\"n\">Hành trình</th><th scope=\"col\" class=\"n\">Trung bình / hành trình</th><th scope=\"col\"></th></tr></thead><tbody>");
+    for s in steps {
+        let costliest = max > 0 && s.mean_ms == max;
+        let _ = write!(
+            out,
+            "<tr><td class=\"n\">{:.1}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({:.1} %)</td><td><span class=\"bar\" style=\"width:{:.0}px\"></span></td></tr>",
+            s.position,
+            esc(&s.name),
+            if costliest { " <strong>(tốn thời gian nhất)</strong>" } else { "" },
+            s.journeys,
+            minutes(s.mean_ms),
+            s.share_pct,
+            (s.mean_ms as f64 / max.max(1) as f64 * 300.0).clamp(0.0, 300.0)
+        );
+    }
+    if steps.is_empty() {
+        out.push_str("<tr><td colspan=\"5\" class=\"muted\">không có dữ liệu</td></tr>");
+    } else {
+        let total: i64 = steps.iter().map(|s| s.mean_ms).sum();
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\" colspan=\"3\">Cộng các bước</th><td class=\"n\">{}</td><td></td></tr>",
+            minutes(total)
+        );
     }
     out.push_str("</tbody></table>");
 }
@@ -317,20 +350,8 @@ pub fn page(report: &Report, query: &str) -> String {
             }
         }
     }
-    out.push_str("</tbody></table><h3>Theo bước (chậm nhất trước)</h3>");
-    let max_step = c2.steps.iter().map(|s| s.mean_ms).max().unwrap_or(1).max(1) as f64;
-    let steps: Vec<(String, String, f64)> = c2
-        .steps
-        .iter()
-        .map(|s| {
-            (
-                s.name.clone(),
-                format!("{} ({:.1} %)", minutes(s.mean_ms), s.share_pct),
-                s.mean_ms as f64 / max_step * 100.0,
-            )
-        })
-        .collect();
-    bar_table(&mut out, ["Bước", "Trung bình / hành trình", ""], &steps);
+    out.push_str("</tbody></table><h3>Theo bước, theo thứ tự hành trình</h3>");
+    step_table(&mut out, &c2.steps);
     out.push_str("</section>");
     let _ = write!(
         out,

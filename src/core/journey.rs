@@ -48,6 +48,13 @@ pub struct Journey {
     pub survey_of: Option<JourneyId>,
     /// The last page was left by a form submission (its successor is the server's answer).
     pub via_submit: bool,
+    /// The citizen logged in during an earlier journey of this tab (one that was submitted,
+    /// expired, abandoned, or belonged to another service), and this one has not begun yet: it
+    /// begins — the clock counting from the start of that page view — when the citizen does
+    /// something that belongs to a journey (see [`Journey::begin`]). Until then the journey
+    /// says it is not logged in, and it cannot be abandoned or submitted: a receipt or home
+    /// page loaded after a submission is not a journey.
+    pub signed_in: bool,
 }
 
 /// Most steps a journey keeps one by one.
@@ -83,15 +90,16 @@ pub enum Resumed {
 }
 
 /// First field of the stored text: the version of its format.
-const FORMAT: &str = "3";
-/// The previous format (no satisfaction question), still read.
+const FORMAT: &str = "4";
+/// The previous formats, still read: 3 (no `signed_in`), 2 (no satisfaction question either).
+const FORMAT_3: &str = "3";
 const FORMAT_2: &str = "2";
 /// Separates the typed field keys in the stored text.
 const KEY_SEPARATOR: char = ',';
 
 impl Journey {
     /// The journey as stored in the tab:
-    /// `3;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps;survey;survey_of;via_submit`,
+    /// `4;id;service;login;submitted;seq;pages;typed;running;elapsed;active;hidden;blocked;anchor;failed;last_path;last_field;steps;survey;survey_of;via_submit;signed_in`,
     /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
     /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
@@ -140,6 +148,7 @@ impl Journey {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             u8::from(self.via_submit).to_string(),
+            u8::from(self.signed_in).to_string(),
         ]
         .join(";")
     }
@@ -150,7 +159,7 @@ impl Journey {
         let mut parts = text.split(';');
         let mut next = || parts.next();
         let format = next()?;
-        if format != FORMAT && format != FORMAT_2 {
+        if format != FORMAT && format != FORMAT_3 && format != FORMAT_2 {
             return None;
         }
         let id = JourneyId::try_from(next()?.to_string()).ok()?;
@@ -208,7 +217,7 @@ impl Journey {
                 })
                 .collect::<Option<Vec<_>>>()?,
         };
-        let (survey, survey_of, via_submit) = if format == FORMAT {
+        let (survey, survey_of, via_submit) = if format != FORMAT_2 {
             let mut state = next()?.chars();
             let survey = SurveyState::from_char(state.next()?)?;
             let survey_of = match next()? {
@@ -219,6 +228,7 @@ impl Journey {
         } else {
             (SurveyState::NotAsked, None, false)
         };
+        let signed_in = format == FORMAT && next()? == "1";
         if next().is_some() {
             return None;
         }
@@ -226,6 +236,7 @@ impl Journey {
             survey,
             survey_of,
             via_submit,
+            signed_in,
             id,
             service,
             login_at,
@@ -262,7 +273,6 @@ impl Journey {
     pub fn resume(
         stored: Option<Journey>,
         service: &ServiceCode,
-        now: f64,
         fresh_id: JourneyId,
     ) -> (Journey, Resumed) {
         let fresh = |login_at: Option<f64>, anchor_epoch: f64| Journey {
@@ -284,23 +294,29 @@ impl Journey {
             survey: SurveyState::NotAsked,
             survey_of: None,
             via_submit: false,
+            signed_in: false,
         };
         let (mut journey, how) = match stored {
             None => (fresh(None, 0.0), Resumed::Fresh),
-            // The next journey's clock runs from the previous submission; the satisfaction
-            // question, if still to come, concerns the submitted one.
+            // The next journey waits for the citizen to begin it; the satisfaction question,
+            // if still to come, concerns the submitted one.
             Some(old) if old.submitted_at.is_some() => (
                 Journey {
                     survey: old.survey,
                     survey_of: Some(old.survey_of.clone().unwrap_or_else(|| old.id.clone())),
-                    ..fresh(old.submitted_at, old.clock.anchor_epoch)
+                    signed_in: old.login_at.is_some() || old.signed_in,
+                    ..fresh(None, 0.0)
                 },
                 Resumed::AfterSubmission,
             ),
-            // Another service's clock runs from this page.
-            Some(old) if &old.service != service => {
-                (fresh(old.login_at.map(|_| now), 0.0), Resumed::OtherService)
-            }
+            // Another service's journey too.
+            Some(old) if &old.service != service => (
+                Journey {
+                    signed_in: old.login_at.is_some() || old.signed_in,
+                    ..fresh(None, 0.0)
+                },
+                Resumed::OtherService,
+            ),
             Some(old) => (old, Resumed::Continued),
         };
         journey.pages = journey.pages.saturating_add(1);
@@ -314,13 +330,34 @@ impl Journey {
             return false;
         }
         self.login_at = Some(now);
+        self.signed_in = false;
         true
     }
 
+    /// Whether the journey waits for the citizen to begin it (see [`Journey::signed_in`]).
+    pub fn waiting(&self) -> bool {
+        self.signed_in && self.login_at.is_none()
+    }
+
+    /// Begins a waiting journey, its clock counting from `view_start` (wall clock): the
+    /// citizen did something that belongs to a journey on the page view that began then.
+    /// What it remembered of the pages before (their empty steps, a field focused) belongs to
+    /// no journey and is dropped. Returns whether it began.
+    pub fn begin(&mut self, view_start: f64) -> bool {
+        if !self.waiting() {
+            return false;
+        }
+        self.steps.clear();
+        self.last_field = None;
+        self.login(view_start)
+    }
+
     /// Ends the journey with a successful submission. Returns `false` if it had already ended
-    /// (a receipt page reloaded must not end it twice).
+    /// (a receipt page reloaded must not end it twice) or has not begun (a receipt page loaded
+    /// again after the submission belongs to the next journey, which the citizen has not
+    /// begun).
     pub fn submit(&mut self, now: f64) -> bool {
-        if self.submitted_at.is_some() {
+        if self.submitted_at.is_some() || self.waiting() {
             return false;
         }
         self.submitted_at = Some(now);
@@ -388,7 +425,7 @@ mod tests {
 
     #[test]
     fn a_journey_runs_from_login_to_submission_across_pages() {
-        let (mut j, how) = Journey::resume(None, &service("1.001234"), T0, id(1));
+        let (mut j, how) = Journey::resume(None, &service("1.001234"), id(1));
         assert_eq!(how, Resumed::Fresh);
         assert_eq!((j.page_index(), j.since_login_ms()), (0, None));
         assert!(j.login(T0 + 1_000.0));
@@ -397,7 +434,7 @@ mod tests {
             "a second login keeps the first time"
         );
 
-        let (mut j, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 60_000.0, id(2));
+        let (mut j, how) = Journey::resume(Some(j), &service("1.001234"), id(2));
         assert_eq!(how, Resumed::Continued);
         assert_eq!(j.id, id(1));
         assert_eq!(j.page_index(), 1);
@@ -413,11 +450,11 @@ mod tests {
     }
 
     #[test]
-    fn the_next_journey_starts_at_the_previous_submission() {
-        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(1));
+    fn the_next_journey_waits_for_the_citizen_after_a_submission() {
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), id(1));
         j.login(T0);
         j.submit(T0 + 100_000.0);
-        let (next, how) = Journey::resume(Some(j), &service("1.001234"), T0 + 130_000.0, id(2));
+        let (mut next, how) = Journey::resume(Some(j), &service("1.001234"), id(2));
         assert_eq!(how, Resumed::AfterSubmission);
         assert_eq!(next.id, id(2));
         assert_eq!(
@@ -427,34 +464,57 @@ mod tests {
                 next.next_seq,
                 next.page_index()
             ),
-            (Some(T0 + 100_000.0), None, 0, 0)
+            (None, None, 0, 0),
+            "not logged in: the receipt page is no journey"
         );
+        assert!(next.waiting());
+        assert!(
+            !next.submit(T0 + 110_000.0),
+            "the receipt reloaded submits nothing"
+        );
+        next.add_step(Step {
+            name: "/bien-nhan".into(),
+            ms: 0.0,
+            active_ms: 0.0,
+        });
+        assert!(next.begin(T0 + 200_000.0), "the citizen began another one");
+        assert!(!next.begin(T0 + 300_000.0), "once");
+        assert_eq!(
+            (next.login_at, next.waiting(), next.steps.len()),
+            (Some(T0 + 200_000.0), false, 0)
+        );
+        assert!(next.submit(T0 + 400_000.0));
     }
 
     #[test]
     fn another_service_starts_another_journey() {
-        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(1));
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), id(1));
         j.login(T0);
-        let (next, how) = Journey::resume(Some(j), &service("2.002154"), T0 + 5_000.0, id(2));
+        let (next, how) = Journey::resume(Some(j), &service("2.002154"), id(2));
         assert_eq!(how, Resumed::OtherService);
-        assert_eq!((next.id, next.login_at), (id(2), Some(T0 + 5_000.0)));
+        assert_eq!(
+            (next.id.clone(), next.login_at, next.waiting()),
+            (id(2), None, true),
+            "it begins when the citizen does something on it"
+        );
 
-        let (anonymous, _) = Journey::resume(None, &service("1.001234"), T0, id(3));
-        let (next, _) = Journey::resume(Some(anonymous), &service("2.002154"), T0, id(4));
+        let (anonymous, _) = Journey::resume(None, &service("1.001234"), id(3));
+        let (next, _) = Journey::resume(Some(anonymous), &service("2.002154"), id(4));
         assert_eq!(next.login_at, None, "not logged in stays not logged in");
+        assert!(!next.waiting());
     }
 
     #[test]
     fn sequence_numbers_increase_across_pages() {
-        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
+        let (mut j, _) = Journey::resume(None, &service("1"), id(1));
         assert_eq!((j.take_seq(), j.take_seq()), (0, 1));
-        let (mut j, _) = Journey::resume(Some(j), &service("1"), T0, id(2));
+        let (mut j, _) = Journey::resume(Some(j), &service("1"), id(2));
         assert_eq!(j.take_seq(), 2);
     }
 
     #[test]
     fn the_stored_text_round_trips() {
-        let (mut j, _) = Journey::resume(None, &service("1.001234"), T0, id(9));
+        let (mut j, _) = Journey::resume(None, &service("1.001234"), id(9));
         assert_eq!(Journey::decode(&j.encode()), Some(j.clone()));
         j.login(T0 + 1_000.0);
         j.submit(T0 + 250_000.0);
@@ -470,32 +530,33 @@ mod tests {
         let text = j.encode();
         assert_eq!(
             text,
-            "3;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000;n;;0"
+            "4;09090909090909090909090909090909;1.001234;1795000001000;1795000250000;1;1;so_dien_thoai,a%3Bb%2Cc%25d;0;0;0;0;0;0;0;;;/dang-nhap|3000|2000;n;;0;0"
         );
         assert_eq!(Journey::decode(&text), Some(j.clone()));
-        // A journey stored by the previous version (format 2) still reads, not yet asked.
-        let old = text
+        // Journeys stored by the previous versions still read: format 3 (not waiting), and
+        // format 2 (not yet asked).
+        let three = text.replacen("4;", "3;", 1);
+        let three = three.strip_suffix(";0").unwrap();
+        assert_eq!(Journey::decode(three), Some(j.clone()));
+        let two = three
             .replacen("3;", "2;", 1)
             .trim_end_matches(";n;;0")
             .to_string();
-        assert_eq!(Journey::decode(&old), Some(j.clone()));
+        assert_eq!(Journey::decode(&two), Some(j.clone()));
+        let mut waiting = j.clone();
+        waiting.signed_in = true;
+        assert_eq!(Journey::decode(&waiting.encode()), Some(waiting.clone()));
         // The page after a submission belongs to the next journey; the question still
         // concerns the submitted one, and survives the next page too.
         j.survey = SurveyState::Shown;
-        let (next, how) =
-            Journey::resume(Some(j.clone()), &service("1.001234"), T0 + 260_000.0, id(3));
+        let (next, how) = Journey::resume(Some(j.clone()), &service("1.001234"), id(3));
         assert_eq!(how, Resumed::AfterSubmission);
         assert_eq!(
             (next.survey, next.survey_of.clone()),
             (SurveyState::Shown, Some(j.id.clone()))
         );
         assert_eq!(Journey::decode(&next.encode()), Some(next.clone()));
-        let (again, _) = Journey::resume(
-            Some(next.clone()),
-            &service("1.001234"),
-            T0 + 261_000.0,
-            id(4),
-        );
+        let (again, _) = Journey::resume(Some(next.clone()), &service("1.001234"), id(4));
         assert_eq!(again.survey_of, next.survey_of);
     }
 
@@ -526,7 +587,7 @@ mod tests {
 
     #[test]
     fn typed_keys_are_bounded() {
-        let (mut j, _) = Journey::resume(None, &service("1"), T0, id(1));
+        let (mut j, _) = Journey::resume(None, &service("1"), id(1));
         for i in 0..(MAX_TYPED_KEYS + 50) {
             j.typed_in(&format!("f{i}"));
         }

@@ -188,6 +188,9 @@ pub struct Probe {
     idle_ms: f64,
     /// The tab's previous journey, idle past the timeout: reported as abandoned.
     abandoned: Option<Journey>,
+    /// When the current view began (page load, in-page view, back/forward-cache restore, or a
+    /// new journey taking over): a waiting journey the citizen begins counts from here.
+    view_start: Now,
     /// The step under way: its name and the journey clock when it began (elapsed, active).
     step: Option<(String, f64, f64)>,
     /// Random bytes for a journey a command starts (`setService`).
@@ -218,14 +221,11 @@ impl Probe {
         let (mut journey, resumed) = Journey::resume(
             stored,
             &page.config.service,
-            now.epoch_ms,
             JourneyId::from_random(page.random_journey_id),
         );
         if let Some(old) = &abandoned {
-            if old.login_at.is_some() {
-                journey.login_at = Some(now.epoch_ms);
-                journey.clock.running = true;
-            }
+            // Still logged in: the next journey begins when the citizen goes on.
+            journey.signed_in = old.login_at.is_some() || old.signed_in;
         }
         // The page's step begins when the previous page was left: loading it is part of it.
         let step_start = (journey.clock.elapsed_ms, journey.clock.active_ms);
@@ -256,6 +256,7 @@ impl Probe {
             idle_ms,
             step: Some((journey_path, step_start.0, step_start.1)),
             abandoned,
+            view_start: now,
             pending_journey_id: page.random_journey_id.map(|b| b.rotate_left(3) ^ 0x5a),
             survey_requested: false,
             vitals: Vitals::default(),
@@ -308,6 +309,7 @@ impl Probe {
             self.path = path.clone();
             self.journey.last_path = path.clone();
             self.begin_step(path);
+            self.view_start = now;
         }
         self.page_signals(raw_path, now, beacon_id)
     }
@@ -322,7 +324,6 @@ impl Probe {
         let (mut journey, _) = Journey::resume(
             Some(self.journey.clone()),
             &code,
-            now.epoch_ms,
             JourneyId::from_random(random_journey_id),
         );
         journey.clock.anchor_epoch = now.epoch_ms;
@@ -330,6 +331,7 @@ impl Probe {
         self.journey = journey;
         self.config.service = code;
         self.begin_step(self.path.clone());
+        self.view_start = now;
     }
 
     /// Random bytes the shell hands over for the next journey a command may start.
@@ -343,6 +345,7 @@ impl Probe {
         self.journey.pages = self.journey.pages.saturating_add(1);
         self.sent_since_visible = false;
         self.begin_step(self.path.clone());
+        self.view_start = now;
     }
 
     /// The beacon that reports the tab's previous journey as abandoned, if it was (once).
@@ -412,29 +415,43 @@ impl Probe {
         self.journey.clock.running && self.journey.submitted_at.is_none()
     }
 
-    /// Sets the current journey aside as abandoned (reported by [`Probe::take_abandoned`]) and
-    /// starts the next one from now.
+    /// Sets the current journey aside as abandoned (reported by [`Probe::take_abandoned`]); the
+    /// next one waits for the citizen (still logged in) to go on, from now.
     fn abandon_current(&mut self, now: Now) {
         self.close_step();
         let old = self.journey.clone();
         let mut next = Journey::resume(
             None,
             &self.config.service,
-            now.epoch_ms,
             JourneyId::from_random(self.pending_journey_id),
         )
         .0;
-        next.login_at = Some(now.epoch_ms);
-        next.clock = crate::core::clock::JourneyClock {
-            running: true,
-            anchor_epoch: now.epoch_ms,
-            ..Default::default()
-        };
+        next.signed_in = true;
+        next.clock.anchor_epoch = now.epoch_ms;
         next.last_path = self.path.clone();
         self.journey = next;
         self.abandoned = Some(old);
         self.page_clock.blocked = false;
         self.begin_step(self.path.clone());
+        self.view_start = now;
+    }
+
+    /// The citizen did something that belongs to a journey (typed or picked in a field,
+    /// submitted a form, or the portal marked a step): a journey waiting for that begins, its
+    /// clock and its step under way counting from the start of this view. Returns whether it
+    /// began.
+    fn act(&mut self, now: Now) -> bool {
+        if !self.journey.waiting() {
+            return false;
+        }
+        self.tick(now);
+        let from = self.view_start;
+        self.journey.begin(from.epoch_ms);
+        self.page_clock.start(&mut self.journey.clock, from.page_ms);
+        if let Some((name, _, _)) = self.step.take() {
+            self.step = Some((name, 0.0, 0.0));
+        }
+        true
     }
 
     /// The configuration the probe runs with.
@@ -480,6 +497,7 @@ impl Probe {
     /// remember its key (see [`Journey::typed`]); returns whether that happened, so that the
     /// shell stores the journey.
     pub fn field_event(&mut self, index: usize, event: FieldEvent, now: Now) -> bool {
+        let began = matches!(event, FieldEvent::Input { .. }) && self.act(now);
         if event == FieldEvent::Invalid {
             self.tick(now);
             self.page_clock.refused(&mut self.journey.clock);
@@ -497,7 +515,7 @@ impl Probe {
                 self.journey.typed_in(&field.key);
             }
         }
-        applied.first_user_input
+        began || applied.first_user_input
     }
 
     /// A field made of several elements learned its whole group's value (no change implied).
@@ -510,10 +528,13 @@ impl Probe {
         self.fields.remove(index);
     }
 
-    /// A form was submitted.
-    pub fn form_submitted(&mut self, form: usize, now: Now) {
+    /// A form was submitted. Returns whether that began a waiting journey (the shell then
+    /// stores it).
+    pub fn form_submitted(&mut self, form: usize, now: Now) -> bool {
+        let began = self.act(now);
         self.fields.submit(form, now.page_ms);
         self.submitted_form_at = Some(now.page_ms);
+        began
     }
 
     /// A Performance entry the loader observed (see [`crate::core::vitals`]).
@@ -629,6 +650,7 @@ impl Probe {
         self.tick(now);
         match command {
             Command::Mark(name) => {
+                self.act(now);
                 self.end_step(now);
                 self.begin_step(name);
                 None
@@ -670,7 +692,6 @@ impl Probe {
                 let (next, _) = Journey::resume(
                     None,
                     &self.config.service,
-                    now.epoch_ms,
                     JourneyId::from_random(self.pending_journey_id),
                 );
                 self.journey = Journey {
@@ -678,6 +699,7 @@ impl Probe {
                     ..next
                 };
                 self.begin_step(self.path.clone());
+                self.view_start = now;
                 Some(beacon)
             }
             Command::Submitted => {
@@ -819,7 +841,7 @@ impl Probe {
                 target_s: self.config.journey.target_seconds,
                 met: journey
                     .duration_ms()
-                    .map(|d| d <= u64::from(self.config.journey.target_seconds) * 1000),
+                    .map(|d| d < u64::from(self.config.journey.target_seconds) * 1000),
                 last_field: None,
                 steps: Vec::new(),
             },
@@ -1165,6 +1187,94 @@ mod tests {
     }
 
     #[test]
+    fn a_page_after_a_submission_is_no_journey_until_the_citizen_begins_one() {
+        let mut form = start(None, "/dich-vu/1.001234/buoc-3", T0);
+        form.command(Command::Login, at(T0, 10.0), [1; 8]);
+        let end = form
+            .command(Command::Submitted, at(T0 + 60_000.0, 60_000.0), [2; 8])
+            .unwrap();
+        assert_eq!(end.journey.duration_ms, Some(60_000));
+        form.page_hidden(Trigger::Pagehide, at(T0 + 61_000.0, 61_000.0), [3; 8]);
+        // The receipt: the next journey, which the citizen has not begun.
+        let mut receipt = start(
+            Some(form.journey().clone()),
+            "/dich-vu/1.001234/bien-nhan/x",
+            T0 + 61_500.0,
+        );
+        assert!(
+            receipt
+                .command(Command::Submitted, at(T0 + 62_000.0, 500.0), [4; 8])
+                .is_none(),
+            "a submission signal on it (the receipt reloaded) ends nothing"
+        );
+        let left = receipt
+            .page_hidden(Trigger::Pagehide, at(T0 + 90_000.0, 28_500.0), [5; 8])
+            .unwrap();
+        assert_eq!(
+            (left.journey.logged_in, left.journey.since_login_ms),
+            (false, None),
+            "not a started journey"
+        );
+        // Forty minutes later the citizen opens the service again: nothing was abandoned.
+        let back = T0 + 90_000.0 + 40.0 * 60_000.0;
+        let mut again = start(
+            Some(receipt.journey().clone()),
+            "/dich-vu/1.001234/buoc-1",
+            back,
+        );
+        assert!(again.take_abandoned([6; 8]).is_none());
+        let hidden = again
+            .page_hidden(Trigger::Hidden, at(back + 5_000.0, 5_000.0), [7; 8])
+            .unwrap();
+        assert!(!hidden.journey.logged_in, "reading is not beginning");
+        again.page_visible();
+        // Typing begins it, counted from the start of this page view.
+        let form_index = again.form_seen(FormFacts {
+            id: None,
+            name: None,
+            position: Some(0),
+        });
+        let field = again
+            .field_seen(facts("so_dien_thoai", form_index, 0))
+            .unwrap()
+            .index;
+        assert!(
+            again.field_event(field, typed(7), at(back + 20_000.0, 20_000.0)),
+            "the shell stores the journey that began"
+        );
+        let step1 = again
+            .page_hidden(Trigger::Pagehide, at(back + 50_000.0, 50_000.0), [8; 8])
+            .unwrap();
+        assert_eq!(
+            (step1.journey.logged_in, step1.journey.since_login_ms),
+            (true, Some(50_000))
+        );
+        let mut step2 = start(
+            Some(again.journey().clone()),
+            "/dich-vu/1.001234/buoc-2",
+            back + 51_000.0,
+        );
+        let done = step2
+            .command(Command::Submitted, at(back + 80_000.0, 29_000.0), [9; 8])
+            .unwrap();
+        let steps: Vec<(&str, u64)> = done
+            .journey
+            .steps
+            .iter()
+            .map(|s| (s.name.as_str(), round_ms(s.ms)))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("/dich-vu/1.001234/buoc-1", 50_000),
+                ("/dich-vu/1.001234/buoc-2", 30_000)
+            ],
+            "the receipt page's empty step is no part of it (loading a page is part of its step)"
+        );
+        assert_eq!(done.journey.duration_ms, Some(80_000));
+    }
+
+    #[test]
     fn the_satisfaction_question_concerns_the_submitted_journey_and_is_asked_once() {
         let mut form = start(None, "/dich-vu/1.001234/buoc-3", T0);
         form.config.survey = true;
@@ -1438,7 +1548,10 @@ mod tests {
             (first, Some(Outcome::Abandoned))
         );
         assert_eq!(page.journey().id, JourneyId::from_random([7; 16]));
-        assert!(page.journey().clock.running);
+        assert!(
+            page.journey().waiting() && !page.journey().clock.running,
+            "the next journey begins when the citizen goes on"
+        );
     }
 
     #[test]
@@ -1481,7 +1594,10 @@ mod tests {
         assert_ne!(catalogue.journey().id, first);
         assert_eq!(catalogue.journey().id, JourneyId::from_random([9; 16]));
         assert_eq!(catalogue.config().service.as_str(), "2.002154");
-        assert!(catalogue.journey().login_at.is_some(), "still logged in");
+        assert!(
+            catalogue.journey().waiting(),
+            "still logged in: the journey begins when the citizen does something in it"
+        );
     }
 
     #[test]

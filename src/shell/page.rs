@@ -586,7 +586,9 @@ impl PageProbe {
             return;
         };
         let now = env::now();
-        self.probe.form_submitted(index as usize, now);
+        if self.probe.form_submitted(index as usize, now) {
+            storage::save(self.probe.journey());
+        }
     }
 
     /// Applies a command the portal made at `epoch_ms`.

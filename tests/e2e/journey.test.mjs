@@ -41,8 +41,11 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Walks the whole service like a citizen, including one server-side validation error. */
-async function citizenJourney(page) {
+/**
+ * Walks the whole service like a citizen, including one server-side validation error; `then`
+ * lists the portal's pages the citizen opens after reading the receipt.
+ */
+async function citizenJourney(page, then = []) {
   await page.goto(`${portal.url}${SERVICE}`);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/\/dang-nhap/);
@@ -75,7 +78,11 @@ async function citizenJourney(page) {
   await page.click('#btn-nop');
   await page.waitForURL(/bien-nhan\//);
   const dossier = (await page.textContent('#ma-ho-so')).trim();
-  await page.goto('about:blank'); // leaving the receipt sends its last beacon
+  for (const path of then) {
+    await page.goto(`${portal.url}${path}`);
+    await probeReady(page);
+  }
+  await page.goto('about:blank'); // leaving the last page sends its last beacon
   return dossier;
 }
 
@@ -181,6 +188,30 @@ describe('a citizen submits the demo service', () => {
 
   test('the probe never threw into the page', () => {
     assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('after the receipt, the service\'s page is no new journey', () => {
+  test('the service page read after a submission is not logged in, and the report counts no journey that was not made', async () => {
+    const { context, page } = await openPage(browser);
+    await citizenJourney(page, [SERVICE]);
+    await context.close();
+    const after = await eventually(async () => {
+      const stored = await collector.stored();
+      const ended = new Set(stored.filter((b) => b.beacon.trigger === 'submitted').map((b) => b.beacon.journey.id));
+      const next = stored.filter((b) => b.beacon.page.path === SERVICE && !ended.has(b.beacon.journey.id));
+      return next.length > 0 ? next : null;
+    });
+    assert.ok(after, 'the service page read after the receipt sent its beacon');
+    for (const { beacon } of after) {
+      assert.equal(beacon.journey.logged_in, false, `a page read after a submission: ${JSON.stringify(beacon.journey)}`);
+    }
+    const report = await (await fetch(`${collector.url}/v1/report`)).json();
+    const j = report.journeys;
+    assert.equal(j.started, j.submitted, `every started journey of this file was submitted: ${JSON.stringify(j)}`);
+    assert.equal(j.in_progress, 0, JSON.stringify(j));
+    assert.equal(j.completion_pct, 100, JSON.stringify(j));
+    assert.ok(j.seen > j.started, `the page after the receipt is seen, not started: ${JSON.stringify(j)}`);
   });
 });
 

@@ -103,6 +103,11 @@ pub fn csv(report: &Report) -> String {
     for s in &c2.steps {
         add(
             "step",
+            &format!("{}:position", s.name),
+            format!("{:.1}", s.position),
+        );
+        add(
+            "step",
             &format!("{}:mean_ms", s.name),
             s.mean_ms.to_string(),
         );
@@ -316,11 +321,18 @@ pub fn markdown(report: &Report) -> String {
     );
     out.push_str(&spread_row("tổng (total)", c2.duration));
     out.push_str(&spread_row("thao tác (active)", c2.active));
-    out.push_str("\n**Theo bước (per step), chậm nhất trước (slowest first)**\n\n| bước (step) | hành trình | trung bình | % thời gian |\n|---|---:|---:|---:|\n");
+    out.push_str("\n**Theo bước, theo thứ tự hành trình (per step, in journey order)**\n\n| vị trí (position) | bước (step) | hành trình | trung bình | % thời gian |\n|---:|---|---:|---:|---:|\n");
+    let costliest = c2.steps.iter().map(|s| s.mean_ms).max().unwrap_or(0);
     for s in &c2.steps {
+        let mark = if costliest > 0 && s.mean_ms == costliest {
+            " — tốn nhất (costliest)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.1} % |",
+            "| {:.1} | {}{mark} | {} | {} | {:.1} % |",
+            s.position,
             md_escape(&s.name),
             s.journeys,
             minutes(s.mean_ms),
