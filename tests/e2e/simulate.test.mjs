@@ -149,7 +149,15 @@ test('the collector\'s dashboard shows these journeys, readable at desktop and p
   mkdirSync(shots, { recursive: true });
   const report = await (await fetch(`${collector.url}/v1/report`)).json();
   assert.equal(report.journeys.submitted, summary.submitted, 'the report counts what the citizens did');
+  assert.equal(report.journeys.started, summary.citizens.length, 'one started journey per citizen: no phantom journey after a receipt');
   assert.equal(report.criterion2.histogram.reduce((a, b) => a + b, 0), summary.submitted);
+  // Each step's mean is over every submitted journey, so the steps add up to the mean journey
+  // (each mean rounded to the millisecond).
+  const steps = report.criterion2.steps;
+  const sum = steps.reduce((a, s) => a + s.mean_ms, 0);
+  assert.ok(Math.abs(sum - report.criterion2.duration.mean_ms) <= steps.length, `steps ${sum} ms, journey ${report.criterion2.duration.mean_ms} ms`);
+  assert.ok(steps.every((s) => s.journeys === summary.submitted), `every submitted journey went through every step: ${JSON.stringify(steps)}`);
+  assert.deepEqual(steps.map((s) => s.position), [...steps.map((s) => s.position)].sort((a, b) => a - b), 'in journey order');
   const browser = await launch();
   try {
     for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['mobile', { width: 390, height: 844 }]]) {
