@@ -2,12 +2,14 @@
 //
 //   lint      cargo fmt --check, cargo clippy -D warnings (native and wasm32), tsc on the types
 //   native    cargo test --workspace: the pure core and the collector, no browser
+//   mutants   the report's oracle fails on each deliberately broken copy of the collector
 //   browser   wasm-bindgen-test in headless Chromium: the shell against a real DOM
 //   e2e       node --test: the built probe in Chromium, the demo portal, the real collector
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runTee, run, step } from './lib.mjs';
 import { buildCollector } from './stack.mjs';
+import { checkMutants } from './mutants.mjs';
 
 const layers = [];
 
@@ -61,6 +63,15 @@ await lint([
   ['tsc', '-p', 'tests/types/tsconfig.json'],
 ]);
 await layer('native', 'cargo', ['test', '--workspace'], cargoCounts);
+{
+  // The report's oracle must catch the errors it was written against (scripts/mutants.mjs).
+  const started = Date.now();
+  const counts = await checkMutants().catch((error) => {
+    console.error(error.message);
+    return { passed: 0, failed: 1 };
+  });
+  layers.push({ name: 'mutants', ...counts, seconds: (Date.now() - started) / 1000 });
+}
 await layer('browser', 'cargo', ['test', '-p', 'journey-probe', '--target', 'wasm32-unknown-unknown', '--test', 'browser'], cargoCounts, {
   CHROMEDRIVER: process.env.CHROMEDRIVER || '/usr/bin/chromedriver',
   WASM_BINDGEN_TEST_TIMEOUT: '120',
