@@ -93,7 +93,10 @@ export interface PageSnapshot {
   fields: FieldSnapshot[];
 }
 
-/** `window.JourneyProbe` once the loader has run. */
+/**
+ * `window.JourneyProbe` once the loader has run. No method throws: a call with an argument the
+ * probe cannot read is ignored with one console warning per method.
+ */
 export interface JourneyProbeApi {
   /** Version of the probe. */
   readonly version: string;
@@ -161,18 +164,26 @@ export interface JourneyProbeOptions {
   prefillMap?: string;
   /** Query parameters kept in the paths beacons carry, e.g. `"buoc,tab"` or `["buoc", "tab"]`. */
   allowParams?: string | string[];
+  /**
+   * Path segments that are the portal's own step names, kept in paths where the privacy rule
+   * would take them for a name, e.g. `"nguyen-tac,buoc-xac-nhan"` or `["nguyen-tac"]`.
+   */
+  stepSlugs?: string | string[];
   /** `on`: ask the satisfaction question once after a successful submission. */
   survey?: 'on' | 'off';
   /** `otlp`: beacons as OpenTelemetry log records for an OTLP/HTTP `/v1/logs` (default `json`). */
   format?: 'json' | 'otlp';
-  /** `on` shows the QA overlay. */
-  overlay?: 'on' | 'off';
+  /** `on` shows the QA overlay; `never` (production) lets nothing switch it on, nor fetch it. */
+  overlay?: 'on' | 'off' | 'never';
 }
 
 /** `window.JourneyProbeConfig`: set before the loader runs; attributes on the tag win. */
 export type JourneyProbeConfig = Partial<JourneyProbeOptions>;
 
-/** Starts the probe from a bundled app; returns `window.JourneyProbe`. */
+/**
+ * Starts the probe from a bundled app; returns `window.JourneyProbe`. Never throws: options it
+ * cannot read keep the probe off with one console warning.
+ */
 export function start(options: JourneyProbeOptions): JourneyProbeApi;
 
 /** Version of the probe. */

@@ -65,6 +65,9 @@ pub struct Config {
     pub sample: f64,
     /// Query parameters kept in the path beacons carry.
     pub allow_params: Vec<String>,
+    /// Path segments the portal declares to be step names, kept as they are where the privacy
+    /// rule would hide them (`nguyen-tac`, a principle, starts like a family name).
+    pub step_slugs: Vec<String>,
     /// How beacons are encoded.
     pub format: Format,
     /// Whether the probe asks the satisfaction question after a successful submission.
@@ -124,7 +127,7 @@ pub struct PrefillRule {
 }
 
 /// Every attribute the probe reads, in the order the README's table lists them.
-pub const ATTRIBUTES: [&str; 15] = [
+pub const ATTRIBUTES: [&str; 16] = [
     ATTR_COLLECTOR,
     ATTR_SERVICE,
     ATTR_LOGIN_URL,
@@ -137,17 +140,24 @@ pub const ATTRIBUTES: [&str; 15] = [
     ATTR_SAMPLE,
     ATTR_PREFILL_MAP,
     ATTR_ALLOW_PARAMS,
+    ATTR_STEP_SLUGS,
     ATTR_FORMAT,
     ATTR_SURVEY,
     ATTR_OVERLAY,
 ];
 
-/// Attribute: `on` shows the QA overlay (the loader reads it; the probe checks its value).
+/// Attribute: `on` shows the QA overlay, `never` keeps every switch of it off (a production
+/// portal: no fragment, shortcut or storage can show it). The loader reads it; the probe
+/// checks its value.
 pub const ATTR_OVERLAY: &str = "data-overlay";
 
 /// Attribute: query parameters kept in the page path beacons carry (their values scrubbed
 /// like path segments), e.g. `buoc,tab`. Everything else in the query is dropped.
 pub const ATTR_ALLOW_PARAMS: &str = "data-allow-params";
+
+/// Attribute: path segments the portal declares to be its step names, kept in paths as they are
+/// where the privacy rule would take them for a name (e.g. `nguyen-tac,ho-so-ca-nhan`).
+pub const ATTR_STEP_SLUGS: &str = "data-step-slugs";
 
 /// A message for each `data-*` attribute the probe does not know (a typo such as
 /// `data-colector` would otherwise be silently ignored). Not a mistake that stops the probe.
@@ -196,14 +206,26 @@ pub fn parse_prefill_map(text: &str) -> Option<Vec<PrefillRule>> {
 pub struct ServiceCode(String);
 
 impl ServiceCode {
-    /// Accepts `code` if it has the shape of a service code.
+    /// Accepts `code` if it has the shape of a service code and the privacy rule lets it be
+    /// one (it is kept in every path, so a citizen's number there would leave with every beacon).
     pub fn parse(code: &str) -> Option<ServiceCode> {
-        let ok = !code.is_empty()
+        ServiceCode::parse_why(code).ok()
+    }
+
+    /// As [`ServiceCode::parse`], saying why a code is refused when the privacy rule refuses it.
+    pub fn parse_why(code: &str) -> Result<ServiceCode, Option<&'static str>> {
+        let shaped = !code.is_empty()
             && code.len() <= MAX_SERVICE_LEN
             && code
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-        ok.then(|| ServiceCode(code.to_string()))
+        if !shaped {
+            return Err(None);
+        }
+        match crate::core::privacy::service_code_problem(code) {
+            Some(problem) => Err(Some(problem)),
+            None => Ok(ServiceCode(code.to_string())),
+        }
     }
 
     /// The code as declared.
@@ -244,6 +266,9 @@ pub struct ConfigError {
     pub value: Option<String>,
     /// What the attribute accepts, in words, with an example.
     pub accepted: &'static str,
+    /// What is wrong with the value, when there is more to say than what is accepted (a
+    /// service code that looks like a citizen's number).
+    pub problem: Option<&'static str>,
 }
 
 impl fmt::Display for ConfigError {
@@ -258,18 +283,32 @@ impl fmt::Display for ConfigError {
             ),
             (Some(v), Origin::Tag) => write!(
                 f,
-                "{}=\"{}\" is not accepted: expected {}",
+                "{}=\"{}\" is not accepted{}: expected {}",
                 self.attribute,
                 quote(v),
+                Because(self.problem),
                 self.accepted
             ),
             (Some(v), Origin::Object) => write!(
                 f,
-                "window.JourneyProbeConfig.{} = \"{}\" is not accepted: expected {}",
+                "window.JourneyProbeConfig.{} = \"{}\" is not accepted{}: expected {}",
                 twin_name(self.attribute),
                 quote(v),
+                Because(self.problem),
                 self.accepted
             ),
+        }
+    }
+}
+
+/// `, because …` when there is a problem to name.
+struct Because(Option<&'static str>);
+
+impl fmt::Display for Because {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(problem) => write!(f, " because {problem}"),
+            None => Ok(()),
         }
     }
 }
@@ -290,13 +329,16 @@ not-required (e.g. required)";
 const SAMPLE_ACCEPTED: &str = "a share of journeys above 0 and at most 1 (e.g. 0.1 for one in ten)";
 const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by commas, each \
 letters, digits, '_' or '-' (e.g. buoc,tab)";
+const STEP_SLUGS_ACCEPTED: &str = "up to 50 path segments separated by commas, each 1 to 64 \
+letters, digits, '.', '_', '~' or '-' with no run of six digits and no '@' (e.g. nguyen-tac,buoc-xac-nhan)";
 const FORMAT_ACCEPTED: &str = "json (beacons as schema/beacon.schema.json defines them) or otlp \
 (OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)";
-const OVERLAY_ACCEPTED: &str = "on (show the QA overlay) or off (e.g. on)";
+const OVERLAY_ACCEPTED: &str =
+    "on (show the QA overlay), off, or never (nothing can switch it on) (e.g. on)";
 const SURVEY_ACCEPTED: &str =
     "on (ask the satisfaction question after a successful submission) or off (e.g. on)";
 const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
-or '_' (e.g. 1.001234)";
+or '_': a public catalogue code, never a citizen's number, e-mail or name (e.g. 1.001234)";
 
 impl Config {
     /// Builds the configuration from the script tag's attributes, given as `(name, value)`
@@ -334,8 +376,8 @@ impl Config {
         };
         let collector = read(ATTR_COLLECTOR, COLLECTOR_ACCEPTED, true)
             .parse(&mut errors, |v| is_collector_url(v).then(|| v.to_string()));
-        let service =
-            read(ATTR_SERVICE, SERVICE_ACCEPTED, true).parse(&mut errors, ServiceCode::parse);
+        let service = read(ATTR_SERVICE, SERVICE_ACCEPTED, true)
+            .parse_why(&mut errors, ServiceCode::parse_why);
         let prefill_map = read(ATTR_PREFILL_MAP, PREFILL_MAP_ACCEPTED, false)
             .parse(&mut errors, parse_prefill_map)
             .unwrap_or_default();
@@ -382,6 +424,26 @@ impl Config {
                 ok.then_some(names)
             })
             .unwrap_or_default();
+        let step_slugs = read(ATTR_STEP_SLUGS, STEP_SLUGS_ACCEPTED, false)
+            .parse(&mut errors, |v| {
+                let slugs: Vec<String> = v
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                let ok = !slugs.is_empty()
+                    && slugs.len() <= 50
+                    && slugs.iter().all(|n| {
+                        n.len() <= 64
+                            && n.bytes().all(|b| {
+                                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-')
+                            })
+                            && n.bytes().filter(u8::is_ascii_digit).count()
+                                < crate::core::privacy::MIN_ID_DIGITS
+                    });
+                ok.then_some(slugs)
+            })
+            .unwrap_or_default();
         let format = read(ATTR_FORMAT, FORMAT_ACCEPTED, false)
             .parse(&mut errors, |v| match v.trim() {
                 "json" => Some(Format::Json),
@@ -398,13 +460,14 @@ impl Config {
             .unwrap_or(false);
         // Shown by the loader; checked here so that a typo is named like any other.
         read(ATTR_OVERLAY, OVERLAY_ACCEPTED, false).parse(&mut errors, |v| {
-            matches!(v.trim(), "on" | "off").then_some(())
+            matches!(v.trim(), "on" | "off" | "never").then_some(())
         });
         match (collector, service) {
             (Some(collector), Some(service)) if errors.is_empty() => Ok(Config {
                 format,
                 survey,
                 allow_params,
+                step_slugs,
                 collector,
                 service,
                 prefill_map,
@@ -433,26 +496,37 @@ impl<'a> Attr<'a> {
         errors: &mut Vec<ConfigError>,
         parse: impl FnOnce(&'a str) -> Option<T>,
     ) -> Option<T> {
+        self.parse_why(errors, |v| parse(v).ok_or(None))
+    }
+
+    /// As [`Attr::parse`], with `parse` saying what is wrong with a value it refuses, if it can.
+    fn parse_why<T>(
+        self,
+        errors: &mut Vec<ConfigError>,
+        parse: impl FnOnce(&'a str) -> Result<T, Option<&'static str>>,
+    ) -> Option<T> {
         match self.value {
             None if !self.required => None,
-            Some((value, origin)) => {
-                let parsed = parse(value);
-                if parsed.is_none() {
+            Some((value, origin)) => match parse(value) {
+                Ok(parsed) => Some(parsed),
+                Err(problem) => {
                     errors.push(ConfigError {
                         attribute: self.attribute,
                         origin,
                         value: Some(value.to_string()),
                         accepted: self.accepted,
+                        problem,
                     });
+                    None
                 }
-                parsed
-            }
+            },
             None => {
                 errors.push(ConfigError {
                     attribute: self.attribute,
                     origin: Origin::Tag,
                     value: None,
                     accepted: self.accepted,
+                    problem: None,
                 });
                 None
             }
@@ -641,9 +715,18 @@ mod tests {
             "a/b",
             "1,2",
             too_long.as_str(),
+            "001099012345",
+            "0912345678",
+            "NguyenVanAn",
         ] {
             assert!(ServiceCode::parse(bad).is_none(), "{bad}");
         }
+        let errors =
+            parse(&[("data-collector", "/c"), ("data-service", "001099012345")]).unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            format!("data-service=\"001099012345\" is not accepted because it holds a run of 9 or more digits, like a citizen ID or phone number: expected {SERVICE_ACCEPTED}")
+        );
     }
 
     #[test]
@@ -763,6 +846,7 @@ mod tests {
         let otlp = parse(&[base[0], base[1], ("data-format", "otlp")]).unwrap();
         assert_eq!(otlp.format, Format::Otlp);
         assert!(parse(&[base[0], base[1], ("data-overlay", "on")]).is_ok());
+        assert!(parse(&[base[0], base[1], ("data-overlay", "never")]).is_ok());
         assert_eq!(
             parse(&[base[0], base[1], ("data-overlay", "yes")]).unwrap_err()[0].attribute,
             "data-overlay"

@@ -2,7 +2,6 @@
 //! beacons carry.
 
 use crate::core::field::{Field, FieldEvent, FieldFacts, Origin};
-use crate::core::url::is_identifier_like;
 use std::collections::HashMap;
 
 /// Most fields a page's model holds; fields found beyond are ignored (and counted).
@@ -107,9 +106,7 @@ impl Fields {
             Some(position) => [facts.id.as_deref(), facts.name.as_deref()]
                 .into_iter()
                 .flatten()
-                .map(str::trim)
-                .find(|k| !k.is_empty() && k.len() <= 64 && !is_identifier_like(k))
-                .map(str::to_string)
+                .find_map(crate::core::field::developer_key)
                 .unwrap_or_else(|| format!("form#{position}")),
         };
         let index = self.forms.len();

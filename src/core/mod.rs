@@ -17,6 +17,7 @@ pub mod json;
 pub mod otlp;
 pub mod outbox;
 pub mod pattern;
+pub mod privacy;
 pub mod probe;
 pub mod settings;
 pub mod survey;

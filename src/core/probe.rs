@@ -18,7 +18,7 @@ use crate::core::json::Object;
 use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
 use crate::core::time::round_ms;
 use crate::core::ua::{classify, UserAgentClass};
-use crate::core::url::{is_identifier_like, scrub_url};
+use crate::core::url::scrub_url;
 use crate::core::vitals::{Entry, Speed, Vitals};
 use std::fmt;
 
@@ -85,10 +85,10 @@ impl fmt::Display for UnknownCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name: String = self.0.chars().take(40).collect();
         match name.as_str() {
-            "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' (e.g. JourneyProbe.mark('xac-nhan'))"),
+            "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' that name no one (no person's name, e-mail, date or long number; e.g. JourneyProbe.mark('xac-nhan'))"),
             "consent" => write!(f, "consent needs true or false (e.g. JourneyProbe.consent(true))"),
             "rate" => write!(f, "{RATE_ACCEPTED}"),
-            "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_' (e.g. JourneyProbe.setService('1.001234'))"),
+            "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_', a public catalogue code and never a citizen's number, e-mail or name (e.g. JourneyProbe.setService('1.001234'))"),
             _ => write!(
                 f,
                 "unknown command \"{name}\": accepted commands are {}",
@@ -134,11 +134,10 @@ impl Command {
             },
             "mark" => arg
                 .filter(|a| {
-                    !a.is_empty()
-                        && a.len() <= MAX_STEP_NAME
+                    a.len() <= MAX_STEP_NAME
                         && a.bytes()
                             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-                        && !is_identifier_like(a)
+                        && crate::core::field::developer_key(a).is_some()
                 })
                 .map(|a| Command::Mark(a.to_string()))
                 .ok_or_else(refused),
@@ -149,6 +148,14 @@ impl Command {
             _ => Err(refused()),
         }
     }
+}
+
+/// A page's path as beacons carry it: scrubbed (`core::url`), the declared service code and
+/// step slugs kept, the allowed query parameters added.
+fn scrubbed(config: &Config, path: &str, query: &str) -> String {
+    let mut keep: Vec<&str> = vec![config.service.as_str()];
+    keep.extend(config.step_slugs.iter().map(String::as_str));
+    scrub_url(path, query, &keep, &config.allow_params)
 }
 
 /// What the shell knows when a page starts.
@@ -236,12 +243,7 @@ impl Probe {
             idle_ms,
             page.state,
         );
-        let path = scrub_url(
-            page.path,
-            page.query,
-            &[page.config.service.as_str()],
-            &page.config.allow_params,
-        );
+        let path = scrubbed(&page.config, page.path, page.query);
         journey.last_path = path.clone();
         let journey_path = path.clone();
         Probe {
@@ -298,12 +300,7 @@ impl Probe {
         now: Now,
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
-        let path = scrub_url(
-            raw_path,
-            query,
-            &[self.config.service.as_str()],
-            &self.config.allow_params,
-        );
+        let path = scrubbed(&self.config, raw_path, query);
         if path != self.path {
             self.end_step(now);
             self.path = path.clone();
@@ -1151,7 +1148,7 @@ mod tests {
             json,
             format!(
                 r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","clock":{{"active_ms":0,"hidden_ms":0,"blocked_ms":0,"failed":0,"target_s":300,"steps":[{{"name":"/dich-vu/1.001234/buoc-1","ms":0,"active_ms":0}}]}},"forms":[{{"key":"f","total":1,"prefilled":1,"typed":0,"overwritten":0,"attempts":0,"blocked":0,"blocked_by":[]}}],"fields":[{{"index":0,"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0}}]}}"#,
-                "ab".repeat(16)
+                "ababebabafababebabafababebabafab"
             )
         );
         assert!(
@@ -1413,6 +1410,9 @@ mod tests {
             Some("Nguyễn Văn A"),
             Some("buoc 2"),
             Some("001190012345"),
+            Some("nguyen-van-an"),
+            Some("TranThiBinh"),
+            Some("ngay-15-08"),
         ] {
             let err = Command::parse("mark", bad).unwrap_err();
             assert!(

@@ -5,6 +5,8 @@
 //! `/tra-cuu/0912345678`). Query strings and fragments are dropped whole; each path segment that
 //! looks like an identifier becomes `:id`.
 
+use crate::core::privacy;
+
 /// What replaces an identifier-like path segment.
 pub const ID_PLACEHOLDER: &str = ":id";
 /// Longest scrubbed path a beacon carries; longer paths are cut at a segment boundary and end
@@ -13,37 +15,37 @@ pub const MAX_PATH_LEN: usize = 256;
 /// The last segment of a path that was too long.
 pub const TRUNCATED: &str = ":more";
 
-/// A segment with this many digits or more is taken for an identifier: it catches 12-digit
-/// personal identification numbers, 9-digit old ID cards, 10-digit phone numbers,
-/// social-insurance numbers and tax codes, and dossier codes built from dates.
-const MIN_ID_DIGITS: usize = 6;
-/// A word (a run of letters and digits between separators) this long that mixes letters with
-/// digits, or upper with lower case, is taken for a token: slugs are lowercase words.
-const MIN_TOKEN_LEN: usize = 12;
-/// A word this long is taken for a token whatever it is made of.
-const MAX_WORD_LEN: usize = 24;
-/// A segment longer than this is dropped: no slug a portal uses for a step is that long, and
-/// free text may carry names.
-const MAX_SEGMENT_LEN: usize = 64;
-
 /// Scrubs a page path (e.g. `location.pathname`). Segments equal to one of `keep` (the
-/// service codes the page declared, which are public) are kept even though they contain digits.
+/// service codes the page declared, which are public, and the step slugs it declared) are kept
+/// as they are.
 ///
-/// A segment survives only if it is a plain ASCII slug (`A–Z a–z 0–9 . _ ~ -`) that does not
-/// look like an identifier. Anything percent-encoded (a name in Vietnamese, an encoded e-mail)
+/// Any other segment survives only if it is a plain ASCII slug (`A–Z a–z 0–9 . _ ~ -`) that
+/// the privacy rule lets through ([`privacy::segment_ok`]: no identifier, token, e-mail or
+/// person's name). Digits are counted over the whole path, so that a number split over
+/// segments (`/sdt/0912/345/678`, `/ngay-sinh/15/08/1990`) is one number: when the segments
+/// not kept hold [`privacy::MIN_ID_DIGITS`] digits or more in all, every one of them with a
+/// digit becomes `:id`. Anything percent-encoded (a name in Vietnamese, an encoded e-mail)
 /// becomes `:id` without being decoded, and `;` parameters (`;jsessionid=…`) are dropped.
 pub fn scrub_path(path: &str, keep: &[&str]) -> String {
     let path = path.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path
+        .split('/')
+        .skip(usize::from(path.starts_with('/')))
+        .map(|raw| raw.split(';').next().unwrap_or(""))
+        .collect();
+    let digits: usize = segments
+        .iter()
+        .filter(|s| !keep.contains(s))
+        .map(|s| s.bytes().filter(u8::is_ascii_digit).count())
+        .sum();
+    let split_number = digits >= privacy::MIN_ID_DIGITS;
     let mut out = String::with_capacity(path.len().min(MAX_PATH_LEN) + 1);
-    for raw in path.split('/').skip(usize::from(path.starts_with('/'))) {
-        let segment = raw.split(';').next().unwrap_or("");
-        let scrubbed = if keep.contains(&segment)
-            || (is_plain_slug(segment) && !is_identifier_like(segment))
-        {
-            segment
-        } else {
-            ID_PLACEHOLDER
-        };
+    for segment in segments {
+        let kept = keep.contains(&segment)
+            || (is_plain_slug(segment)
+                && privacy::segment_ok(segment)
+                && !(split_number && segment.bytes().any(|b| b.is_ascii_digit())));
+        let scrubbed = if kept { segment } else { ID_PLACEHOLDER };
         if out.len() + 1 + scrubbed.len() > MAX_PATH_LEN - TRUNCATED.len() - 1 {
             out.push('/');
             out.push_str(TRUNCATED);
@@ -59,8 +61,9 @@ pub fn scrub_path(path: &str, keep: &[&str]) -> String {
 }
 
 /// Scrubs a page path as [`scrub_path`] does, then adds back the query parameters named in
-/// `allow` (in the order the page has them), each value kept only if it is a plain slug that
-/// does not look like an identifier, else `:id`. `query` is `location.search`.
+/// `allow` (in the order the page has them), each value kept only if it is a plain slug the
+/// privacy rule lets through (`?q=Tran.Thi.Binh` is `?q=:id`), else `:id`. `query` is
+/// `location.search`.
 pub fn scrub_url(path: &str, query: &str, keep: &[&str], allow: &[String]) -> String {
     let mut out = scrub_path(path, keep);
     let mut first = true;
@@ -69,7 +72,7 @@ pub fn scrub_url(path: &str, query: &str, keep: &[&str], allow: &[String]) -> St
         if name.is_empty() || !allow.iter().any(|a| a == name) {
             continue;
         }
-        let value = if is_plain_slug(value) && !is_identifier_like(value) {
+        let value = if is_plain_slug(value) && privacy::segment_ok(value) {
             value
         } else {
             ID_PLACEHOLDER
@@ -92,45 +95,6 @@ fn is_plain_slug(segment: &str) -> bool {
     segment
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
-}
-
-/// Whether a string (a path segment, a field name) looks like it identifies a person, a
-/// dossier or a session: an e-mail address, a UUID, six digits or more, a long or mixed word.
-pub fn is_identifier_like(text: &str) -> bool {
-    if text.len() > MAX_SEGMENT_LEN || text.contains('@') || is_uuid(text) {
-        return true;
-    }
-    if text.chars().filter(char::is_ascii_digit).count() >= MIN_ID_DIGITS {
-        return true;
-    }
-    // ASCII classes on purpose: Unicode's tables would cost the wasm ~10 KB for words that,
-    // in a token, are ASCII anyway.
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(is_token_like)
-}
-
-/// A word that reads like a generated token rather than a slug word.
-fn is_token_like(word: &str) -> bool {
-    let len = word.chars().count();
-    if len >= MAX_WORD_LEN {
-        return true;
-    }
-    if len < MIN_TOKEN_LEN {
-        return false;
-    }
-    let digit = word.chars().any(|c| c.is_ascii_digit());
-    let upper = word.bytes().any(|b| b.is_ascii_uppercase());
-    let lower = word.bytes().any(|b| b.is_ascii_lowercase());
-    (digit && (upper || lower)) || (upper && lower)
-}
-
-fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -174,6 +138,45 @@ mod tests {
         for (path, want) in table {
             assert_eq!(scrub_path(path, SERVICE), want, "{path}");
         }
+    }
+
+    #[test]
+    fn names_dates_emails_and_split_numbers_are_identifiers() {
+        let table = [
+            ("/ho-so/NguyenVanAn", "/ho-so/:id"),
+            ("/nguoi-dung/tran.thi.binh", "/nguoi-dung/:id"),
+            ("/ho-so/nguyen-van-an/chi-tiet", "/ho-so/:id/chi-tiet"),
+            ("/ho-so/le_hoang_anh", "/ho-so/:id"),
+            ("/ho-so/lehoanganh/sua", "/ho-so/:id/sua"),
+            ("/sdt/0912/345/678", "/sdt/:id/:id/:id"),
+            ("/ngay-sinh/15/08/1990", "/ngay-sinh/:id/:id/:id"),
+            ("/ngay-sinh/15-08", "/ngay-sinh/:id"),
+            ("/u/an.nguyen.gmail.com", "/u/:id"),
+            ("/u/an.nguyen.at.yahoo", "/u/:id"),
+            ("/dich-vu/1.001234/buoc-2", "/dich-vu/1.001234/buoc-2"),
+            ("/dich-vu/1.001234/buoc-2/12", "/dich-vu/1.001234/buoc-2/12"),
+        ];
+        for (path, want) in table {
+            assert_eq!(scrub_path(path, SERVICE), want, "{path}");
+        }
+        let allow = vec!["q".to_string()];
+        assert_eq!(
+            scrub_url("/tim-kiem", "?q=Tran.Thi.Binh", SERVICE, &allow),
+            "/tim-kiem?q=:id"
+        );
+        assert_eq!(
+            scrub_url("/tim-kiem", "?q=ho-so", SERVICE, &allow),
+            "/tim-kiem?q=ho-so"
+        );
+    }
+
+    #[test]
+    fn declared_step_slugs_keep_their_names() {
+        assert_eq!(scrub_path("/nguyen-tac/buoc-1", SERVICE), "/:id/buoc-1");
+        assert_eq!(
+            scrub_path("/nguyen-tac/buoc-1", &["1.001234", "nguyen-tac"]),
+            "/nguyen-tac/buoc-1"
+        );
     }
 
     #[test]

@@ -286,17 +286,41 @@ fn label_text(element: &Element) -> Option<String> {
         .filter(|text| !text.trim().is_empty())
 }
 
-/// An element's text without the text of the fields inside it (read from a detached copy).
+/// Most nodes a label's text is read from: a label is a few words, not a page.
+const MAX_LABEL_NODES: usize = 64;
+
+/// An element's text without the text of the fields inside it (nor of scripts and styles),
+/// read from the live tree node by node, at most [`MAX_LABEL_NODES`] nodes and
+/// [`MAX_LABEL_READ`] characters. Not from a copy: cloning a label runs the constructors of the
+/// custom elements in it and starts the fetches of its images, and the probe runs no page code.
 fn text_without_fields(element: &Element) -> Option<String> {
-    let copy: Element = element.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    if let Ok(fields) = copy.query_selector_all(NOT_LABEL_TEXT) {
-        for i in 0..fields.length() {
-            if let Some(field) = fields.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                field.remove();
+    let mut text = String::new();
+    let mut pending: Vec<web_sys::Node> = Vec::new();
+    let mut next = element.first_child();
+    let mut visited = 0;
+    while let Some(node) = next.take().or_else(|| pending.pop()) {
+        visited += 1;
+        if visited > MAX_LABEL_NODES || text.len() > MAX_LABEL_READ * 4 {
+            break;
+        }
+        if let Some(sibling) = node.next_sibling() {
+            pending.push(sibling);
+        }
+        match node.node_type() {
+            web_sys::Node::TEXT_NODE => text.push_str(&node.node_value().unwrap_or_default()),
+            web_sys::Node::ELEMENT_NODE => {
+                let skipped = node.dyn_ref::<Element>().is_some_and(|e| {
+                    e.matches(NOT_LABEL_TEXT).unwrap_or(true)
+                        || e.matches("script, style, template").unwrap_or(true)
+                });
+                if !skipped {
+                    next = node.first_child();
+                }
             }
+            _ => {}
         }
     }
-    copy.text_content()
+    Some(text)
 }
 
 /// The source named by `data-prefill-source` on the field or its nearest ancestor that has one

@@ -6,6 +6,7 @@ const api: JourneyProbeApi = start({
   collector: 'https://collector.example.gov.vn/v1/beacons',
   service: '1.001234',
   prefillMap: 'CSDLQG-DC: #ho_ten',
+  overlay: 'never',
 });
 api.push(['login']);
 api.login();

@@ -414,7 +414,7 @@ const aria = {
     kenh_thong_bao: { origin: 'server', overwritten: false },
     noi_dung_kien_nghi: { origin: 'user', overwritten: false },
     chu_tai_khoan: { origin: 'user', overwritten: false },
-    'Ngân hàng:': { origin: 'user', overwritten: false },
+    'Ngân hàng': { origin: 'user', overwritten: false }, // the label's text before its colon
     'Số tài khoản': { origin: 'user', overwritten: false },
     'Chi nhánh': { origin: 'empty', overwritten: false },
     'Mã SWIFT': { origin: 'empty', overwritten: false },
