@@ -23,6 +23,7 @@ journey-collector: reference collector for journey-probe beacons
 USAGE:
     journey-collector serve  [STORE] [--listen ADDR] [--allow-origin ORIGIN]...
                              [--max-body BYTES] [--rate-limit N] [--processing-token TOKEN]
+                             [--step-slugs SLUG,SLUG]
     journey-collector list   [STORE] [--limit N] [--format json|table]
     journey-collector report [STORE] [--service CODE] [--portal ORIGIN] [--from DATE]
                              [--to DATE] [--target-seconds N] [--format json|csv|md]
@@ -48,6 +49,9 @@ serve   Receive beacons on POST /v1/beacons, validate them against the beacon
                            seconds' burst; 0 for no limit (default: 50)
     --processing-token T   Accept back-office processing events (criterion 3) on
                            POST /v1/processing with Authorization: Bearer T
+    --step-slugs LIST      Path segments the portals declare as step names
+                           (their data-step-slugs), kept in paths where the
+                           privacy rule would redact them (e.g. nguyen-tac)
 
 list    Print stored beacons, oldest first.
     --limit N              Show the N most recent beacons (default: 100)
@@ -211,7 +215,9 @@ pub enum CliError {
 }
 
 const SERVE_FLAGS: &str = "--db, --store, --listen, --allow-origin, --max-body, --rate-limit, \
---processing-token, --help";
+--processing-token, --step-slugs, --help";
+const SLUGS_EXPECTED: &str = "path segments separated by commas, each 1 to 64 letters, digits, \
+'.', '_', '~' or '-' (e.g. nguyen-tac,buoc-xac-nhan)";
 const LIST_FLAGS: &str = "--db, --store, --limit, --format, --help";
 const REPORT_FLAGS: &str =
     "--db, --store, --service, --portal, --from, --to, --target-seconds, --format, --help";
@@ -398,6 +404,25 @@ fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
             "--rate-limit" => {
                 let v = flags.value("--rate-limit", inline, RATE_EXPECTED, false)?;
                 options.rate_per_origin = number("--rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
+            }
+            "--step-slugs" => {
+                let v = flags.value("--step-slugs", inline, SLUGS_EXPECTED, false)?;
+                let slugs: Vec<String> = v
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let ok = !slugs.is_empty()
+                    && slugs.iter().all(|s| {
+                        s.len() <= 64
+                            && s.bytes().all(|b| {
+                                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-')
+                            })
+                    });
+                if !ok {
+                    return Err(bad("--step-slugs", v, SLUGS_EXPECTED));
+                }
+                options.step_slugs = slugs;
             }
             "--processing-token" => {
                 let v = flags.value("--processing-token", inline, TOKEN_EXPECTED, false)?;

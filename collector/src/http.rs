@@ -55,6 +55,9 @@ pub struct Options {
     pub rate_per_origin: u32,
     /// The time stamped on received beacons and the moment reports are made.
     pub clock: Clock,
+    /// Path segments the portals declare as step names (`data-step-slugs`), kept in paths by
+    /// the second gate where the privacy rule would redact them.
+    pub step_slugs: Vec<String>,
 }
 
 impl Default for Options {
@@ -65,6 +68,7 @@ impl Default for Options {
             processing_token: None,
             rate_per_origin: 50,
             clock: Clock::System,
+            step_slugs: Vec::new(),
         }
     }
 }
@@ -76,6 +80,7 @@ struct AppState {
     options: Arc<Options>,
     metrics: Arc<Metrics>,
     rate: Arc<RateLimit>,
+    refusals: Arc<crate::refusal_log::RefusalLog>,
 }
 
 /// A refused request: status, a short error and details, sent as
@@ -163,6 +168,7 @@ pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
         store,
         rate: Arc::new(RateLimit::new(options.rate_per_origin)),
         metrics: Arc::new(Metrics::default()),
+        refusals: Arc::new(crate::refusal_log::RefusalLog::default()),
         options: Arc::new(options),
     };
     let beacons = Router::new()
@@ -190,8 +196,8 @@ pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
             state.clone(),
             count_rejections,
         ))
-        .with_state(state)
-        .layer(middleware::from_fn(log_rejections))
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, log_rejections))
 }
 
 /// Counts every refusal under its reason in `/metrics`.
@@ -203,21 +209,28 @@ async fn count_rejections(State(state): State<AppState>, req: Request, next: Nex
     resp
 }
 
-/// One stderr line per refused request, with the reason.
-async fn log_rejections(req: Request, next: Next) -> Response {
+/// One stderr line per refused request, with the reason (where and which rule, never a value
+/// the request carried), within the refusal log's budget (see [`crate::refusal_log`]).
+async fn log_rejections(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use crate::refusal_log::{cut, header_value, MAX_HEADER_BYTES};
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = cut(req.uri().path(), MAX_HEADER_BYTES);
     let origin = req
         .headers()
         .get(header::ORIGIN)
-        .map(|o| format!(" (origin {})", String::from_utf8_lossy(o.as_bytes())))
+        .map(|o| format!(" (origin {})", header_value(o.as_bytes())))
         .unwrap_or_default();
     let resp = next.run(req).await;
     if let Some(Rejected(reason)) = resp.extensions().get::<Rejected>() {
-        eprintln!(
-            "journey-collector: rejected {method} {path}{origin}: {} {reason}",
-            resp.status().as_u16()
-        );
+        let status = resp.status().as_u16();
+        for line in state.refusals.lines(state.options.clock.now_ms(), || {
+            format!(
+                "journey-collector: rejected {method} {path}{origin}: {status} {}",
+                cut(reason, 2_000)
+            )
+        }) {
+            eprintln!("{line}");
+        }
     }
     resp
 }
@@ -239,7 +252,7 @@ async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Respon
             "origin not allowed",
             format!(
                 "origin {} is not in --allow-origin; allowed: {}",
-                String::from_utf8_lossy(o.as_bytes()),
+                crate::refusal_log::header_value(o.as_bytes()),
                 state.options.origins.describe()
             ),
         )
@@ -341,7 +354,7 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
             format!(
                 "content-type {}; accepted: {ACCEPTED_TYPES}",
                 given.map_or("missing".into(), |v| {
-                    format!("'{}'", String::from_utf8_lossy(v.as_bytes()))
+                    format!("'{}'", crate::refusal_log::header_value(v.as_bytes()))
                 })
             ),
         )
@@ -373,8 +386,9 @@ async fn post_beacons(
             StatusCode::TOO_MANY_REQUESTS,
             "too many requests",
             format!(
-                "more than {} requests per second from {portal}; retry after 5 s",
-                state.options.rate_per_origin
+                "more than {} requests per second from {}; retry after 5 s",
+                state.options.rate_per_origin,
+                crate::refusal_log::cut(&portal, crate::refusal_log::MAX_HEADER_BYTES)
             ),
         )
         .counted("rate_limited"));
@@ -394,7 +408,7 @@ async fn post_beacons(
         }
     })?;
     let beacons = BeaconValidator::get()
-        .parse_body(&body)
+        .parse_body_gated(&body, &state.options.step_slugs)
         .map_err(|e| match e {
             BodyError::Invalid(details) => ApiError {
                 status: StatusCode::BAD_REQUEST,
@@ -415,6 +429,9 @@ async fn post_beacons(
                 reason: Some("malformed_json"),
             },
         })?;
+    for b in &beacons {
+        state.metrics.redacted(&b.redacted);
+    }
     let received_ms = state.options.clock.now_ms();
     let store = state.store.clone();
     let started = std::time::Instant::now();
@@ -567,16 +584,10 @@ fn processing_problem(i: usize, e: &ProcessingEvent) -> Option<String> {
         ));
     }
     if e.channel != "online" && e.channel != "in_person" {
-        return Some(format!(
-            "event {i}: channel '{}': expected online or in_person",
-            e.channel
-        ));
+        return Some(format!("event {i}: channel: expected online or in_person"));
     }
     if e.event != "received" && e.event != "returned" {
-        return Some(format!(
-            "event {i}: event '{}': expected received or returned",
-            e.event
-        ));
+        return Some(format!("event {i}: event: expected received or returned"));
     }
     if e.at_ms < 946_684_800_000 {
         return Some(format!("event {i}: at_ms: epoch milliseconds after 2000"));
@@ -614,7 +625,12 @@ async fn post_processing(
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid processing events",
-            format!("{e}; expected a JSON array of {{dossier, service, channel, event, at_ms}}"),
+            format!(
+                "{:?} error at line {} column {}; expected a JSON array of {{dossier, service, channel, event, at_ms}}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
         )
         .counted("malformed_json")
     })?;

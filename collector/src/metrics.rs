@@ -32,7 +32,16 @@ pub struct Metrics {
     store_buckets: [AtomicU64; BUCKETS.len()],
     processing_events: AtomicU64,
     reports: AtomicU64,
+    redacted: [AtomicU64; REDACTED.len()],
 }
+
+/// What the second gate redacts, as the `what` label says it (see [`crate::gate::Redaction`]).
+pub const REDACTED: [crate::gate::Redaction; 4] = [
+    crate::gate::Redaction::Key,
+    crate::gate::Redaction::Path,
+    crate::gate::Redaction::Step,
+    crate::gate::Redaction::Source,
+];
 
 impl Metrics {
     /// A `POST /v1/beacons` arrived.
@@ -45,6 +54,15 @@ impl Metrics {
         self.accepted.fetch_add(accepted as u64, Ordering::Relaxed);
         self.duplicates
             .fetch_add(duplicates as u64, Ordering::Relaxed);
+    }
+
+    /// The second gate redacted these in a beacon received.
+    pub fn redacted(&self, what: &[crate::gate::Redaction]) {
+        for w in what {
+            if let Some(i) = REDACTED.iter().position(|r| r == w) {
+                self.redacted[i].fetch_add(1, Ordering::Relaxed);
+            }
+        }
     }
 
     /// A request was refused for `reason` (one of [`REASONS`]).
@@ -120,6 +138,16 @@ impl Metrics {
             "Reports built.",
             get(&self.reports),
         );
+        out.push_str("# HELP journey_collector_redacted_total Keys, paths, steps and sources the privacy rule refused, stored redacted.\n");
+        out.push_str("# TYPE journey_collector_redacted_total counter\n");
+        for (i, what) in REDACTED.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "journey_collector_redacted_total{{what=\"{}\"}} {}",
+                what.as_str(),
+                get(&self.redacted[i])
+            );
+        }
         out.push_str(
             "# HELP journey_collector_requests_rejected_total Requests refused, by reason.\n",
         );

@@ -34,6 +34,8 @@ pub struct Beacon {
     pub body: String,
     /// What the report reads from it.
     pub facts: crate::facts::Facts,
+    /// What the second gate ([`crate::gate`]) redacted in it before it was validated.
+    pub redacted: Vec<crate::gate::Redaction>,
 }
 
 /// Why a request body was refused.
@@ -85,24 +87,48 @@ impl BeaconValidator {
         Ok(BeaconValidator { validator })
     }
 
-    /// Schema problems of one beacon as `beacon INDEX: POINTER: message`.
+    /// Schema problems of one beacon as `beacon INDEX: POINTER: the schema's RULE rule
+    /// (SCHEMA POINTER)` — where and which rule, never the value that broke it: these lines go
+    /// to logs, and a refused value may be a citizen's data.
     pub fn problems(&self, index: usize, beacon: &Value) -> Vec<String> {
         self.validator
             .iter_errors(beacon)
             .map(|e| {
                 let path = e.instance_path().as_str();
                 let path = if path.is_empty() { "(root)" } else { path };
-                format!("beacon {index}: {path}: {e}")
+                format!(
+                    "beacon {index}: {path}: breaks the schema's {} rule ({} in schema/beacon.schema.json)",
+                    e.kind().keyword(),
+                    e.schema_path().as_str()
+                )
             })
             .collect()
     }
 
-    /// Parses a request body (one beacon object, or an array of 1–[`MAX_BATCH`])
-    /// and validates every beacon. All-or-nothing: any invalid beacon fails the lot.
+    /// Parses a request body (one beacon object, or an array of 1–[`MAX_BATCH`]),
+    /// redacts what the privacy rule refuses ([`crate::gate`]) and validates every beacon.
+    /// All-or-nothing: any invalid beacon fails the lot.
     pub fn parse_body(&self, body: &[u8]) -> Result<Vec<Beacon>, BodyError> {
-        let value: Value =
-            serde_json::from_slice(body).map_err(|e| BodyError::NotJson(e.to_string()))?;
-        let items = match value {
+        self.parse_body_gated(body, &[])
+    }
+
+    /// As [`BeaconValidator::parse_body`], keeping `slugs` (the operator's `--step-slugs`) in
+    /// paths.
+    pub fn parse_body_gated(
+        &self,
+        body: &[u8],
+        slugs: &[String],
+    ) -> Result<Vec<Beacon>, BodyError> {
+        let value: Value = serde_json::from_slice(body).map_err(|e| {
+            // Where, never what: serde's message quotes the value it choked on.
+            BodyError::NotJson(format!(
+                "{:?} error at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let mut items = match value {
             Value::Array(items) if items.is_empty() => {
                 return Err(BodyError::Shape(format!(
                     "empty array: send one beacon object or an array of 1–{MAX_BATCH} beacons"
@@ -130,6 +156,10 @@ impl BeaconValidator {
         {
             return Err(BodyError::Version(v.to_string()));
         }
+        let redacted: Vec<Vec<crate::gate::Redaction>> = items
+            .iter_mut()
+            .map(|item| crate::gate::redact(item, slugs))
+            .collect();
         let mut problems = Vec::new();
         for (i, item) in items.iter().enumerate() {
             problems.extend(self.problems(i, item));
@@ -137,7 +167,14 @@ impl BeaconValidator {
         if !problems.is_empty() {
             return Err(BodyError::Invalid(cap_details(problems)));
         }
-        Ok(items.iter().map(extract).collect())
+        Ok(items
+            .iter()
+            .zip(redacted)
+            .map(|(item, redacted)| Beacon {
+                redacted,
+                ..extract(item)
+            })
+            .collect())
     }
 }
 
@@ -184,6 +221,7 @@ fn extract(v: &Value) -> Beacon {
         path: text("/page/path"),
         body: v.to_string(),
         facts: crate::facts::read(v),
+        redacted: Vec::new(),
     }
 }
 
@@ -254,8 +292,10 @@ mod tests {
             panic!("expected invalid")
         };
         assert_eq!(d.len(), 1, "{d:?}");
-        assert!(d[0].starts_with("beacon 1: /page/path: "), "{d:?}");
-        assert!(d[0].contains("does not match"), "{d:?}");
+        assert_eq!(
+            d[0],
+            "beacon 1: /page/path: breaks the schema's pattern rule (/properties/page/properties/path/pattern in schema/beacon.schema.json)"
+        );
     }
 
     #[test]
@@ -266,7 +306,8 @@ mod tests {
             panic!("expected invalid")
         };
         assert!(d[0].starts_with("beacon 0: (root): "), "{d:?}");
-        assert!(d[0].contains("value"), "{d:?}");
+        assert!(d[0].contains("additionalProperties"), "{d:?}");
+        assert!(!d[0].contains("Nguy"), "never the value: {d:?}");
     }
 
     #[test]

@@ -232,3 +232,61 @@ fn a_crash_mid_load_loses_no_acknowledged_beacon() {
         lost.len()
     );
 }
+
+/// Refusals are logged with where and which rule, never a value; header values are cut to 100
+/// bytes; and a flood of refusals writes a bounded log (the first collector wrote 12 MB of log
+/// for 6 MB of requests, each line quoting the refused value).
+#[test]
+fn refusal_logs_carry_no_value_and_stay_bounded() {
+    let dir = TempDir::new("bin-log");
+    let db = dir.0.join("j.db");
+    let (child, addr) = serve(&["--db", db.to_str().unwrap(), "--rate-limit", "0"]);
+    let mut bad = beacon("0123456789abcdef", 0);
+    bad["ua"]["browser"] = serde_json::json!("Nguyễn Văn An 001099012345");
+    let long_type = format!("text/{}", "x".repeat(5_000));
+    for i in 0..300 {
+        let content_type = if i % 2 == 0 {
+            "application/json"
+        } else {
+            long_type.as_str()
+        };
+        let r = request(
+            addr,
+            "POST",
+            "/v1/beacons",
+            &[("content-type", content_type)],
+            bad.to_string().as_bytes(),
+        );
+        assert!(r.status == 400 || r.status == 415, "{}", r.status);
+        assert!(
+            !r.text().contains("Nguy"),
+            "the answer quotes no value: {}",
+            r.text()
+        );
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let refusals: Vec<&str> = stderr.lines().filter(|l| l.contains("rejected")).collect();
+    assert!(
+        (1..=20).contains(&refusals.len()),
+        "{} refusal lines",
+        refusals.len()
+    );
+    assert!(
+        !stderr.contains("Nguy") && !stderr.contains("001099012345"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().all(|l| l.len() < 1_000),
+        "no line carries the 5,000-byte header"
+    );
+    assert!(
+        refusals[0].contains("/ua/browser: breaks the schema's enum rule"),
+        "{}",
+        refusals[0]
+    );
+}

@@ -603,6 +603,7 @@ mod tests {
             path: "/".into(),
             body: format!(r#"{{"id":"{id}","seq":{seq}}}"#),
             facts: Facts::default(),
+            redacted: Vec::new(),
         }
     }
 
