@@ -3,29 +3,56 @@
 //
 // Rules this file keeps, because the probe runs on pages it does not own:
 // - nothing here throws into the page: every call into the probe goes through `guard`, and the
-//   first exception turns the whole probe off with one console warning;
+//   first exception turns the whole probe off with one console warning; every public method
+//   (and install itself) catches what the page hands it — an argument whose toString throws, a
+//   read-only window.JourneyProbe, a JourneyProbeConfig Proxy — and returns with one warning;
+// - markup alone cannot steer it: a page element named JourneyProbe or JourneyProbeConfig
+//   (DOM clobbering, see `pageGlobal`) is neither an installed probe, a queue nor a configuration;
 // - calls made before the probe has loaded are queued (at most MAX_QUEUE) with the time they
 //   were made, and replayed in order with that time (a queued login starts the clock when the
 //   citizen logged in, not when the wasm finished loading);
 // - including the probe twice does nothing the second time.
 
 /** Version stamp, replaced at build time. */
-import { interceptSetters, wrapHistory } from './intercept.js';
+import { interceptSetters, own, wrapHistory } from './intercept.js';
 import { observeVitals } from './vitals.js';
 import { FRAGMENT, appendLog, clearLog, isShortcut, overlayWanted, readLog, rememberOverlay } from './overlay-switch.js';
 
 export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
-/** Commands a portal can push; anything else is passed to the probe, which names the accepted ones. */
-const METHODS = ['login', 'submitted', 'mark', 'setService', 'expired', 'consent', 'optOut', 'askSatisfaction'];
+/** The API's commands without an argument (any given is not even read), and with one. */
+const PLAIN = ['login', 'submitted', 'expired', 'optOut', 'askSatisfaction'];
+const WITH_ARGUMENT = ['mark', 'setService', 'consent'];
 
-function warn(message) {
+export function warn(message) {
   try {
     console.warn('journey-probe: ' + message);
   } catch (_) {
     // A page that replaced console with something broken still must not see an exception.
   }
+}
+
+/** An error's message, for a warning; whatever the page threw (even an object whose `message` getter throws). */
+export function describe(error) {
+  try {
+    return String((error && error.message) || error);
+  } catch (_) {
+    return 'unreadable';
+  }
+}
+
+/**
+ * `window[name]` if the page's script set it (see `own`): an element that markup alone put
+ * there, e.g. `<form name="JourneyProbe">`, is warned about and not taken. May throw (a page
+ * getter).
+ */
+function pageGlobal(win, name, consequence) {
+  const value = own(win, name);
+  if (value === undefined && win[name] != null) {
+    warn('window.' + name + ' is a page element (by its id or name), not set by script: ' + consequence);
+  }
+  return value;
 }
 
 /**
@@ -35,17 +62,20 @@ function warn(message) {
  * @returns {object} the API object
  */
 export function install(win, how) {
-  const existing = win.JourneyProbe;
-  if (existing && typeof existing === 'object' && existing.version) {
-    return existing; // already installed: a second <script> tag is harmless
+  let existing;
+  try {
+    existing = pageGlobal(win, 'JourneyProbe', 'the API is installed over it');
+    if (existing && typeof existing === 'object' && existing.version) {
+      return existing; // already installed: a second <script> tag is harmless
+    }
+  } catch (_) {
+    existing = undefined; // a page getter that throws: there is no queue to take over
   }
   // Commands pushed on the array before the loader ran carry no time: the best estimate is
   // the loader's start.
   const loaderStart = Date.now();
   const loaderStartMs = win.performance ? win.performance.now() : 0;
-  let queue = Array.isArray(existing)
-    ? existing.slice(0, MAX_QUEUE).map((command) => ({ command, at: loaderStart }))
-    : [];
+  let queue = [];
   let state = 'loading'; // 'loading' | 'running' | 'off'
   let probe = null; // the glue module's exports once started
   let overflowWarned = false;
@@ -56,7 +86,20 @@ export function install(win, how) {
     if (state === 'off') return;
     state = 'off';
     queue = [];
-    warn('internal error, the probe has turned itself off (' + ((error && error.message) || error) + '). The page is not affected.');
+    warn('internal error, the probe has turned itself off (' + describe(error) + '). The page is not affected.');
+  }
+
+  // A public method the page called with something it cannot read is ignored, with one
+  // warning per method: the page's call returns, and the probe keeps running.
+  const refused = {};
+  function attempt(name, fn) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!refused[name]) warn('JourneyProbe.' + name + '() was ignored (' + describe(error) + ')');
+      refused[name] = 1;
+      return undefined;
+    }
   }
 
   // Wraps a function the browser will call into the probe. A benchmark that sets
@@ -78,14 +121,18 @@ export function install(win, how) {
     };
   }
 
+  // Arguments travel as text (consent(true) → 'true'), read once, when the call is made: a
+  // queued command is replayed as it was (and a toString that throws, throws here, in `attempt`).
   function run(command, at = Date.now()) {
     if (!Array.isArray(command) || typeof command[0] !== 'string') {
       warn('push() expects an array whose first item is a command name, e.g. JourneyProbe.push([\'login\'])');
       return;
     }
+    const name = command[0];
+    const arg = command[1] === undefined ? undefined : String(command[1]);
     if (state === 'loading') {
       if (queue.length < MAX_QUEUE) {
-        queue.push({ command, at });
+        queue.push({ name, arg, at });
       } else if (!overflowWarned) {
         overflowWarned = true;
         warn('more than ' + MAX_QUEUE + ' calls before the probe loaded; later ones are dropped');
@@ -93,20 +140,37 @@ export function install(win, how) {
       return;
     }
     if (state === 'running') {
-      const arg = command[1] === undefined ? undefined : String(command[1]);
-      guard(() => probe.command(command[0], arg, at))();
+      guard(() => probe.command(name, arg, at))();
       askIfDue();
     }
   }
 
   // window.JourneyProbeConfig, read once (it is set before the loader runs): its mistakes are
-  // warned about once, and the overlay switch and the probe see the same settings.
-  const objectConfig = configObject(win);
+  // warned about once, and the overlay switch and the probe see the same settings. null: it
+  // could not be read, or start()'s options could not (how.attributes null), and the probe
+  // stays off — an option the page meant (consent: 'required') must not be skipped.
+  let objectConfig = null;
+  try {
+    objectConfig = readOptions(pageGlobal(win, 'JourneyProbeConfig', 'ignored'), 'window.JourneyProbeConfig');
+  } catch (error) {
+    warn('window.JourneyProbeConfig could not be read (' + describe(error) + '). The probe is off on this page.');
+  }
+  const attributes = how.attributes || [];
+  if (!objectConfig || !how.attributes) state = 'off';
 
   // The QA overlay: off for citizens; when on, its code is fetched and every beacon logged.
+  // data-overlay (the tag wins over JourneyProbeConfig.overlay, as for every option): "on"
+  // shows it; "never" (production) lets nothing show it, nor fetch its file.
   const overlay = { on: false, view: null, loading: false };
-  const configured = [...how.attributes, ...objectConfig.map(([k, v]) => ['data-' + k, v])]
-    .some(([name, value]) => name === 'data-overlay' && value.trim() === 'on');
+  const overlaySetting = String(
+    (attributes.find(([name]) => name === 'data-overlay') || (objectConfig || []).find(([key]) => key === 'overlay') || [])[1],
+  ).trim();
+  const never = overlaySetting === 'never';
+
+  let flushVitals = null;
+  const flush = () => {
+    if (flushVitals) guard(flushVitals)();
+  };
 
   // Told by the probe of every beacon and request (see the shell's `watch`).
   function watcher(kind, text) {
@@ -122,6 +186,10 @@ export function install(win, how) {
   }
 
   function showOverlay() {
+    if (never) {
+      warn('the QA overlay is off on this site (data-overlay="never")');
+      return;
+    }
     overlay.on = true;
     rememberOverlay(win, true);
     if (overlay.view || overlay.loading) return;
@@ -142,7 +210,7 @@ export function install(win, how) {
       })
       .catch((error) => {
         overlay.loading = false;
-        warn('the QA overlay could not load (' + ((error && error.message) || error) + ')');
+        warn('the QA overlay could not load (' + describe(error) + ')');
       });
   }
 
@@ -153,17 +221,9 @@ export function install(win, how) {
     overlay.view = null;
   }
 
-  const api = {
-    version: VERSION,
+  const methods = {
     /** Shows (`true`, the default) or hides (`false`) the QA overlay in this tab. */
-    overlay: (on) => {
-      try {
-        if (on === false) hideOverlay();
-        else showOverlay();
-      } catch (error) {
-        warn('the QA overlay failed (' + ((error && error.message) || error) + ')');
-      }
-    },
+    overlay: (on) => (on === false ? hideOverlay() : showOverlay()),
     push: (command) => run(command),
     snapshot: () => (state === 'running' ? guard(() => probe.snapshot())() ?? null : null),
     /** Bytes of memory the probe's wasm holds (for benchmarks), or 0 when off. */
@@ -173,12 +233,15 @@ export function install(win, how) {
       state = 'off';
       queue = [];
     },
+    /** rate(4), rate(2, ['too_slow']): the citizen's rating from the portal's own survey. */
+    rate: (score, reasons) =>
+      run(['rate', String(score) + (Array.isArray(reasons) && reasons.length ? ':' + reasons.join(',') : '')]),
   };
-  // Arguments travel as text (consent(true) → 'true').
-  for (const name of METHODS) api[name] = (arg) => run(arg === undefined ? [name] : [name, String(arg)]);
-  /** rate(4), rate(2, ['too_slow']): the citizen's rating from the portal's own survey. */
-  api.rate = (score, reasons) =>
-    run(['rate', String(score) + (Array.isArray(reasons) && reasons.length ? ':' + reasons.join(',') : '')]);
+  for (const name of PLAIN) methods[name] = () => run([name]);
+  for (const name of WITH_ARGUMENT) methods[name] = (arg) => run(arg === undefined ? [name] : [name, arg]);
+  // Every public method returns, whatever it is given (see `attempt`).
+  const api = { version: VERSION };
+  for (const name in methods) api[name] = (a, b) => attempt(name, () => methods[name](a, b));
 
   // The satisfaction question: fetched and shown only when the probe says it is due.
   const survey = { view: null, loading: false };
@@ -198,124 +261,146 @@ export function install(win, how) {
       })
       .catch((error) => {
         survey.loading = false;
-        warn('the satisfaction question could not load (' + ((error && error.message) || error) + ')');
+        warn('the satisfaction question could not load (' + describe(error) + ')');
       });
-  }
-  // In-page navigation (single-page portals): each view is a step of the journey.
-  try {
-    wrapHistory(win, () => {
-      if (state === 'running') guard(() => probe.navigated())();
-    });
-  } catch (_) {
-    // without it, popstate and hashchange still mark steps
-  }
-  try {
-    interceptSetters(win, (element) => {
-      if (state === 'loading') earlySets.add(element);
-      else if (state === 'running') guard(() => probe.script_set(element))();
-    });
-  } catch (error) {
-    warn('cannot watch value setters (' + ((error && error.message) || error) + '); page script fills are found by comparison only');
   }
   Object.defineProperty(api, 'selfTestPanic', {
     // For end-to-end tests of the failure path: proves a panic turns the probe off, not the page.
     // selfTestPanic() panics at once; selfTestPanic('input') inside the next input listener.
     value: (when) => (state === 'running' ? guard(() => probe.self_test_panic(when === 'input'))() : undefined),
   });
-  // A portal may keep a reference to the queue array (`var q = window.JourneyProbe = … || []`)
-  // and push on it later: that must keep working once the array is no longer window.JourneyProbe.
-  if (Array.isArray(existing)) {
-    try {
-      existing.push = api.push;
-    } catch (_) {
-      // a frozen array: nothing to do
-    }
-  }
-  win.JourneyProbe = api;
-
-  // Page speed: entries still pending when the page is hidden are delivered first, so that the
-  // probe's last beacon (built by its own listeners, registered later) has the final values.
-  let flushVitals = null;
-  const flush = () => {
-    if (flushVitals) guard(flushVitals)();
-  };
-  win.addEventListener('visibilitychange', flush, { capture: true, passive: true });
-  win.addEventListener('pagehide', flush, { capture: true, passive: true });
-
+  // Whatever fails from here (a page that broke addEventListener or fetch, an array whose
+  // items throw) leaves the probe off with one warning and returns the API all the same.
   try {
-    // Ctrl+Alt+J switches the overlay; the page sees the key press as if the probe were not there.
-    win.addEventListener('keydown', (event) => {
-      if (isShortcut(event)) api.overlay(!overlay.on);
-    }, { capture: true, passive: true });
-    win.addEventListener('hashchange', () => {
-      if (win.location.hash === FRAGMENT) api.overlay(true);
-    }, { passive: true });
-    if (overlayWanted(win, configured)) api.overlay(true);
-  } catch (_) {
-    // no overlay on this page; the probe is unaffected
-  }
+    if (Array.isArray(existing)) {
+      existing.slice(0, MAX_QUEUE).forEach((command) => attempt('push', () => run(command, loaderStart)));
+    }
+    // In-page navigation (single-page portals): each view is a step of the journey.
+    try {
+      wrapHistory(win, () => {
+        if (state === 'running') guard(() => probe.navigated())();
+      });
+    } catch (_) {
+      // without it, popstate and hashchange still mark steps
+    }
+    try {
+      interceptSetters(win, (element) => {
+        if (state === 'loading') earlySets.add(element);
+        else if (state === 'running') guard(() => probe.script_set(element))();
+      });
+    } catch (error) {
+      warn('cannot watch value setters (' + describe(error) + '); page script fills are found by comparison only');
+    }
+    // A portal may keep a reference to the queue array (`var q = window.JourneyProbe = … || []`)
+    // and push on it later: that must keep working once the array is no longer window.JourneyProbe.
+    if (Array.isArray(existing)) {
+      try {
+        existing.push = api.push;
+      } catch (_) {
+        // a frozen array: nothing to do
+      }
+    }
+    // Assigned over a page element that named access shows there (see `pageGlobal`), it becomes
+    // an own property of window, which comes before named access
+    // (https://webidl.spec.whatwg.org/#named-properties-object reports named properties as
+    // writable, so the assignment defines one on window itself); over the page's own property
+    // (a queue array, `var JourneyProbe`) it replaces the value, as before.
+    let exposed = false;
+    try {
+      win.JourneyProbe = api;
+      exposed = win.JourneyProbe === api;
+    } catch (_) {
+      // read-only (or a page getter or setter that throws): said below
+    }
+    if (!exposed) warn('window.JourneyProbe is read-only: the probe runs without its API there');
 
-  Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
-    .then(([glue, module]) =>
-      Promise.resolve(glue.default({ module_or_path: module })).then(() => {
-        if (state !== 'loading') return;
-        const startAt = win.performance ? win.performance.now() : 0;
-        guard(() => glue.watch(watcher))();
-        const started = guard(() =>
-          glue.start(how.attributes, objectConfig, guard, earlySets),
-        )();
-        // Start-up cost, for the bench and QA: finding every field and listening, in ms.
-        api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;
-        if (!started) {
-          if (state === 'loading') state = 'off';
-          queue = [];
-          return;
-        }
-        probe = glue;
-        state = 'running';
-        try {
-          flushVitals = observeVitals(win, (kind, a, b, c, target) => {
-            if (state === 'running') guard(() => probe.perf(kind, a, b, c, target))();
-          });
-        } catch (_) {
-          // no page speed on this page; everything else runs
-        }
-        if (overlay.view) overlay.view.refresh();
-        // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
-        api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
-        const pending = queue;
-        queue = [];
-        pending.forEach(({ command, at }) => run(command, at));
-        askIfDue();
-      }),
-    )
-    .catch((error) => {
-      if (state === 'loading') state = 'off';
-      queue = [];
-      warn('could not load (' + ((error && error.message) || error) + '). The page is not affected.');
-    });
+    // Page speed: entries still pending when the page is hidden are delivered first, so that the
+    // probe's last beacon (built by its own listeners, registered later) has the final values.
+    win.addEventListener('visibilitychange', flush, { capture: true, passive: true });
+    win.addEventListener('pagehide', flush, { capture: true, passive: true });
+
+    // With data-overlay="never" nothing listens for a switch at all.
+    if (!never) {
+      try {
+        // Ctrl+Alt+J switches the overlay; the page sees the key press as if the probe were not there.
+        win.addEventListener('keydown', (event) => {
+          if (isShortcut(event)) api.overlay(!overlay.on);
+        }, { capture: true, passive: true });
+        win.addEventListener('hashchange', () => {
+          if (win.location.hash === FRAGMENT) api.overlay(true);
+        }, { passive: true });
+        if (overlayWanted(win, overlaySetting === 'on')) api.overlay(true);
+      } catch (_) {
+        // no overlay on this page; the probe is unaffected
+      }
+    }
+
+    if (state === 'loading') load();
+  } catch (error) {
+    state = 'off';
+    queue = [];
+    warn('could not start (' + describe(error) + '). The page is not affected.');
+  }
   return api;
+
+  function load() {
+    Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
+      .then(([glue, module]) =>
+        Promise.resolve(glue.default({ module_or_path: module })).then(() => {
+          if (state !== 'loading') return;
+          const startAt = win.performance ? win.performance.now() : 0;
+          guard(() => glue.watch(watcher))();
+          const started = guard(() =>
+            glue.start(attributes, objectConfig, guard, earlySets),
+          )();
+          // Start-up cost, for the bench and QA: finding every field and listening, in ms.
+          api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;
+          if (!started) {
+            if (state === 'loading') state = 'off';
+            queue = [];
+            return;
+          }
+          probe = glue;
+          state = 'running';
+          try {
+            flushVitals = observeVitals(win, (kind, a, b, c, target) => {
+              if (state === 'running') guard(() => probe.perf(kind, a, b, c, target))();
+            });
+          } catch (_) {
+            // no page speed on this page; everything else runs
+          }
+          if (overlay.view) overlay.view.refresh();
+          // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
+          api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
+          const pending = queue;
+          queue = [];
+          pending.forEach(({ name, arg, at }) => run([name, arg], at));
+          askIfDue();
+        }),
+      )
+      .catch((error) => {
+        if (state === 'loading') state = 'off';
+        queue = [];
+        warn('could not load (' + describe(error) + '). The page is not affected.');
+      });
+  }
 }
 
 /**
- * The properties of `window.JourneyProbeConfig` as `[name, text]` pairs (arrays joined with
- * commas, `null`/`undefined` left out); the probe validates them like the tag's attributes.
+ * The properties of `window.JourneyProbeConfig` or of start()'s options as `[name, text]`
+ * pairs (arrays joined with commas, `null`/`undefined` left out); the probe validates them
+ * like the tag's attributes. Throws if they cannot be read (a getter or Proxy that throws).
  */
-function configObject(win) {
-  const config = win.JourneyProbeConfig;
+export function readOptions(config, label) {
   if (config === undefined || config === null) return [];
   if (typeof config !== 'object') {
-    warn('window.JourneyProbeConfig is ignored: expected an object such as { collector: "/v1/beacons", service: "1.001234" }');
+    warn(label + ' is ignored: expected an object such as { collector: "/v1/beacons", service: "1.001234" }');
     return [];
   }
   const pairs = [];
   for (const key of Object.keys(config)) {
-    try {
-      const value = config[key];
-      if (value !== undefined && value !== null) pairs.push([key, String(value)]);
-    } catch (_) {
-      warn('window.JourneyProbeConfig.' + key + ' could not be read; it is ignored');
-    }
+    const value = config[key];
+    if (value !== undefined && value !== null) pairs.push([key, String(value)]);
   }
   return pairs;
 }

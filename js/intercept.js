@@ -7,6 +7,14 @@
 // — if the value really changed — tells the probe. React, which captures the prototype's
 // descriptor to track values, gets the wrapped setter and behaves the same.
 
+/**
+ * `object[name]` if it is an own property of `object`, else undefined. On window, markup can
+ * put an element where a global is looked up, by its id or name (named access, DOM
+ * clobbering: https://html.spec.whatwg.org/#named-access-on-the-window-object); such a value is
+ * never an own property, whereas `window.x = …` and `var x` always are.
+ */
+export const own = (object, name) => (Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined);
+
 /** [prototype name, property, which element to report] */
 const TARGETS = [
   ['HTMLInputElement', 'value'],
@@ -29,7 +37,7 @@ const TARGETS = [
  * @returns {boolean} whether the setters are (now) wrapped
  */
 export function interceptSetters(win, report) {
-  if (win.__journeyProbeSetters) return true;
+  if (own(win, '__journeyProbeSetters')) return true;
   let wrapped = 0;
   for (const [name, prop, isOption] of TARGETS) {
     const proto = win[name] && win[name].prototype;
@@ -56,21 +64,29 @@ export function interceptSetters(win, report) {
 }
 
 /**
- * Wraps history.pushState and replaceState once per window: the page's call runs first, exactly
- * as before; then `navigated()` is told.
+ * Wraps pushState and replaceState once per window: the page's call runs first, exactly as
+ * before (same `this`, arguments, result and exceptions); then `navigated()` is told.
+ *
+ * The wrapper goes on History.prototype, where the browser defines them, not on the history
+ * object: an own property there would hide every later patch of the prototype (a router's
+ * `History.prototype.pushState = …` would never run). A patch that is already on the history
+ * object when the probe loads (an analytics tag that ran first) is wrapped where it is, as it
+ * is what the page's calls reach.
  * @param {Window} win
  * @param {() => void} navigated
  */
 export function wrapHistory(win, navigated) {
-  if (win.__journeyProbeHistory || !win.history) return;
-  for (const name of ['pushState', 'replaceState']) {
-    const original = win.history[name];
-    if (typeof original !== 'function') continue;
-    win.history[name] = function () {
-      const result = original.apply(this, arguments);
-      navigated();
-      return result;
-    };
+  if (own(win, '__journeyProbeHistory') || !win.history) return;
+  for (const target of [win.History && win.History.prototype, win.history]) {
+    for (const name of ['pushState', 'replaceState']) {
+      const original = target && own(target, name);
+      if (typeof original !== 'function') continue;
+      target[name] = function () {
+        const result = original.apply(this, arguments);
+        navigated();
+        return result;
+      };
+    }
   }
   win.__journeyProbeHistory = true;
 }

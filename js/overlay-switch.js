@@ -6,6 +6,8 @@
 // localStorage.journeyProbeOverlay = "1", or Ctrl+Alt+J. The choice is kept for the tab in
 // sessionStorage, so the overlay follows the journey across pages; switching it off in the tab
 // wins over the attribute and localStorage (not over the fragment, which is asked for anew).
+// data-overlay="never" (production) wins over all of them: api.js then asks nothing here,
+// listens for no shortcut or fragment, and never fetches the overlay's file.
 
 /** sessionStorage key of the tab's choice: '1' on, '0' off. */
 export const SESSION_KEY = 'journey-probe:overlay';

@@ -1,8 +1,9 @@
 // The QA overlay on the demo portal in Chromium: off for citizens (not even downloaded), on in
-// four ways and kept for the tab, outlines that agree with snapshot(), a journey panel that
-// follows the citizen through every step, a beacon log with the very bytes the collector
-// received, screenshots at desktop and phone widths (written to target/screenshots/), the
-// page's layout and events untouched, and axe-core's checks of the overlay's own markup.
+// four ways and kept for the tab (none of them with a production portal's data-overlay="never"),
+// outlines that agree with snapshot(), a journey panel that follows the citizen through every
+// step, a beacon log with the very bytes the collector received, screenshots at desktop and
+// phone widths (written to target/screenshots/), the page's layout and events untouched, and
+// axe-core's checks of the overlay's own markup.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -123,6 +124,59 @@ test('on with localStorage.journeyProbeOverlay = "1"', async () => {
   await overlayShown(page);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+/** Tries every switch of the overlay on a page already open; the fragment is in its URL. */
+async function tryEverySwitch(page) {
+  await page.keyboard.press('Control+Alt+KeyJ');
+  await page.evaluate(() => { location.hash = '#buoc-1'; });
+  await page.evaluate(() => { location.hash = '#journey-probe'; }); // a hashchange to the fragment
+  await page.evaluate(() => window.JourneyProbe.overlay());
+  await page.evaluate(() => window.JourneyProbe.overlay(true));
+  await page.waitForTimeout(800);
+}
+
+test('never with data-overlay="never": no fragment, storage, shortcut or call shows it, and its file is never fetched', async () => {
+  const production = await startDemo({ port: 0, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0, probeAttrs: { 'data-overlay': 'never' } });
+  const { context, page, errors, requests } = await open();
+  const warnings = [];
+  page.on('console', (m) => { if (m.text().startsWith('journey-probe: ')) warnings.push(m.text()); });
+  // A tester's browser: every stored switch already on.
+  await context.addInitScript(() => {
+    localStorage.journeyProbeOverlay = '1';
+    sessionStorage.setItem('journey-probe:overlay', '1');
+  });
+  await page.goto(`${production.url}${SERVICE}#journey-probe`);
+  await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
+  await page.waitForTimeout(800);
+  assert.equal(await hasOverlay(page), false, 'the fragment and storage do not show it');
+  await tryEverySwitch(page);
+  await page.goto(`${production.url}/dang-nhap#journey-probe`); // the next page of the tab
+  await probeReady(page);
+  await tryEverySwitch(page);
+  assert.equal(await hasOverlay(page), false, 'nothing shows it');
+  assert.deepEqual(requests.filter((u) => u.includes('overlay')), [], 'the overlay file is never fetched');
+  assert.ok(warnings.length > 0 && warnings.every((w) => w === 'journey-probe: the QA overlay is off on this site (data-overlay="never")'), JSON.stringify(warnings));
+  assert.deepEqual(errors, []);
+  await context.close();
+  await production.close();
+});
+
+test('JourneyProbeConfig.overlay = "never" is the same switch', async () => {
+  const config = `window.JourneyProbeConfig = { collector: '${recorder.url}/v1/beacons', service: '1.001234', overlay: 'never' };`;
+  const server = await startStatic({ vars: { CONFIG_SCRIPT: config, TAG_ATTRIBUTES: '' } });
+  const { context, page, errors, requests } = await open();
+  await page.goto(`${server.url}/configured.html#journey-probe`);
+  await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
+  await page.waitForTimeout(800);
+  assert.equal(await hasOverlay(page), false, 'the fragment does not show it');
+  await probeReady(page);
+  await tryEverySwitch(page);
+  assert.equal(await hasOverlay(page), false);
+  assert.deepEqual(requests.filter((u) => u.includes('overlay')), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await server.close();
 });
 
 test('on and off with Ctrl+Alt+J; the page still sees the key press', async () => {
