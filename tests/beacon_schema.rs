@@ -260,6 +260,22 @@ fn a_2000_field_beacon_fits_one_page_exit_request_in_both_encodings() {
 }
 
 #[test]
+fn an_outbox_an_older_probe_stored_is_read_with_the_ids_of_its_beacons() {
+    // `outbox1` kept each beacon's text alone: its id is found inside, JSON and OTLP alike.
+    let beacons = journey_beacons();
+    let ids: Vec<String> = beacons.iter().map(|b| b.id.as_str().to_string()).collect();
+    for encode in [Beacon::to_json as fn(&Beacon) -> String, otlp::record] {
+        let lines: Vec<String> = beacons.iter().map(encode).collect();
+        let stored = format!("outbox1;0;0;0\n{}", lines.join("\n"));
+        let batch = outbox::Outbox::decode(&stored).batch(false).unwrap();
+        assert_eq!(batch.ids, ids);
+        // And what this probe writes reads back the same.
+        let again = outbox::Outbox::decode(&outbox::Outbox::decode(&stored).encode());
+        assert_eq!(again.batch(false).unwrap(), batch);
+    }
+}
+
+#[test]
 fn otlp_requests_decode_with_opentelemetry_types_and_carry_the_same_beacon() {
     use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
     use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;

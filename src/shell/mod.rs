@@ -11,4 +11,5 @@ pub mod listener;
 pub mod observer;
 pub mod page;
 pub mod storage;
+pub mod timer;
 pub mod transport;

@@ -5,10 +5,12 @@ use crate::core::beacon::{Beacon, Trigger};
 use crate::core::config::{Config, Format};
 use crate::core::consent::{self, SendPolicy, Signals};
 use crate::core::field::{FieldEvent, FieldKind, InputKind};
+use crate::core::outbox::Then;
 use crate::core::probe::{Command, Now, PageStart, Probe};
 use crate::shell::boundary::{report, warn, with_running};
 use crate::shell::listener::EventListener;
 use crate::shell::observer::MutationGuard;
+use crate::shell::timer::Timeout;
 use crate::shell::{dom, env, storage, transport};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -47,10 +49,12 @@ pub struct PageProbe {
     bad_selectors: Vec<usize>,
     /// Beacons waiting for the collector (kept in `localStorage`).
     outbox: crate::core::outbox::Outbox,
-    /// How many beacons the request under way carries.
-    in_flight: Option<usize>,
+    /// The ids of the beacons the request under way carries.
+    in_flight: Option<Vec<String>>,
     /// Where requests' outcomes go.
     answers: Option<(Answer, Answer)>,
+    /// The next try after a failure, once its backoff has passed.
+    retry: Option<Timeout>,
     /// The roots observed (the document and open shadow roots), each once.
     observed: js_sys::WeakSet,
     observers: Vec<(web_sys::Node, MutationGuard)>,
@@ -92,6 +96,7 @@ impl PageProbe {
             outbox: storage::load_outbox(),
             in_flight: None,
             answers: answers(),
+            retry: None,
             observed: js_sys::WeakSet::new(),
             observers: Vec::new(),
             _listeners: Vec::new(),
@@ -597,11 +602,11 @@ impl PageProbe {
             storage::set_flag(storage::CONSENT_KEY, given);
             if given {
                 // What was held in memory may now be stored and sent.
-                storage::save_outbox(&self.outbox);
+                self.save_outbox();
                 self.flush(false);
             } else {
                 self.outbox = crate::core::outbox::Outbox::default();
-                storage::save_outbox(&self.outbox);
+                storage::clear_outbox();
             }
             return;
         }
@@ -708,6 +713,11 @@ impl PageProbe {
             report("not-sent", &beacon.to_json());
             return; // measured, never sent, never stored
         }
+        if policy == SendPolicy::Send {
+            // What other tabs stored, so that their drops are counted once, by whichever tab
+            // queues next, and the write below keeps their beacons.
+            storage::merge_stored_outbox(&mut self.outbox);
+        }
         beacon.dropped = self.outbox.take_dropped();
         let entry = match self.probe.config().format {
             Format::Json => beacon.to_json(),
@@ -721,10 +731,18 @@ impl PageProbe {
             },
             &entry,
         );
-        self.outbox.push(entry);
+        self.outbox.push(beacon.id.as_str(), entry);
         // Held for consent: in memory only.
         if policy == SendPolicy::Send {
-            storage::save_outbox(&self.outbox);
+            storage::write_outbox(&self.outbox);
+        }
+    }
+
+    /// Stores the outbox, merged with what other tabs stored — only while beacons may be
+    /// stored (consent may have been withdrawn, or the citizen opted out, in another tab).
+    fn save_outbox(&mut self) {
+        if self.policy() == SendPolicy::Send {
+            storage::save_outbox(&mut self.outbox);
         }
     }
 
@@ -772,23 +790,29 @@ impl PageProbe {
             .collect()
     }
 
-    /// Sends the oldest waiting beacons in one request. `leaving`: the page is being hidden or
-    /// left — send regardless of backoff and of a request under way, without waiting for the
-    /// answer. Otherwise at most one request is in flight, none while hidden, none before the
-    /// backoff after a failure has passed.
+    /// Sends the oldest waiting beacons in one request (what the core's [`Outbox::batch`] puts
+    /// in it). `leaving`: the page is being hidden or left — send regardless of backoff and of a
+    /// request under way, without waiting for the answer. Otherwise at most one request is in
+    /// flight, none while hidden, none before the backoff after a failure has passed, and each
+    /// is given up after [`REQUEST_TIMEOUT_MS`] without an answer.
+    ///
+    /// [`Outbox::batch`]: crate::core::outbox::Outbox::batch
+    /// [`REQUEST_TIMEOUT_MS`]: crate::core::outbox::REQUEST_TIMEOUT_MS
     fn flush(&mut self, leaving: bool) {
         if self.policy() != SendPolicy::Send {
             return;
         }
-        let now = env::now();
-        if !leaving
-            && (self.in_flight.is_some()
-                || !env::page_state().visible
-                || !self.outbox.due(now.epoch_ms))
-        {
-            return;
+        if !leaving {
+            if self.in_flight.is_some() || !env::page_state().visible {
+                return;
+            }
+            // Beacons other tabs stored go too; those they saw answered do not.
+            storage::merge_stored_outbox(&mut self.outbox);
+            if !self.outbox.due(env::now().epoch_ms) {
+                return;
+            }
         }
-        let Some((body, count)) = self.outbox.batch() else {
+        let Some(batch) = self.outbox.batch(leaving) else {
             return;
         };
         let answer = if leaving {
@@ -796,31 +820,34 @@ impl PageProbe {
         } else {
             self.answers.as_ref().map(|(ok, failed)| (&ok.1, &failed.1))
         };
-        let sent = transport::send(&self.probe.config().collector, &body, answer);
-        report(if leaving { "sent-leaving" } else { "sent" }, &body);
+        let sent = transport::send(&self.probe.config().collector, &batch.body, answer);
+        report(if leaving { "sent-leaving" } else { "sent" }, &batch.body);
         if sent == transport::Sent::Failed {
             warn("a beacon could not be handed to the browser");
         } else if !leaving && answer.is_some() {
-            self.in_flight = Some(count);
+            self.in_flight = Some(batch.ids);
         }
     }
 
-    /// The collector answered the request under way.
+    /// The request under way was answered with `status` (0: no answer, or none in time). The
+    /// core decides what it means; the shell stores that and sends the next request now or
+    /// once the backoff has passed.
     fn answered(&mut self, status: u16) {
-        let Some(count) = self.in_flight.take() else {
+        let Some(ids) = self.in_flight.take() else {
             return;
         };
         report("answered", &status.to_string());
-        let retry = status == 0 || status == 408 || status == 429 || status >= 500;
-        if retry {
-            self.outbox.failed(env::now().epoch_ms);
-        } else {
-            // Stored, duplicates, or refused as invalid (a retry would not change that).
-            self.outbox.delivered(count);
-        }
-        storage::save_outbox(&self.outbox);
-        if !retry {
-            self.flush(false);
+        let then = self.outbox.answered(&ids, status, env::now().epoch_ms);
+        self.save_outbox();
+        match then {
+            Then::SendNext => self.flush(false),
+            Then::RetryIn(ms) => {
+                // A little after the backoff, so that the try is due when the timer fires.
+                self.retry = Timeout::new(ms + 50.0, || {
+                    with_running(|page| page.flush(false));
+                })
+                .ok();
+            }
         }
     }
 }

@@ -1,7 +1,12 @@
 //! The journey's home between page loads: `sessionStorage`, so it lives exactly as long as the
 //! tab and is never shared with other tabs or sent anywhere (unlike a cookie).
+//!
+//! The outbox's home: `localStorage`, shared by every tab of the portal, so it is never written
+//! whole from one tab's copy — every write reads what is stored and merges first (the rule is
+//! the core's `Outbox::merge`).
 
 use crate::core::journey::Journey;
+use crate::core::outbox::Outbox;
 
 /// The `sessionStorage` key the journey is kept under (versioned with the stored format).
 pub const KEY: &str = "journey-probe:v1";
@@ -35,22 +40,45 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 /// The outbox the browser kept (empty if none or unreadable).
-pub fn load_outbox() -> crate::core::outbox::Outbox {
+pub fn load_outbox() -> Outbox {
     local_storage()
         .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten())
-        .map(|text| crate::core::outbox::Outbox::decode(&text))
+        .map(|text| Outbox::decode(&text))
         .unwrap_or_default()
 }
 
-/// Stores the outbox (removes the key when it is empty).
-pub fn save_outbox(outbox: &crate::core::outbox::Outbox) -> bool {
+/// Takes into `outbox` what is stored now: other tabs of the portal write there too (beacons
+/// they queued, beacons they saw answered). The merge rule is the core's ([`Outbox::merge`]).
+pub fn merge_stored_outbox(outbox: &mut Outbox) {
+    if let Some(text) = local_storage().and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten()) {
+        outbox.merge(Outbox::decode(&text));
+    }
+}
+
+/// Stores the outbox, merged first with what is stored (so that another tab's beacons are
+/// never overwritten); `outbox` becomes the merge. Removes the key when there is nothing to
+/// keep. Returns whether it was written.
+pub fn save_outbox(outbox: &mut Outbox) -> bool {
+    merge_stored_outbox(outbox);
+    write_outbox(outbox)
+}
+
+/// Writes the outbox as it is: only right after [`merge_stored_outbox`], in the same task.
+pub fn write_outbox(outbox: &Outbox) -> bool {
     let Some(storage) = local_storage() else {
         return false;
     };
-    if outbox.is_empty() {
+    if outbox.is_blank() {
         storage.remove_item(OUTBOX_KEY).is_ok()
     } else {
         storage.set_item(OUTBOX_KEY, &outbox.encode()).is_ok()
+    }
+}
+
+/// Forgets the stored outbox, whatever other tabs put in it (consent withdrawn).
+pub fn clear_outbox() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(OUTBOX_KEY);
     }
 }
 

@@ -7,7 +7,9 @@
 //! does. The body is a string, so it goes as `text/plain` and needs no CORS preflight; OTLP
 //! requests (`data-format="otlp"`) go as `application/json`, which OTLP receivers require (a
 //! cross-origin receiver must then answer the CORS preflight).
-//! `sendBeacon` is the fallback for browsers without `fetch`.
+//! `sendBeacon` is the fallback for browsers without `fetch`. A request whose answer is awaited
+//! is aborted after the core's `REQUEST_TIMEOUT_MS`, so a collector that never answers cannot
+//! hold back every later request.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,6 +61,12 @@ pub fn send(url: &str, body: &str, answer: Option<(&js_sys::Function, &js_sys::F
         init.set_credentials(web_sys::RequestCredentials::Omit);
         init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
         init.set_mode(web_sys::RequestMode::Cors);
+        if answer.is_some() {
+            // A request that is never answered would hold back every later one.
+            if let Some(signal) = timeout_signal() {
+                let _ = js_sys::Reflect::set(&init, &JsValue::from_str("signal"), &signal);
+            }
+        }
         let promise = window.fetch_with_str_and_init(url, &init);
         if let Some((on_answer, on_failure)) = answer {
             if let Ok(then) = js_sys::Reflect::get(&promise, &JsValue::from_str("then")) {
@@ -83,4 +91,22 @@ pub fn send(url: &str, body: &str, answer: Option<(&js_sys::Function, &js_sys::F
         Ok(true) => Sent::Beacon,
         _ => Sent::Failed,
     }
+}
+
+/// A signal that aborts a request after [`REQUEST_TIMEOUT_MS`], so that it fails (and is
+/// retried after a backoff): `AbortSignal.timeout` (Chrome 103, Safari 16, Firefox 100);
+/// `None` in older browsers, where the request waits as long as the browser lets it (the page's
+/// last request, sent as it is hidden or left, does not wait for it). The timer is the
+/// browser's own and never enters the wasm.
+///
+/// [`REQUEST_TIMEOUT_MS`]: crate::core::outbox::REQUEST_TIMEOUT_MS
+fn timeout_signal() -> Option<JsValue> {
+    let abort_signal =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("AbortSignal")).ok()?;
+    let timeout = js_sys::Reflect::get(&abort_signal, &JsValue::from_str("timeout")).ok()?;
+    let ms = JsValue::from(crate::core::outbox::REQUEST_TIMEOUT_MS);
+    timeout
+        .dyn_ref::<js_sys::Function>()?
+        .call1(&abort_signal, &ms)
+        .ok()
 }
