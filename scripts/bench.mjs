@@ -16,8 +16,7 @@ import { benchJourney } from './bench-journey.mjs';
 import { buildPeers } from './peers.mjs';
 import { runLoad } from './load.mjs';
 
-/** Total brotli bytes a citizen may download with the overlay off. Lower it as we win. */
-export const BUDGET_BROTLI_BYTES = 40 * 1024;
+import { BUDGET_BROTLI_BYTES } from './budget.mjs';
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 
 const sizes = JSON.parse(readFileSync(join(ROOT, 'dist', 'sizes.json'), 'utf8'));

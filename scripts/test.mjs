@@ -3,13 +3,15 @@
 //   lint      cargo fmt --check, cargo clippy -D warnings (native and wasm32), tsc on the types
 //   native    cargo test --workspace: the pure core and the collector, no browser
 //   mutants   the report's oracle fails on each deliberately broken copy of the collector
+//   size      what a citizen downloads is within the budget of scripts/budget.mjs
 //   browser   wasm-bindgen-test in headless Chromium: the shell against a real DOM
 //   e2e       node --test: the built probe in Chromium, the demo portal, the real collector
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runTee, run, step } from './lib.mjs';
 import { buildCollector } from './stack.mjs';
 import { checkMutants } from './mutants.mjs';
+import { BUDGET_BROTLI_BYTES, GOAL_BROTLI_BYTES } from './budget.mjs';
 
 const layers = [];
 
@@ -79,6 +81,14 @@ await layer('browser', 'cargo', ['test', '-p', 'journey-probe', '--target', 'was
 step('building dist/ and the collector for the end-to-end layer');
 try {
   run('node', ['scripts/build.mjs'], { cwd: ROOT });
+  {
+    // The download budget (scripts/budget.mjs): what a citizen fetches with the overlay off.
+    const sizes = JSON.parse(readFileSync(join(ROOT, 'dist', 'sizes.json'), 'utf8'));
+    const total = sizes.total.brotli;
+    const within = total <= BUDGET_BROTLI_BYTES;
+    console.log(`${within ? 'within' : 'OVER'} the download budget: ${total} B brotli of ${BUDGET_BROTLI_BYTES} B (goal ${GOAL_BROTLI_BYTES} B)`);
+    layers.push({ name: 'size', passed: within ? 1 : 0, failed: within ? 0 : 1, seconds: 0 });
+  }
   buildCollector();
   const files = readdirSync(join(ROOT, 'tests', 'e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', 'e2e', f));
   // A test that fails may leave a server open; --test-force-exit ends the run anyway, and
