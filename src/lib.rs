@@ -18,3 +18,11 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod shell;
+
+/// The probe runs on one thread and allocates little (a page's fields, its beacons): a free-list
+/// allocator is 2.3 KB brotli lighter than the default dlmalloc, measured.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: the wasm32-unknown-unknown probe has no threads.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

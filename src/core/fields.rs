@@ -2,7 +2,7 @@
 //! beacons carry.
 
 use crate::core::field::{Field, FieldEvent, FieldFacts, Origin};
-use std::collections::HashMap;
+use crate::core::small_map::SmallMap;
 
 /// Most fields a page's model holds; fields found beyond are ignored (and counted).
 pub const MAX_FIELDS: usize = 5_000;
@@ -82,14 +82,14 @@ pub struct Applied {
 #[derive(Clone, Debug, Default)]
 pub struct Fields {
     forms: Vec<Form>,
-    form_of_position: HashMap<Option<usize>, usize>,
+    form_of_position: SmallMap<Option<usize>, usize>,
     fields: Vec<Field>,
     /// Fields whose element left the page.
     removed: Vec<bool>,
     /// Slots of fields that left the page untouched, free for the next new field: a page that
     /// churns through fields (an infinite list, a wizard re-rendering) keeps a bounded model.
     free: Vec<usize>,
-    by_key: HashMap<(usize, String), usize>,
+    by_key: SmallMap<(usize, String), usize>,
     fills: u32,
     /// Fields found beyond [`MAX_FIELDS`].
     pub ignored: u32,

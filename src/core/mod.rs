@@ -20,6 +20,7 @@ pub mod pattern;
 pub mod privacy;
 pub mod probe;
 pub mod settings;
+pub mod small_map;
 pub mod survey;
 pub mod time;
 pub mod ua;

@@ -84,12 +84,12 @@ impl Rating {
         }
         let (score, reasons) = text.split_once(':').unwrap_or((text, ""));
         let score: u8 = score.trim().parse().ok().filter(|s| (1..=5).contains(s))?;
-        let mut picked = Vec::new();
+        // Which reasons, in the order of REASONS, each once (no sort: a flag per reason).
+        let mut chosen = [false; REASONS.len()];
         for reason in reasons.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            picked.push(REASONS.iter().position(|r| *r == reason)?);
+            chosen[REASONS.iter().position(|r| *r == reason)?] = true;
         }
-        picked.sort_unstable();
-        picked.dedup();
+        let picked: Vec<usize> = (0..REASONS.len()).filter(|&i| chosen[i]).collect();
         Some(Rating::Score {
             score,
             reasons: picked,

@@ -141,18 +141,25 @@ impl Vitals {
             return; // not an interaction (hover, scroll)
         }
         self.lcp_final = true; // web-vitals stops LCP at the first input
-        if let Some(known) = self.interactions.iter_mut().find(|i| i.0 == id) {
-            if duration > known.1 {
-                *known = (id, duration, field.or(known.2));
+        let mut entry = (id, duration, field);
+        if let Some(i) = self.interactions.iter().position(|i| i.0 == id) {
+            let known = self.interactions.remove(i);
+            if known.1 >= duration {
+                entry = (id, known.1, known.2);
+            } else {
+                entry.2 = field.or(known.2);
             }
-        } else {
-            if id != self.last_interaction {
-                self.interaction_count = self.interaction_count.saturating_add(1);
-            }
-            self.interactions.push((id, duration, field));
+        } else if id != self.last_interaction {
+            self.interaction_count = self.interaction_count.saturating_add(1);
         }
+        // Kept longest first: put in its place (no sort for a list this short).
+        let at = self
+            .interactions
+            .iter()
+            .position(|i| i.1 < entry.1)
+            .unwrap_or(self.interactions.len());
+        self.interactions.insert(at, entry);
         self.last_interaction = id;
-        self.interactions.sort_by(|a, b| b.1.total_cmp(&a.1));
         self.interactions.truncate(KEEP_INTERACTIONS);
     }
 

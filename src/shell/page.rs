@@ -7,12 +7,12 @@ use crate::core::consent::{self, SendPolicy, Signals};
 use crate::core::field::{FieldEvent, FieldKind, InputKind};
 use crate::core::outbox::Then;
 use crate::core::probe::{Command, Now, PageStart, Probe};
+use crate::core::small_map::SmallMap;
 use crate::shell::boundary::{report, warn, with_running};
 use crate::shell::listener::EventListener;
 use crate::shell::observer::MutationGuard;
 use crate::shell::timer::Timeout;
 use crate::shell::{dom, env, storage, transport};
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -42,7 +42,7 @@ pub struct PageProbe {
     /// Form index of the fields outside any form, once there is one.
     page_form: Option<usize>,
     /// Id of a combobox's popup list → the combobox's field index.
-    popups: HashMap<String, usize>,
+    popups: SmallMap<String, usize>,
     /// The loader's record of elements page script set before the probe ran.
     early_sets: Option<js_sys::WeakSet>,
     /// `data-prefill-map` entries whose selector the browser refused.
@@ -90,7 +90,7 @@ impl PageProbe {
             forms_seen: 0,
             fields_in_form: Vec::new(),
             page_form: None,
-            popups: HashMap::new(),
+            popups: SmallMap::default(),
             early_sets,
             bad_selectors: Vec::new(),
             outbox: storage::load_outbox(),
