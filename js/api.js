@@ -13,34 +13,19 @@
 //   citizen logged in, not when the wasm finished loading);
 // - including the probe twice does nothing the second time.
 
-/** Version stamp, replaced at build time. */
 import { interceptSetters, own, wrapHistory } from './intercept.js';
 import { observeVitals } from './vitals.js';
 import { FRAGMENT, appendLog, clearLog, isShortcut, overlayWanted, readLog, rememberOverlay } from './overlay-switch.js';
+import { describe, warn } from './warn.js';
 
+export { describe, warn };
+/** Version stamp, replaced at build time. */
 export const VERSION = __VERSION__;
 /** Commands queued before the probe has loaded, at most. */
 const MAX_QUEUE = 100;
 /** The API's commands without an argument (any given is not even read), and with one. */
 const PLAIN = ['login', 'submitted', 'expired', 'optOut', 'askSatisfaction'];
 const WITH_ARGUMENT = ['mark', 'setService', 'consent'];
-
-export function warn(message) {
-  try {
-    console.warn('journey-probe: ' + message);
-  } catch (_) {
-    // A page that replaced console with something broken still must not see an exception.
-  }
-}
-
-/** An error's message, for a warning; whatever the page threw (even an object whose `message` getter throws). */
-export function describe(error) {
-  try {
-    return String((error && error.message) || error);
-  } catch (_) {
-    return 'unreadable';
-  }
-}
 
 /**
  * `window[name]` if the page's script set it (see `own`): an element that markup alone put
@@ -76,8 +61,16 @@ export function install(win, how) {
   const loaderStart = Date.now();
   const loaderStartMs = win.performance ? win.performance.now() : 0;
   let queue = [];
-  let state = 'loading'; // 'loading' | 'running' | 'off'
-  let probe = null; // the glue module's exports once started
+  // 'loading' (the wasm, then the fields being registered) | 'running' | 'off'
+  let state = 'loading';
+  let shell = null; // the JS shell (js/shell/page.js) once the wasm has begun
+  // The page's fetch as it is now: a wrapper installed later (zone.js) never sees the beacons.
+  let pageFetch;
+  try {
+    pageFetch = typeof win.fetch === 'function' ? win.fetch : undefined;
+  } catch (_) {
+    // a getter that throws: sendBeacon then
+  }
   let overflowWarned = false;
   // Values page script sets before the probe runs: the probe then knows they are not markup.
   const earlySets = new WeakSet();
@@ -140,7 +133,7 @@ export function install(win, how) {
       return;
     }
     if (state === 'running') {
-      guard(() => probe.command(name, arg, at))();
+      guard(() => shell.command(name, arg, at))();
       askIfDue();
     }
   }
@@ -172,7 +165,7 @@ export function install(win, how) {
     if (flushVitals) guard(flushVitals)();
   };
 
-  // Told by the probe of every beacon and request (see the shell's `watch`).
+  // Told by the probe of every beacon and request (the host's `report`).
   function watcher(kind, text) {
     // A beacon went: a submission may have just been recognised (a selector, a URL).
     if (kind === 'queued') win.setTimeout(askIfDue, 0);
@@ -202,7 +195,7 @@ export function install(win, how) {
           version: VERSION,
           state: () => state,
           snapshot: () => api.snapshot(),
-          elements: () => (state === 'running' ? guard(() => probe.field_elements())() || [] : []),
+          elements: () => (state === 'running' ? guard(() => shell.elements())() || [] : []),
           log: () => readLog(win),
           clearLog: () => clearLog(win),
           close: () => hideOverlay(),
@@ -225,11 +218,11 @@ export function install(win, how) {
     /** Shows (`true`, the default) or hides (`false`) the QA overlay in this tab. */
     overlay: (on) => (on === false ? hideOverlay() : showOverlay()),
     push: (command) => run(command),
-    snapshot: () => (state === 'running' ? guard(() => probe.snapshot())() ?? null : null),
+    snapshot: () => (state === 'running' ? guard(() => shell.snapshot())() ?? null : null),
     /** Bytes of memory the probe's wasm holds (for benchmarks), or 0 when off. */
-    memoryBytes: () => (state === 'running' ? guard(() => probe.memory_bytes())() || 0 : 0),
+    memoryBytes: () => (state === 'running' ? guard(() => shell.memoryBytes())() || 0 : 0),
     stop: () => {
-      if (state === 'running') guard(() => probe.stop())();
+      if (shell && state !== 'off') guard(() => shell.stop())();
       state = 'off';
       queue = [];
     },
@@ -247,7 +240,7 @@ export function install(win, how) {
   const survey = { view: null, loading: false };
   function askIfDue() {
     if (state !== 'running' || survey.view || survey.loading) return;
-    if (!guard(() => probe.survey_due())()) return;
+    if (!guard(() => shell.surveyDue())()) return;
     survey.loading = true;
     how.loadSurvey()
       .then((module) => {
@@ -267,7 +260,7 @@ export function install(win, how) {
   Object.defineProperty(api, 'selfTestPanic', {
     // For end-to-end tests of the failure path: proves a panic turns the probe off, not the page.
     // selfTestPanic() panics at once; selfTestPanic('input') inside the next input listener.
-    value: (when) => (state === 'running' ? guard(() => probe.self_test_panic(when === 'input'))() : undefined),
+    value: (when) => (state === 'running' ? guard(() => shell.selfTestPanic(when === 'input'))() : undefined),
   });
   // Whatever fails from here (a page that broke addEventListener or fetch, an array whose
   // items throw) leaves the probe off with one warning and returns the API all the same.
@@ -278,15 +271,16 @@ export function install(win, how) {
     // In-page navigation (single-page portals): each view is a step of the journey.
     try {
       wrapHistory(win, () => {
-        if (state === 'running') guard(() => probe.navigated())();
+        if (shell && state !== 'off') guard(() => shell.navigated())();
       });
     } catch (_) {
       // without it, popstate and hashchange still mark steps
     }
     try {
       interceptSetters(win, (element) => {
-        if (state === 'loading') earlySets.add(element);
-        else if (state === 'running') guard(() => probe.script_set(element))();
+        if (state === 'off') return;
+        if (shell) guard(() => shell.scriptSet(element))();
+        else earlySets.add(element);
       });
     } catch (error) {
       warn('cannot watch value setters (' + describe(error) + '); page script fills are found by comparison only');
@@ -348,34 +342,15 @@ export function install(win, how) {
       .then(([glue, module]) =>
         Promise.resolve(glue.default({ module_or_path: module })).then(() => {
           if (state !== 'loading') return;
-          const startAt = win.performance ? win.performance.now() : 0;
-          guard(() => glue.watch(watcher))();
-          const started = guard(() =>
-            glue.start(attributes, objectConfig, guard, earlySets),
-          )();
-          // Start-up cost, for the bench and QA: finding every field and listening, in ms.
-          api.startupMs = (win.performance ? win.performance.now() : 0) - startAt;
-          if (!started) {
-            if (state === 'loading') state = 'off';
+          // One line per setting for the wasm, which validates them: name, value, where from.
+          const line = (from) => (pair) => pair.concat(from).map((text) => text.replace(/[\t\r\n]/g, ' ')).join('\t');
+          const settings = attributes.map(line('t')).concat(objectConfig.map(line('o'))).join('\n');
+          // The JS shell (js/shell/) comes in the glue's file, with the wasm it drives.
+          shell = guard(() => glue.startShell(win, glue, { settings, guard, early: earlySets, fetch: pageFetch, report: watcher, ready: started }))() || null;
+          if (!shell && state === 'loading') {
+            state = 'off';
             queue = [];
-            return;
           }
-          probe = glue;
-          state = 'running';
-          try {
-            flushVitals = observeVitals(win, (kind, a, b, c, target) => {
-              if (state === 'running') guard(() => probe.perf(kind, a, b, c, target))();
-            });
-          } catch (_) {
-            // no page speed on this page; everything else runs
-          }
-          if (overlay.view) overlay.view.refresh();
-          // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
-          api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
-          const pending = queue;
-          queue = [];
-          pending.forEach(({ name, arg, at }) => run([name, arg], at));
-          askIfDue();
         }),
       )
       .catch((error) => {
@@ -383,6 +358,29 @@ export function install(win, how) {
         queue = [];
         warn('could not load (' + describe(error) + '). The page is not affected.');
       });
+  }
+
+  // Every field of the page is registered (the shell did it in slices): the probe runs.
+  function started(running, busyMs) {
+    if (state !== 'loading') return;
+    shell = running;
+    state = 'running';
+    // Start-up cost: beginning the session, finding every field and listening, in ms of work.
+    api.startupMs = busyMs;
+    try {
+      flushVitals = observeVitals(win, (kind, a, b, c, target) => {
+        if (state === 'running') guard(() => shell.perf(kind, a, b, c, target))();
+      });
+    } catch (_) {
+      // no page speed on this page; everything else runs
+    }
+    if (overlay.view) overlay.view.refresh();
+    // Loading cost: the loader running → glue and wasm fetched, compiled, instantiated, started.
+    api.loadMs = (win.performance ? win.performance.now() : 0) - loaderStartMs;
+    const pending = queue;
+    queue = [];
+    pending.forEach(({ name, arg, at }) => run([name, arg], at));
+    askIfDue();
   }
 }
 

@@ -128,7 +128,7 @@ export interface JourneyProbeApi {
   overlay(on?: boolean): void;
   /** Bytes of memory the probe's wasm holds (for benchmarks); 0 while loading or off. */
   memoryBytes(): number;
-  /** Once started: how long `start()` took (finding and classifying every field), in ms. */
+  /** Once started: the work of starting (the session begun, every field found and classified, in slices of a few ms), in ms. */
   readonly startupMs?: number;
   /** Once started: the loader running → the probe started (fetch, compile, start), in ms. */
   readonly loadMs?: number;

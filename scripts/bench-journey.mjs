@@ -13,77 +13,33 @@
 // document), the long tasks and the slowest event (Long Tasks and Event Timing observers
 // installed before any page script), the worst interaction (INP-like), and at the end the JS
 // heap and, for the probe, its wasm memory.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDemo } from '../demo/server.mjs';
-import { startCollector } from './stack.mjs';
+//
+// Each journey has a context of its own, so its first page finds the cache empty; the pages
+// after take each tool's content-hashed files from the HTTP cache, as a citizen's browser does.
+// Nothing here routes requests: that would switch the cache off (see scripts/bench-common.mjs).
+// A first visit on its own is scripts/bench-first-visit.mjs.
 import { launch } from '../tests/e2e/support/browser.mjs';
+import { OBSERVERS, PHONE, memoryFigures, pageFigures, startPortals, summarise } from './bench-common.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
-/** A phone: the viewport of a common cheap Android handset. */
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, locale: 'vi-VN' };
 
-/** Observers every page gets before its own scripts: long tasks and event timings. */
-const OBSERVERS = () => {
-  window.__bench = { longTasks: 0, longMs: 0, slowestEvent: 0, worstInteraction: 0 };
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        window.__bench.longTasks += 1;
-        window.__bench.longMs += e.duration;
-      }
-    }).observe({ type: 'longtask', buffered: true });
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        window.__bench.slowestEvent = Math.max(window.__bench.slowestEvent, e.processingEnd - e.processingStart);
-        if (e.interactionId) window.__bench.worstInteraction = Math.max(window.__bench.worstInteraction, e.duration);
-      }
-    }).observe({ type: 'event', durationThreshold: 16, buffered: true });
-  } catch (_) {
-    // an engine without these entry types: those figures stay 0
-  }
-};
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/** Median, min and max of each figure over runs. */
-function summarise(runs) {
-  const keys = Object.keys(runs[0]);
-  return Object.fromEntries(keys.map((k) => {
-    const xs = runs.map((r) => r[k]);
-    return [k, { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }];
-  }));
+/** Adds one page's figures to the journey's: times and long tasks add up, the worst event is kept. */
+function addPage(totals, page) {
+  for (const k of ['scriptMs', 'taskMs', 'longTasks', 'longTaskMs']) totals[k] += page[k];
+  for (const k of ['slowestEventMs', 'worstInteractionMs']) totals[k] = Math.max(totals[k], page[k]);
 }
 
 /** One scripted citizen through the service; the figures of the journey. */
-async function journey(browser, portalUrl, peerFiles) {
+async function journey(browser, portalUrl) {
   const context = await browser.newContext(PHONE);
-  if (peerFiles) {
-    await context.route('**/peers/*.js', (route) => route.fulfill({ path: peerFiles[route.request().url().split('/').pop()], contentType: 'text/javascript' }));
-  }
   await context.addInitScript(OBSERVERS);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await cdp.send('Performance.enable');
-  const totals = { scriptMs: 0, taskMs: 0, longTasks: 0, longTaskMs: 0, slowestEventMs: 0, worstInteractionMs: 0, heapMb: 0, wasmMb: 0 };
+  const totals = { scriptMs: 0, taskMs: 0, longTasks: 0, longTaskMs: 0, slowestEventMs: 0, worstInteractionMs: 0 };
   // The figures of the page about to be left, added to the journey's.
-  const pageDone = async () => {
-    await page.waitForTimeout(300); // let the page's own timers and observers run
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    const get = (name) => metrics.find((m) => m.name === name)?.value ?? 0;
-    totals.scriptMs += get('ScriptDuration') * 1000;
-    totals.taskMs += get('TaskDuration') * 1000;
-    const b = await page.evaluate(() => window.__bench);
-    totals.longTasks += b.longTasks;
-    totals.longTaskMs += b.longMs;
-    totals.slowestEventMs = Math.max(totals.slowestEventMs, b.slowestEvent);
-    totals.worstInteractionMs = Math.max(totals.worstInteractionMs, b.worstInteraction);
-  };
+  const pageDone = async () => addPage(totals, await pageFigures(page, cdp));
   await page.goto(`${portalUrl}${SERVICE}`);
   await pageDone();
   await page.click('#btn-nop-ho-so');
@@ -119,43 +75,28 @@ async function journey(browser, portalUrl, peerFiles) {
   await page.waitForURL(/bien-nhan\//);
   await page.waitForTimeout(500);
   await pageDone();
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  totals.heapMb = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1048576;
-  totals.wasmMb = (await page.evaluate(() => (window.JourneyProbe && window.JourneyProbe.memoryBytes ? window.JourneyProbe.memoryBytes() : 0))) / 1048576;
+  Object.assign(totals, await memoryFigures(page, cdp));
   await context.close();
   return totals;
 }
 
 /**
  * Runs every configuration `runs` times, interleaved; figures per configuration.
- * @param {{ runs: number, peers: { webVitals: { file: string }, boomerang: { file: string } } }} options
+ * @param {{ runs: number, peers: object }} options the peers as scripts/peers.mjs built them
  */
 export async function benchJourney({ runs, peers }) {
-  const dir = mkdtempSync(join(tmpdir(), 'journey-bench-'));
-  const collector = await startCollector({ db: join(dir, 'bench.db'), allowOrigins: ['*'], quiet: true, extra: ['--rate-limit', '0'] });
-  const peerFiles = {
-    'peer-webvitals.js': peers.webVitals.file,
-    'peer-boomerang.js': peers.boomerang.file,
-  };
-  const portals = {
-    baseline: await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, tag: '' }),
-    probe: await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0 }),
-    'web-vitals': await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, tag: '<script src="/peers/peer-webvitals.js" async></script>' }),
-    boomerang: await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, tag: '<script src="/peers/peer-boomerang.js" async></script>' }),
-  };
+  const { portals, close } = await startPortals({ peers });
   const browser = await launch();
   const results = Object.fromEntries(Object.keys(portals).map((k) => [k, []]));
   try {
     for (let run = 0; run < runs; run++) {
       for (const [name, portal] of Object.entries(portals)) {
-        results[name].push(await journey(browser, portal.url, peerFiles));
+        results[name].push(await journey(browser, portal.url));
       }
     }
   } finally {
     await browser.close();
-    for (const portal of Object.values(portals)) await portal.close();
-    await collector.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, summarise(v)]));
 }

@@ -4,7 +4,7 @@
 //   dist/journey-probe.js               the loader, one <script> tag (stable name)
 //   dist/journey-probe.mjs              the ES module entry for bundlers
 //   dist/journey-probe.d.ts             TypeScript types
-//   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue (content-hashed: cache forever)
+//   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue and the JS shell (content-hashed: cache forever)
 //   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
 //   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
 //   dist/journey-probe-survey.<hash>.js  the satisfaction question, fetched only when asked
@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, run, sizes, step } from './lib.mjs';
+import { ROOT, WASM_OPT_FEATURES, run, sizes, step } from './lib.mjs';
 
 const DIST = join(ROOT, 'dist');
 const STAGE = join(ROOT, 'target', 'wasm-bindgen');
@@ -37,9 +37,7 @@ async function main() {
   const optimised = join(STAGE, 'journey_probe_opt.wasm');
   if (existsSync(WASM_OPT)) {
     step('wasm-opt -Oz (npm binaryen)');
-    run(WASM_OPT, ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--strip-debug',
-      '--strip-producers', bindgenWasm, '-o', optimised]);
+    run(WASM_OPT, ['-Oz', ...WASM_OPT_FEATURES, '--strip-debug', '--strip-producers', bindgenWasm, '-o', optimised]);
   } else {
     console.warn(`wasm-opt not found at ${WASM_OPT} (npm's binaryen): the wasm is not optimised; run npm run setup`);
     copyFileSync(bindgenWasm, optimised);
@@ -48,9 +46,25 @@ async function main() {
   step('loader, module entry and glue (esbuild)');
   const esbuild = await import('esbuild');
   const wasm = readFileSync(optimised);
-  const glueSource = readFileSync(join(STAGE, 'journey_probe.js'), 'utf8');
+  // wasm-bindgen's glue and the JS shell (js/shell/, which drives the wasm) in one module: both
+  // are needed only once the wasm is there, so they come beside it (fetched in parallel with it,
+  // content-hashed, cached for good), and the loader — which every page fetches first, with a
+  // short cache, and which must run before the page's own scripts to see their fills — stays small.
+  const glueEntry = JSON.stringify(join(STAGE, 'journey_probe.js'));
+  const shellEntry = JSON.stringify(join(ROOT, 'js', 'shell', 'page.js'));
   const glue = Buffer.from(
-    esbuild.transformSync(glueSource, { format: 'esm', minify: true, target: 'es2020' }).code,
+    esbuild.buildSync({
+      stdin: {
+        contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell } from ${shellEntry};`,
+        resolveDir: ROOT,
+      },
+      bundle: true,
+      write: false,
+      minify: true,
+      format: 'esm',
+      target: 'es2020',
+      legalComments: 'none',
+    }).outputFiles[0].contents,
   );
   const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
   const glueFile = `journey-probe-glue.${hash(glue)}.js`;
@@ -107,6 +121,8 @@ async function main() {
     ['glue', glueFile, sizes(glue)],
     ['loader', 'journey-probe.js', sizes(loader)],
   ];
+  // Measured, not shipped on its own: the JS shell, which the glue file carries.
+  const shellSizes = sizes(bundle(join('shell', 'page.js'), 'esm'));
   const total = rows.reduce(
     (t, [, , s]) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip, brotli: t.brotli + s.brotli }),
     { raw: 0, gzip: 0, brotli: 0 },
@@ -118,6 +134,7 @@ async function main() {
     console.log(`${part.padEnd(7)} ${file.padEnd(34)} ${kb(s.raw)} ${kb(s.gzip)} ${kb(s.brotli)}`);
   }
   console.log(`${'total'.padEnd(7)} ${''.padEnd(34)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+  console.log(`(the glue file carries the JS shell, js/shell/: ${kb(shellSizes.raw).trim()} raw, ${kb(shellSizes.brotli).trim()} brotli of it on its own)`);
   const overlaySizes = sizes(overlay);
   const inlinedSizes = sizes(Buffer.from(inlined));
   console.log('\nOnly for QA testers who switch the overlay on:');
@@ -132,6 +149,7 @@ async function main() {
       version: VERSION,
       files: Object.fromEntries(rows.map(([p, f, s]) => [p, { file: f, ...s }])),
       total,
+      shell: shellSizes,
       overlay: { file: overlayFile, ...overlaySizes },
       survey: { file: surveyFile, ...surveySizes },
       loaderWithOverlayInlined: inlinedSizes,

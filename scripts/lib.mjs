@@ -9,6 +9,14 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the wasm-bindgen CLI that `cargo install` puts is found. */
 export const CARGO_BIN = join(process.env.CARGO_HOME || join(process.env.HOME || '/root', '.cargo'), 'bin');
 
+/**
+ * The wasm features wasm-opt is told the module uses: those current wasm-bindgen output needs.
+ * One list for the shipped build (scripts/build.mjs) and the bench's named copy of it
+ * (scripts/bench-wasm-items.mjs), so that the two are optimised alike.
+ */
+export const WASM_OPT_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+
 /** PATH with the project's node_modules/.bin first (npm's wasm-opt, never Debian's) and cargo's bin. */
 export function toolPath() {
   return [join(ROOT, 'node_modules', '.bin'), CARGO_BIN, process.env.PATH].join(':');

@@ -3,7 +3,7 @@
 //
 //   1. the wasm32-unknown-unknown Rust target (and rustfmt and clippy, for the lint layer)
 //   2. the wasm-bindgen CLI at exactly the version Cargo.lock pins for the wasm-bindgen crate
-//   3. Debian's chromium and chromium-driver (browser and end-to-end tests) and
+//   3. Debian's chromium (the end-to-end tests) and
 //      clickhouse-server (the collector's scale-out store, started privately by its tests)
 //   4. the npm dev dependencies (playwright-core, binaryen's wasm-opt, esbuild, typescript,
 //      axe-core, the framework libraries of the compatibility tests)
@@ -46,7 +46,6 @@ function wasmBindgenCli() {
 /** Debian packages the tests need, each with a file that shows it is installed. */
 const PACKAGES = [
   ['chromium', '/usr/bin/chromium'],
-  ['chromium-driver', '/usr/bin/chromedriver'],
   ['clickhouse-server', '/usr/sbin/clickhouse-server'],
   ['clickhouse-client', '/usr/bin/clickhouse-client'],
 ];

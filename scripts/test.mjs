@@ -4,8 +4,8 @@
 //   native    cargo test --workspace: the pure core and the collector, no browser
 //   mutants   the report's oracle fails on each deliberately broken copy of the collector
 //   size      what a citizen downloads is within the budget of scripts/budget.mjs
-//   browser   wasm-bindgen-test in headless Chromium: the shell against a real DOM
-//   e2e       node --test: the built probe in Chromium, the demo portal, the real collector
+//   e2e       node --test: the built probe in Chromium (its JS shell against real pages), the
+//             demo portal, the real collector
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runTee, run, step } from './lib.mjs';
@@ -74,10 +74,6 @@ await layer('native', 'cargo', ['test', '--workspace'], cargoCounts);
   });
   layers.push({ name: 'mutants', ...counts, seconds: (Date.now() - started) / 1000 });
 }
-await layer('browser', 'cargo', ['test', '-p', 'journey-probe', '--target', 'wasm32-unknown-unknown', '--test', 'browser'], cargoCounts, {
-  CHROMEDRIVER: process.env.CHROMEDRIVER || '/usr/bin/chromedriver',
-  WASM_BINDGEN_TEST_TIMEOUT: '120',
-});
 step('building dist/ and the collector for the end-to-end layer');
 try {
   run('node', ['scripts/build.mjs'], { cwd: ROOT });

@@ -10,14 +10,15 @@
 //! - [`core`] is pure Rust. It decides everything — configuration rules, the field and journey
 //!   models, payload building, privacy rules — and imports nothing from the browser, so
 //!   `cargo test` exercises it natively.
-//! - `shell` (compiled for `wasm32` only) is the thin browser side: it observes the DOM, keeps
-//!   time, stores state in `sessionStorage` and delivers beacons. It asks the core what to do.
+//! - `api` (compiled for `wasm32` only) is the wasm boundary the JS shell (`js/shell/`) calls
+//!   in plain numbers and short strings: the browser is read in bulk in JS, and the shell
+//!   carries out what the core decides (storage, requests, one timer) through a host object.
 #![deny(missing_docs)]
 
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-pub mod shell;
+pub mod api;
 
 /// The probe runs on one thread and allocates little (a page's fields, its beacons): a free-list
 /// allocator is 2.3 KB brotli lighter than the default dlmalloc, measured.

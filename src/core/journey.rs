@@ -402,10 +402,25 @@ fn escape_key(key: &str) -> String {
 }
 
 fn unescape_key(text: &str) -> Option<String> {
-    let key = text
-        .replace("%2C", ",")
-        .replace("%3B", ";")
-        .replace("%25", "%");
+    let mut key = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        key.push_str(&rest[..at]);
+        let code = rest.get(at + 1..at + 3);
+        let c = match code {
+            Some("2C") => ',',
+            Some("3B") => ';',
+            Some("25") => '%',
+            _ => {
+                key.push('%');
+                rest = &rest[at + 1..];
+                continue;
+            }
+        };
+        key.push(c);
+        rest = &rest[at + 3..];
+    }
+    key.push_str(rest);
     (!key.is_empty()).then_some(key)
 }
 

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pattern;
 pub mod privacy;
 pub mod probe;
+pub mod session;
 pub mod settings;
 pub mod small_map;
 pub mod survey;

@@ -194,6 +194,11 @@ impl Outbox {
         self.entries.len()
     }
 
+    /// When the next try after a failure is due (wall clock), if beacons wait for one.
+    pub fn retry_due_at(&self) -> Option<f64> {
+        (!self.entries.is_empty() && self.retry_at > 0.0).then_some(self.retry_at)
+    }
+
     /// Whether a retry is due at `now_epoch` (after a failure, only once its backoff passed).
     pub fn due(&self, now_epoch: f64) -> bool {
         !self.entries.is_empty() && now_epoch >= self.retry_at
@@ -407,7 +412,9 @@ fn is_id(id: &str) -> bool {
 /// `journey_probe.beacon_id` attribute, or a JSON beacon's `id` (its second key; the body of an
 /// OTLP record holds it escaped, so the attribute is looked for first).
 fn beacon_id(body: &str) -> Option<&str> {
-    let after = |marker: &str| body.split_once(marker).map(|(_, rest)| rest);
+    let after = |marker: &str| {
+        crate::core::privacy::position(body, marker).map(|at| &body[at + marker.len()..])
+    };
     let rest = after(r#""journey_probe.beacon_id","value":{"stringValue":""#)
         .or_else(|| after(r#""id":""#))?;
     rest.split_once('"').map(|(id, _)| id)

@@ -13,8 +13,11 @@ impl PathPattern {
     /// Accepts a pattern that starts with `/`, has no whitespace and is at most
     /// [`MAX_PATTERN_LEN`] long. A full URL is accepted too; only its path is kept.
     pub fn parse(text: &str) -> Option<PathPattern> {
-        let path = match text.split_once("://") {
-            Some((_, rest)) => &rest[rest.find('/')?..],
+        let path = match crate::core::privacy::position(text, "://") {
+            Some(at) => {
+                let rest = &text[at + 3..];
+                &rest[rest.find('/')?..]
+            }
             None => text,
         };
         let path = path.split(['?', '#']).next().unwrap_or("");

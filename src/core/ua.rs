@@ -1,6 +1,8 @@
 //! The browser, reduced to classes coarse enough not to single anyone out: phone or not,
 //! browser family and major version. The full user-agent string never leaves the browser.
 
+use crate::core::privacy::{includes, position};
+
 /// The coarse description of a browser a beacon carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserAgentClass {
@@ -72,23 +74,23 @@ pub fn classify(user_agent: &str) -> UserAgentClass {
         .find_map(|(token, family)| version_after(user_agent, token).map(|v| (*family, v)));
     let (browser, major) = match found {
         Some(hit) => hit,
-        None if user_agent.contains("Safari/") => (
+        None if includes(user_agent, "Safari/") => (
             BrowserFamily::Safari,
             version_after(user_agent, "Version/").unwrap_or(0),
         ),
         None => (BrowserFamily::Other, 0),
     };
     UserAgentClass {
-        mobile: user_agent.contains("Mobi")
-            || user_agent.contains("Android")
-            || user_agent.contains("iPhone"),
+        mobile: includes(user_agent, "Mobi")
+            || includes(user_agent, "Android")
+            || includes(user_agent, "iPhone"),
         browser,
         major,
     }
 }
 
 fn version_after(user_agent: &str, token: &str) -> Option<u32> {
-    let start = user_agent.find(token)? + token.len();
+    let start = position(user_agent, token)? + token.len();
     let digits: String = user_agent[start..]
         .chars()
         .take_while(char::is_ascii_digit)

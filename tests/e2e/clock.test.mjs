@@ -1,7 +1,8 @@
 // The journey clock end to end, on the demo portal, with Playwright's clock in control of
 // time: a scripted citizen spends known amounts of time on each step — with a background-tab
 // period and a refused submission — and the journey the collector stores must match the script
-// to within a second. A second citizen walks away and is reported as abandoned where they stopped.
+// to within a second. A second citizen walks away and is reported as abandoned where they stopped;
+// a third leaves a visible tab untouched and the probe's timer reports it without their return.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -154,6 +155,41 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   assert.equal(gone.journey.last_field, 'muc_dich');
   const now = await page.evaluate(() => window.JourneyProbe.snapshot());
   assert.notEqual(now.journey, journey, 'the citizen who came back is on a new journey');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a citizen who leaves a visible tab untouched is reported abandoned by the timer, without coming back', async () => {
+  const { context, page, errors } = await pausedContext();
+  await page.goto(`${portal.url}${SERVICE}`);
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/dang-nhap/);
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await probeReady(page);
+  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
+  await page.fill('#so_dien_thoai', '0912345678');
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await probeReady(page);
+  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
+  await page.click('#muc_dich');
+  // 29 minutes untouched, the tab visible: not yet abandoned (the demo's timeout is 30).
+  await page.clock.runFor(29 * 60_000);
+  assert.equal((await page.evaluate(() => window.JourneyProbe.snapshot())).journey, journey);
+  const early = await collector.stored(`&journey=${journey}`);
+  assert.ok(!early.some((b) => b.beacon.journey.outcome), 'no end before the timeout');
+  // Two minutes more: the probe's timer ends the journey; nothing else happens on the page.
+  await page.clock.runFor(2 * 60_000);
+  const beacons = await journeyOf(journey);
+  const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
+  assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));
+  assert.equal(gone.trigger, 'abandoned');
+  assert.equal(gone.page.path, `${SERVICE}/buoc-2`);
+  assert.equal(gone.journey.last_field, 'muc_dich');
+  assert.equal(beacons.filter((b) => b.journey.outcome).length, 1, 'one end');
+  // The page is as it was, and the tab's next journey has not started by itself.
+  assert.equal(await page.evaluate(() => location.pathname), `${SERVICE}/buoc-2`);
   assert.deepEqual(errors, []);
   await context.close();
 });

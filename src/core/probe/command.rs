@@ -118,6 +118,7 @@ impl Probe {
     /// (a successful submission is reported immediately: the citizen may close the tab next).
     pub fn command(&mut self, command: Command, now: Now, beacon_id: [u8; 8]) -> Option<Beacon> {
         self.tick(now);
+        self.last_activity = self.last_activity.max(now.epoch_ms);
         match command {
             Command::Mark(name) => {
                 self.act(now);

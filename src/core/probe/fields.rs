@@ -25,6 +25,12 @@ impl Probe {
     /// remember its key (see [`Journey::typed`]); returns whether that happened, so that the
     /// shell stores the journey.
     pub fn field_event(&mut self, index: usize, event: FieldEvent, now: Now) -> bool {
+        if !matches!(
+            event,
+            FieldEvent::ScriptSet { .. } | FieldEvent::Check { .. }
+        ) {
+            self.last_activity = now.epoch_ms;
+        }
         let began = matches!(event, FieldEvent::Input { .. }) && self.act(now);
         if event == FieldEvent::Invalid {
             self.tick(now);
@@ -59,6 +65,7 @@ impl Probe {
     /// A form was submitted. Returns whether that began a waiting journey (the shell then
     /// stores it).
     pub fn form_submitted(&mut self, form: usize, now: Now) -> bool {
+        self.last_activity = now.epoch_ms;
         let began = self.act(now);
         self.fields.submit(form, now.page_ms);
         self.submitted_form_at = Some(now.page_ms);

@@ -80,6 +80,9 @@ pub struct Probe {
     /// When the current view began (page load, in-page view, back/forward-cache restore, or a
     /// new journey taking over): a waiting journey the citizen begins counts from here.
     view_start: Now,
+    /// When the citizen last did anything on the page (wall clock): a visible tab left
+    /// untouched past the idle timeout is an abandoned journey too.
+    last_activity: f64,
     /// The step under way: its name and the journey clock when it began (elapsed, active).
     step: Option<(String, f64, f64)>,
     /// Random bytes for a journey a command starts (`setService`).
@@ -141,6 +144,7 @@ impl Probe {
             step: Some((journey_path, step_start.0, step_start.1)),
             abandoned,
             view_start: now,
+            last_activity: now.epoch_ms,
             pending_journey_id: page.random_journey_id.map(|b| b.rotate_left(3) ^ 0x5a),
             survey_requested: false,
             vitals: Vitals::default(),

@@ -45,6 +45,7 @@ impl Probe {
         now: Now,
         beacon_id: [u8; 8],
     ) -> Option<Beacon> {
+        self.last_activity = now.epoch_ms;
         let path = scrubbed(&self.config, raw_path, query);
         if path != self.path {
             self.end_step(now);
@@ -124,8 +125,31 @@ impl Probe {
         })
     }
 
+    /// When a journey under way will have been idle past the timeout in a visible tab (wall
+    /// clock), if one is under way: the shell asks the core again then.
+    pub fn idle_deadline(&self) -> Option<f64> {
+        self.open_journey()
+            .then_some(self.last_activity + self.idle_ms + 1.0)
+    }
+
+    /// A visible tab left untouched past the idle timeout: the journey is abandoned where it
+    /// stopped (reported by [`Probe::take_abandoned`]), without waiting for the citizen to come
+    /// back. Returns whether it was.
+    pub fn idle(&mut self, now: Now) -> bool {
+        let idle = self
+            .idle_deadline()
+            .is_some_and(|deadline| now.epoch_ms >= deadline);
+        if idle {
+            self.tick(now);
+            self.abandon_current(now);
+            self.last_activity = now.epoch_ms;
+        }
+        idle
+    }
+
     /// The page's visibility or focus changed.
     pub fn page_state(&mut self, state: PageState, now: Now) {
+        self.last_activity = now.epoch_ms;
         // Back to a tab left hidden past the idle timeout: that journey was abandoned; the
         // citizen goes on in a new one (logged in, the clock from now).
         let away = now.epoch_ms - self.journey.clock.anchor_epoch;
