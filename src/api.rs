@@ -8,6 +8,8 @@
 //!
 //! Times are always two numbers: `epoch` (`Date.now()`) and `page` (`performance.now()`).
 
+use crate::core::prelude::*;
+
 use crate::core::beacon::Trigger;
 use crate::core::clock::PageState;
 use crate::core::config::Config;
@@ -16,7 +18,7 @@ use crate::core::fields::FormFacts;
 use crate::core::probe::{Command, Now};
 use crate::core::session::{Host, Session};
 use crate::core::vitals::Entry;
-use std::cell::{Cell, RefCell};
+use ::core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -77,24 +79,25 @@ impl Host for JsHost {
     }
 }
 
-thread_local! {
-    /// The session of this page view, while the probe runs.
-    static SESSION: RefCell<Option<Session<JsHost>>> = const { RefCell::new(None) };
-    /// Armed by [`self_test_panic`]: the next citizen input panics.
-    static PANIC_ON_NEXT_INPUT: Cell<bool> = const { Cell::new(false) };
-}
+/// A value of the page's one thread (the wasm has no threads, and no std for `thread_local!`).
+struct OneThread<T>(T);
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread only.
+unsafe impl<T> Sync for OneThread<T> {}
+
+/// The session of this page view, while the probe runs.
+static SESSION: OneThread<RefCell<Option<Session<JsHost>>>> = OneThread(RefCell::new(None));
+/// Armed by [`self_test_panic`]: the next citizen input panics.
+static PANIC_ON_NEXT_INPUT: OneThread<Cell<bool>> = OneThread(Cell::new(false));
 
 /// Runs `f` with the running session, if any. One copy of the thread-local access for every
 /// caller (a generic one per export would be copied 20 times).
 #[inline(never)]
 fn with(f: &mut dyn FnMut(&mut Session<JsHost>)) {
-    SESSION.with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            if let Some(session) = s.as_mut() {
-                f(session);
-            }
+    if let Ok(mut s) = SESSION.0.try_borrow_mut() {
+        if let Some(session) = s.as_mut() {
+            f(session);
         }
-    });
+    }
 }
 
 fn at(epoch: f64, page: f64) -> Now {
@@ -144,21 +147,19 @@ pub fn begin(
             // Warnings about unknown or disagreeing settings first, then why it is off.
             let mut lines = vec!["off".to_string()];
             lines.extend(out);
-            lines.extend(
-                errors
-                    .iter()
-                    .map(|e| format!("{e}. The probe is off on this page.")),
-            );
-            return lines.join("\n");
+            lines.extend(errors.iter().map(|e| {
+                crate::core::text::concat(&[&e.message(), ". The probe is off on this page."])
+            }));
+            return crate::core::text::join(lines, "\n");
         }
     };
     let state = PageState { visible, focused };
     match Session::begin(host, config, path, query, ua, at(epoch, page), state) {
-        Some(session) => SESSION.with(|s| *s.borrow_mut() = Some(session)),
+        Some(session) => *SESSION.0.borrow_mut() = Some(session),
         // The citizen opted out in this browser: nothing runs, silently.
         None => out.insert(0, "off".to_string()),
     }
-    out.join("\n")
+    crate::core::text::join(out, "\n")
 }
 
 /// What the shell needs of the configuration, as JSON:
@@ -308,7 +309,7 @@ pub fn event(
         0 => FieldEvent::Focus,
         1 => FieldEvent::Blur,
         2 => {
-            if PANIC_ON_NEXT_INPUT.with(|armed| armed.replace(false)) {
+            if PANIC_ON_NEXT_INPUT.0.replace(false) {
                 panic!("self-test panic in an event listener");
             }
             FieldEvent::Input {
@@ -355,7 +356,7 @@ pub fn submit(form: u32, epoch: f64, page: f64) {
 pub fn command(name: &str, arg: Option<String>, at_epoch: f64, epoch: f64, page: f64) -> String {
     let command = match Command::parse(name, arg.as_deref()) {
         Ok(command) => command,
-        Err(unknown) => return unknown.to_string(),
+        Err(unknown) => return unknown.message(),
     };
     let now = at(epoch, page);
     let mut command = Some(command);
@@ -469,7 +470,7 @@ pub fn memory_bytes() -> f64 {
 /// Stops the probe (the journey stored in the tab stays).
 #[wasm_bindgen]
 pub fn stop() {
-    let session = SESSION.with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.take()));
+    let session = SESSION.0.try_borrow_mut().ok().and_then(|mut s| s.take());
     drop(session);
 }
 
@@ -479,7 +480,7 @@ pub fn stop() {
 #[wasm_bindgen]
 pub fn self_test_panic(on_next_input: bool) {
     if on_next_input {
-        PANIC_ON_NEXT_INPUT.with(|armed| armed.set(true));
+        PANIC_ON_NEXT_INPUT.0.set(true);
     } else {
         panic!("self-test panic requested");
     }

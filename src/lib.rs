@@ -14,6 +14,12 @@
 //!   in plain numbers and short strings: the browser is read in bulk in JS, and the shell
 //!   carries out what the core decides (storage, requests, one timer) through a host object.
 #![deny(missing_docs)]
+// The wasm build has no std: without std's panic machinery (its hook, payloads and the
+// formatting of every panic message) the download is lighter; a panic traps, which the
+// loader's guard turns into "the probe is off". Native builds and test builds keep std.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
 
 pub mod core;
 
@@ -27,3 +33,11 @@ pub mod api;
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     // SAFETY: the wasm32-unknown-unknown probe has no threads.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+/// A panic in the wasm traps at once: nothing is formatted, and the loader's guard catches the
+/// trap as it catches any exception and turns the probe off.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

@@ -4,6 +4,8 @@
 //! scrubbed path. Nothing in this module can hold a value a citizen entered: the types do not
 //! allow it. [`Beacon::to_json`] writes the exact bytes that are sent.
 
+use crate::core::prelude::*;
+
 use crate::core::config::ServiceCode;
 use crate::core::field::{Origin, RoundedCounters};
 use crate::core::fields::FieldCounts;

@@ -5,8 +5,11 @@
 //! attribute, the value given and what is accepted; with any mistake in a required attribute
 //! the probe stays off and the page is untouched.
 
+use crate::core::prelude::*;
+
 use crate::core::pattern::PathPattern;
-use std::fmt;
+use crate::core::text::concat;
+use ::core::fmt;
 
 /// Attribute that names where beacons go.
 pub const ATTR_COLLECTOR: &str = "data-collector";
@@ -167,10 +170,11 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
         .filter(|n| n.starts_with("data-") && !ATTRIBUTES.contains(n))
         .map(|n| {
             let shown: String = n.chars().take(40).collect();
-            format!(
-                "{shown} is not an attribute journey-probe reads (it is ignored); accepted: {}",
-                ATTRIBUTES.join(", ")
-            )
+            concat(&[
+                &shown,
+                " is not an attribute journey-probe reads (it is ignored); accepted: ",
+                &crate::core::text::join(ATTRIBUTES, ", "),
+            ])
         })
         .collect()
 }
@@ -189,7 +193,7 @@ pub fn parse_prefill_map(text: &str) -> Option<Vec<PrefillRule>> {
     for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
         let (source, selector) = entry.split_once(':')?;
         let (source, selector) = (source.trim(), selector.trim());
-        if source.is_empty() || source.chars().count() > 64 || selector.is_empty() {
+        if source.is_empty() || crate::core::text::char_count(source) > 64 || selector.is_empty() {
             return None;
         }
         rules.push(PrefillRule {
@@ -271,45 +275,50 @@ pub struct ConfigError {
     pub problem: Option<&'static str>,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    /// The sentence the console shows: what is wrong, and what is accepted. Written without
+    /// `core::fmt`, which the wasm does without.
+    pub fn message(&self) -> String {
+        let (because, problem) = match self.problem {
+            Some(problem) => (" because ", problem),
+            None => ("", ""),
+        };
         match (&self.value, self.origin) {
-            (None, _) => write!(
-                f,
-                "{} (or window.JourneyProbeConfig.{}) is missing: expected {}",
+            (None, _) => concat(&[
                 self.attribute,
-                twin_name(self.attribute),
-                self.accepted
-            ),
-            (Some(v), Origin::Tag) => write!(
-                f,
-                "{}=\"{}\" is not accepted{}: expected {}",
+                " (or window.JourneyProbeConfig.",
+                &twin_name(self.attribute),
+                ") is missing: expected ",
+                self.accepted,
+            ]),
+            (Some(v), Origin::Tag) => concat(&[
                 self.attribute,
-                quote(v),
-                Because(self.problem),
-                self.accepted
-            ),
-            (Some(v), Origin::Object) => write!(
-                f,
-                "window.JourneyProbeConfig.{} = \"{}\" is not accepted{}: expected {}",
-                twin_name(self.attribute),
-                quote(v),
-                Because(self.problem),
-                self.accepted
-            ),
+                "=\"",
+                &quote(v),
+                "\" is not accepted",
+                because,
+                problem,
+                ": expected ",
+                self.accepted,
+            ]),
+            (Some(v), Origin::Object) => concat(&[
+                "window.JourneyProbeConfig.",
+                &twin_name(self.attribute),
+                " = \"",
+                &quote(v),
+                "\" is not accepted",
+                because,
+                problem,
+                ": expected ",
+                self.accepted,
+            ]),
         }
     }
 }
 
-/// `, because …` when there is a problem to name.
-struct Because(Option<&'static str>);
-
-impl fmt::Display for Because {
+impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(problem) => write!(f, " because {problem}"),
-            None => Ok(()),
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -550,7 +559,8 @@ fn parse_share(text: &str) -> Option<f64> {
     let fraction_value = if fraction.is_empty() {
         0.0
     } else {
-        f64::from(fraction.parse::<u32>().ok()?) / 10f64.powi(fraction.len() as i32)
+        f64::from(fraction.parse::<u32>().ok()?)
+            / fraction.bytes().fold(1.0, |scale, _| scale * 10.0)
     };
     let share = f64::from(whole) + fraction_value;
     (share > 0.0 && share <= 1.0).then_some(share)
@@ -625,7 +635,7 @@ pub fn twin_name(attribute: &str) -> String {
 /// Quotes at most [`QUOTE_LEN`] characters of a value for a message.
 pub fn quote(value: &str) -> String {
     let mut out: String = value.chars().take(QUOTE_LEN).collect();
-    if value.chars().count() > QUOTE_LEN {
+    if crate::core::text::char_count(value) > QUOTE_LEN {
         out.push('…');
     }
     out

@@ -49,7 +49,11 @@ pub fn sampled(id: &JourneyId, rate: f64) -> bool {
     if rate >= 1.0 {
         return true;
     }
-    let head = u32::from_str_radix(&id.as_str()[..8], 16).unwrap_or(0);
+    let head = id
+        .as_str()
+        .get(..8)
+        .and_then(|head| u32::from_str_radix(head, 16).ok())
+        .unwrap_or(0);
     f64::from(head) < rate * 4_294_967_296.0
 }
 

@@ -1,6 +1,8 @@
 //! Every field and form of a page: registration, events, submit attempts, and the summaries
 //! beacons carry.
 
+use crate::core::prelude::*;
+
 use crate::core::field::{Field, FieldEvent, FieldFacts, Origin};
 use crate::core::small_map::SmallMap;
 
@@ -107,7 +109,12 @@ impl Fields {
                 .into_iter()
                 .flatten()
                 .find_map(crate::core::field::developer_key)
-                .unwrap_or_else(|| format!("form#{position}")),
+                .unwrap_or_else(|| {
+                    crate::core::text::concat(&[
+                        "form#",
+                        &crate::core::text::number(position as u64),
+                    ])
+                }),
         };
         let index = self.forms.len();
         self.forms.push(Form {

@@ -8,7 +8,9 @@
 //! number to the PII scanners at a ministry's gateway, which would flag or redact the beacon.
 //! A journey id keeps 120 random bits, a beacon id 59.
 
-use std::fmt;
+use crate::core::prelude::*;
+
+use ::core::fmt;
 
 /// Identifies one journey: 16 random bytes as 32 lowercase hex characters, every fifth a letter.
 #[derive(Clone, PartialEq, Eq, Debug)]

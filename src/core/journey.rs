@@ -7,10 +7,13 @@
 //! page continues it or starts the next one. (A hand-written codec rather than serde: serde's
 //! deserializer would add ~10 KB of float formatting to the wasm for a seven-field record.)
 
+use crate::core::prelude::*;
+
 use crate::core::clock::JourneyClock;
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
 use crate::core::survey::SurveyState;
+use crate::core::text::{join, number};
 use crate::core::time::round_ms;
 
 /// A journey as stored between pages. Times are wall-clock milliseconds since the Unix epoch;
@@ -103,54 +106,45 @@ impl Journey {
     /// times as whole milliseconds or `-` when absent, typed keys separated by `,` with `%`,
     /// `;` and `,` percent-escaped.
     pub fn encode(&self) -> String {
-        let time =
-            |t: Option<f64>| t.map_or_else(|| "-".to_string(), |t| (t.max(0.0) as u64).to_string());
-        [
-            FORMAT.to_string(),
-            self.id.to_string(),
-            self.service.as_str().to_string(),
-            time(self.login_at),
-            time(self.submitted_at),
-            self.next_seq.to_string(),
-            self.pages.to_string(),
-            self.typed
-                .iter()
-                .map(|k| escape_key(k))
-                .collect::<Vec<_>>()
-                .join(","),
-            u8::from(self.clock.running).to_string(),
-            whole(self.clock.elapsed_ms),
-            whole(self.clock.active_ms),
-            whole(self.clock.hidden_ms),
-            whole(self.clock.blocked_ms),
-            whole(self.clock.anchor_epoch),
-            self.clock.failed.to_string(),
-            escape_key(&self.last_path),
-            self.last_field
-                .as_deref()
-                .map(escape_key)
-                .unwrap_or_default(),
-            self.steps
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}|{}|{}",
-                        escape_key(&s.name),
-                        whole(s.ms),
-                        whole(s.active_ms)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(","),
-            self.survey.as_char().to_string(),
-            self.survey_of
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            u8::from(self.via_submit).to_string(),
-            u8::from(self.signed_in).to_string(),
-        ]
-        .join(";")
+        let time = |t: Option<f64>| t.map_or_else(|| "-".to_string(), whole);
+        join(
+            [
+                FORMAT.to_string(),
+                self.id.as_str().to_string(),
+                self.service.as_str().to_string(),
+                time(self.login_at),
+                time(self.submitted_at),
+                number(self.next_seq.into()),
+                number(self.pages.into()),
+                join(self.typed.iter().map(|k| escape_key(k)), ","),
+                number(self.clock.running.into()),
+                whole(self.clock.elapsed_ms),
+                whole(self.clock.active_ms),
+                whole(self.clock.hidden_ms),
+                whole(self.clock.blocked_ms),
+                whole(self.clock.anchor_epoch),
+                number(self.clock.failed.into()),
+                escape_key(&self.last_path),
+                self.last_field
+                    .as_deref()
+                    .map(escape_key)
+                    .unwrap_or_default(),
+                join(
+                    self.steps
+                        .iter()
+                        .map(|s| join([escape_key(&s.name), whole(s.ms), whole(s.active_ms)], "|")),
+                    ",",
+                ),
+                self.survey.as_char().to_string(),
+                self.survey_of
+                    .as_ref()
+                    .map(|id| id.as_str().to_string())
+                    .unwrap_or_default(),
+                number(self.via_submit.into()),
+                number(self.signed_in.into()),
+            ],
+            ";",
+        )
     }
 
     /// Reads back what [`Journey::encode`] wrote; anything else (another format version, a
@@ -392,7 +386,7 @@ impl Journey {
 }
 
 fn whole(ms: f64) -> String {
-    (ms.max(0.0) as u64).to_string()
+    number(ms.max(0.0) as u64)
 }
 
 fn escape_key(key: &str) -> String {
@@ -405,7 +399,7 @@ fn unescape_key(text: &str) -> Option<String> {
     let mut key = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('%') {
-        key.push_str(&rest[..at]);
+        key.push_str(rest.get(..at)?);
         let code = rest.get(at + 1..at + 3);
         let c = match code {
             Some("2C") => ',',
@@ -413,12 +407,12 @@ fn unescape_key(text: &str) -> Option<String> {
             Some("25") => '%',
             _ => {
                 key.push('%');
-                rest = &rest[at + 1..];
+                rest = rest.get(at + 1..)?;
                 continue;
             }
         };
         key.push(c);
-        rest = &rest[at + 3..];
+        rest = rest.get(at + 3..)?;
     }
     key.push_str(rest);
     (!key.is_empty()).then_some(key)

@@ -11,6 +11,8 @@
 //! The body is a string rather than a structured `kvlistValue`: measured on a 2,000-field page,
 //! the structured form is about three times the JSON and would not fit a page-exit request.
 
+use crate::core::prelude::*;
+
 use crate::core::beacon::Beacon;
 use crate::core::json::Object;
 
@@ -98,7 +100,7 @@ pub fn record(beacon: &Beacon) -> String {
                 }
                 // OTLP JSON writes 64-bit integers as strings.
                 Value::Int(n) => {
-                    v.str("intValue", &n.to_string());
+                    v.str("intValue", &crate::core::text::number(n));
                 }
                 Value::Bool(b) => {
                     v.bool("boolValue", b);

@@ -33,7 +33,10 @@
 //! [`MAX_REMEMBERED`] such ids). A beacon one tab queued as its page was left survives the other
 //! tab's next save, and a beacon is counted as dropped once however many tabs dropped it.
 
+use crate::core::prelude::*;
+
 use crate::core::otlp;
+use crate::core::text::number;
 
 /// Most beacons the outbox keeps; past it the oldest is dropped (and counted).
 pub const MAX_ENTRIES: usize = 50;
@@ -271,7 +274,8 @@ impl Outbox {
     /// The request failed: everything stays, and the next try waits twice as long as the last,
     /// up to [`MAX_BACKOFF_MS`]. Returns the wait.
     fn failed(&mut self, now_epoch: f64) -> f64 {
-        let wait = (FIRST_BACKOFF_MS * 2f64.powi(self.failures.min(16) as i32)).min(MAX_BACKOFF_MS);
+        let wait =
+            (FIRST_BACKOFF_MS * f64::from(1u32 << self.failures.min(16))).min(MAX_BACKOFF_MS);
         self.failures = self.failures.saturating_add(1);
         self.retry_at = now_epoch + wait;
         wait
@@ -293,7 +297,7 @@ impl Outbox {
                 None => self.left.push((id, done)),
             }
         }
-        let ours = std::mem::replace(&mut self.entries, stored.entries);
+        let ours = ::core::mem::replace(&mut self.entries, stored.entries);
         for entry in ours {
             if !self.entries.iter().any(|e| e.id == entry.id) {
                 self.entries.push(entry);
@@ -318,10 +322,13 @@ impl Outbox {
     /// waiting beacon, `id` and its text separated by a space (beacon JSON never holds a raw line
     /// break), one `-id` per beacon dropped and not yet counted, one `=id` per beacon gone.
     pub fn encode(&self) -> String {
-        let mut out = format!(
-            "{FORMAT};{};{}",
-            self.failures,
-            self.retry_at.max(0.0) as u64
+        let mut out = crate::core::text::join(
+            [
+                FORMAT.to_string(),
+                number(self.failures.into()),
+                number(self.retry_at.max(0.0) as u64),
+            ],
+            ";",
         );
         for entry in &self.entries {
             for part in ["\n", &entry.id, " ", &entry.body] {
@@ -348,7 +355,12 @@ impl Outbox {
                 // Ids were not kept: the count goes on under ids of its own.
                 let count = dropped.parse().unwrap_or(0usize).min(MAX_REMEMBERED);
                 outbox.left = (0..count)
-                    .map(|n| (format!("{FORMAT_1}.{n}"), false))
+                    .map(|n| {
+                        (
+                            crate::core::text::concat(&[FORMAT_1, ".", &number(n as u64)]),
+                            false,
+                        )
+                    })
                     .collect();
                 (true, failures, retry_at)
             }
@@ -387,7 +399,7 @@ impl Batch {
         let body = if entries.first().is_some_and(|e| e.is_otlp()) {
             otlp::request(bodies)
         } else {
-            format!("[{}]", bodies.collect::<Vec<_>>().join(","))
+            crate::core::text::concat(&["[", &crate::core::text::join(bodies, ","), "]"])
         };
         Batch {
             body,
@@ -413,7 +425,7 @@ fn is_id(id: &str) -> bool {
 /// OTLP record holds it escaped, so the attribute is looked for first).
 fn beacon_id(body: &str) -> Option<&str> {
     let after = |marker: &str| {
-        crate::core::privacy::position(body, marker).map(|at| &body[at + marker.len()..])
+        crate::core::privacy::position(body, marker).and_then(|at| body.get(at + marker.len()..))
     };
     let rest = after(r#""journey_probe.beacon_id","value":{"stringValue":""#)
         .or_else(|| after(r#""id":""#))?;

@@ -2,6 +2,8 @@
 //! run of characters, e.g. `/dich-vu/*/bien-nhan/*`. Matched against the page's path only
 //! (never its query string), locally.
 
+use crate::core::prelude::*;
+
 /// Longest pattern accepted.
 pub const MAX_PATTERN_LEN: usize = 512;
 
@@ -15,8 +17,8 @@ impl PathPattern {
     pub fn parse(text: &str) -> Option<PathPattern> {
         let path = match crate::core::privacy::position(text, "://") {
             Some(at) => {
-                let rest = &text[at + 3..];
-                &rest[rest.find('/')?..]
+                let rest = text.get(at + 3..)?;
+                rest.get(rest.find('/')?..)?
             }
             None => text,
         };

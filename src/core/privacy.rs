@@ -24,6 +24,8 @@
 //! `Chủ hộ` and its value), at most eight words, and no capitalised word after the first — a
 //! proper noun mid-sentence is a name or a place.
 
+use crate::core::prelude::*;
+
 /// Longest key, step or source name, in characters.
 pub const MAX_KEY_CHARS: usize = 64;
 /// Most words a label may have to become a key: longer text is a sentence, not a label.
@@ -46,13 +48,12 @@ pub fn key(text: &str, written: Written) -> Option<String> {
         Written::ByDeveloper => text,
         Written::OnPage => text.split([':', '：']).next().unwrap_or(""),
     };
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut key = words.join(" ");
+    let mut key = crate::core::text::join(text.split_whitespace(), " ");
     if written == Written::OnPage {
         key = key.trim_end_matches(['*', ' ']).to_string();
     }
     let ok = !key.is_empty()
-        && key.chars().count() <= MAX_KEY_CHARS
+        && crate::core::text::char_count(&key) <= MAX_KEY_CHARS
         && is_safe(&key, written)
         && (written == Written::ByDeveloper || reads_like_a_label(&key));
     ok.then_some(key)
@@ -300,7 +301,7 @@ fn syllables(text: &str) -> Vec<(String, bool)> {
             Some(cuts) => {
                 let mut start = 0;
                 for end in cuts {
-                    out.push((word[start..end].to_string(), true));
+                    out.push((word.get(start..end).unwrap_or_default().to_string(), true));
                     start = end;
                 }
             }
@@ -322,13 +323,13 @@ fn words(text: &str) -> Vec<String> {
         }
         if !is_letter(c) {
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+                out.push(::core::mem::take(&mut word));
             }
             previous_lower = false;
             continue;
         }
         if is_upper(c) && previous_lower && !word.is_empty() {
-            out.push(std::mem::take(&mut word));
+            out.push(::core::mem::take(&mut word));
         }
         previous_lower = is_lower(c);
         word.push(fold_char(c));
@@ -517,7 +518,7 @@ pub fn is_identifier_like(text: &str) -> bool {
 
 /// A word that reads like a generated token rather than a slug word.
 fn is_token_like(word: &str) -> bool {
-    let len = word.chars().count();
+    let len = crate::core::text::char_count(word);
     if len >= MAX_WORD_LEN {
         return true;
     }

@@ -15,6 +15,8 @@
 //!   the backoff the core's outbox sets ([`crate::core::outbox`]);
 //! - what an answer means ([`Outbox::answered`]), and when to try again ([`Host::later`]).
 
+use crate::core::prelude::*;
+
 use crate::core::beacon::{Beacon, Trigger};
 use crate::core::clock::PageState;
 use crate::core::config::{Config, Format};
@@ -308,7 +310,8 @@ impl<H: Host> Session<H> {
         let Some(ids) = self.in_flight.take() else {
             return;
         };
-        self.host.report("answered", &status.to_string());
+        self.host
+            .report("answered", &crate::core::text::number(status.into()));
         let then = self.outbox.answered(&ids, status, now.epoch_ms);
         self.save_outbox();
         match then {

@@ -6,7 +6,10 @@
 //! attribute on the tag is the more specific of the two and wins, and a disagreement between
 //! them is named in a warning rather than settled silently.
 
+use crate::core::prelude::*;
+
 use crate::core::config::{quote, twin_name, unknown_attributes, Origin, Setting, ATTRIBUTES};
+use crate::core::text::concat;
 
 /// The settings to build the configuration from (object first, tag last, so the tag wins in
 /// [`crate::core::config::Config::from_settings`]) and one warning per thing the portal wrote
@@ -25,12 +28,16 @@ pub fn gather(
         };
         if let Some((_, tag_value)) = tag.iter().rev().find(|(n, _)| n == attribute) {
             if tag_value != value {
-                warnings.push(format!(
-                    "{attribute}=\"{}\" on the script tag is used; window.JourneyProbeConfig.{key} \
-                     = \"{}\" is ignored",
-                    quote(tag_value),
-                    quote(value)
-                ));
+                warnings.push(concat(&[
+                    attribute,
+                    "=\"",
+                    &quote(tag_value),
+                    "\" on the script tag is used; window.JourneyProbeConfig.",
+                    key,
+                    " = \"",
+                    &quote(value),
+                    "\" is ignored",
+                ]));
             }
             continue;
         }
@@ -52,11 +59,12 @@ pub fn gather(
 fn unknown_property(key: &str) -> String {
     let shown: String = key.chars().take(40).collect();
     let accepted: Vec<String> = ATTRIBUTES.iter().map(|a| twin_name(a)).collect();
-    format!(
-        "window.JourneyProbeConfig.{shown} is not an option journey-probe reads (it is ignored); \
-         accepted: {}",
-        accepted.join(", ")
-    )
+    concat(&[
+        "window.JourneyProbeConfig.",
+        &shown,
+        " is not an option journey-probe reads (it is ignored); accepted: ",
+        &crate::core::text::join(accepted, ", "),
+    ])
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! (a few thousand fields at most) for a fraction of the wasm a `HashMap` costs (hashbrown and
 //! its hasher: ~8 KB raw, ~3 KB brotli, measured).
 
+use crate::core::prelude::*;
+
 /// Pairs sorted by key; each key once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmallMap<K, V> {

@@ -4,6 +4,8 @@
 //! the rater stays confidential). A journey is asked at most once; a dismissal is "no
 //! answer", not "dissatisfied".
 
+use crate::core::prelude::*;
+
 use crate::core::json::Object;
 
 /// The reasons a citizen may pick, as beacons carry them.

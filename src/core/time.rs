@@ -24,13 +24,46 @@ pub fn round_ms(ms: f64) -> u64 {
     if ms >= MAX_DURATION_MS as f64 {
         return MAX_DURATION_MS;
     }
-    let steps = (ms / ROUNDING_MS as f64).round() as u64;
-    steps * ROUNDING_MS
+    round_half_away(ms / ROUNDING_MS as f64) * ROUNDING_MS
+}
+
+/// `x.round() as u64` without std (the wasm has none): the nearest whole number, halves away
+/// from zero; negative and NaN give 0, values past `u64::MAX` give `u64::MAX`.
+pub fn round_half_away(x: f64) -> u64 {
+    let whole = x as u64;
+    if x - whole as f64 >= 0.5 {
+        whole.saturating_add(1)
+    } else {
+        whole
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_halves_away_from_zero_as_std_does() {
+        let mut x = 0.0f64;
+        let mut samples = vec![
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999,
+            4_503_599_627_370_495.5,
+            -0.5,
+            -3.7,
+        ];
+        while x < 10_000.0 {
+            samples.push(x);
+            x += 0.125;
+        }
+        for x in samples {
+            assert_eq!(round_half_away(x), x.round().max(0.0) as u64, "{x}");
+        }
+        assert_eq!(round_half_away(f64::NAN), 0);
+        assert_eq!(round_half_away(f64::INFINITY), u64::MAX);
+    }
 
     #[test]
     fn rounds_to_the_nearest_tenth_of_a_second() {

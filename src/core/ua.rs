@@ -1,6 +1,8 @@
 //! The browser, reduced to classes coarse enough not to single anyone out: phone or not,
 //! browser family and major version. The full user-agent string never leaves the browser.
 
+use crate::core::prelude::*;
+
 use crate::core::privacy::{includes, position};
 
 /// The coarse description of a browser a beacon carries.
@@ -91,7 +93,8 @@ pub fn classify(user_agent: &str) -> UserAgentClass {
 
 fn version_after(user_agent: &str, token: &str) -> Option<u32> {
     let start = position(user_agent, token)? + token.len();
-    let digits: String = user_agent[start..]
+    let digits: String = user_agent
+        .get(start..)?
         .chars()
         .take_while(char::is_ascii_digit)
         .take(4)

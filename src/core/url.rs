@@ -5,6 +5,8 @@
 //! `/tra-cuu/0912345678`). Query strings and fragments are dropped whole; each path segment that
 //! looks like an identifier becomes `:id`.
 
+use crate::core::prelude::*;
+
 use crate::core::privacy;
 
 /// What replaces an identifier-like path segment.

@@ -5,6 +5,8 @@
 //! server's response time when the page was reached by a form submission. The shell only
 //! forwards entries; every rule is here, tested natively.
 
+use crate::core::prelude::*;
+
 use crate::core::json::Object;
 
 /// How many of the longest interactions are kept (enough for 500 interactions).
@@ -201,7 +203,7 @@ impl Vitals {
             fcp_ms: self.fcp.map(round10),
             lcp_ms: self.lcp.map(round10),
             cls_x1000: (self.shifts > 0 || self.ttfb.is_some())
-                .then(|| (self.cls * 1000.0).round() as u64),
+                .then(|| crate::core::time::round_half_away(self.cls * 1000.0)),
             inp_ms: inp.map(|i| round10(i.1)),
             inp_field: inp.and_then(|i| i.2),
             long_tasks: self.long_tasks,

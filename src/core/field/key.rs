@@ -1,6 +1,8 @@
 //! A field's key and its source's name, as beacons carry them: through the privacy rule
 //! (`core::privacy`), else structural.
 
+use crate::core::prelude::*;
+
 use super::FieldFacts;
 use crate::core::privacy::{self, Written};
 
@@ -22,7 +24,9 @@ pub fn field_key(facts: &FieldFacts) -> String {
                 .as_deref()
                 .and_then(|label| privacy::key(label, Written::OnPage))
         })
-        .unwrap_or_else(|| format!("#{}", facts.position))
+        .unwrap_or_else(|| {
+            crate::core::text::concat(&["#", &crate::core::text::number(facts.position as u64)])
+        })
 }
 
 /// A name a developer wrote (a field's or a form's `name` or `id`, `data-probe-key`) as a key,
@@ -61,10 +65,7 @@ pub const UNNAMED_SOURCE: &str = "unnamed";
 /// [`MAX_SOURCE_LEN`] characters; [`UNNAMED_SOURCE`] when the privacy rule does not let it be
 /// sent (empty, an identifier, a name).
 pub fn normalise_source(source: &str) -> String {
-    let name: String = source
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let name: String = crate::core::text::join(source.split_whitespace(), " ")
         .chars()
         .take(MAX_SOURCE_LEN)
         .collect();

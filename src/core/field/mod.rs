@@ -12,6 +12,8 @@
 //! the field's state machine (who wrote its value, the counters); `key` decides its key and
 //! its source's name through the privacy rule.
 
+use crate::core::prelude::*;
+
 mod key;
 mod state;
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! One field's state: who last wrote its value, whether a pre-fill was changed, its origin
 //! now, and how the citizen got on with it (focus, hesitation, corrections, pastes).
 
+use crate::core::prelude::*;
+
 use super::{
     field_key, normalise_source, FieldEvent, FieldFacts, FieldKind, InputKind, Origin, ValueState,
     PICK_WINDOW_MS, REFORMAT_WINDOW_MS,

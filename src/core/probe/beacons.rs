@@ -1,6 +1,8 @@
 //! What the probe sends: a page view's beacon as the page is hidden or left, its forms and
 //! fields one by one, and its speed.
 
+use crate::core::prelude::*;
+
 use super::{Now, Probe};
 use crate::core::beacon::{
     Beacon, FieldReport, FormReport, FormSummary, JourneySection, Outcome, PageSection, Trigger,

@@ -2,13 +2,16 @@
 //! their names, parsing them with a message that says what is accepted, and applying them —
 //! login, submission, expiry, marks, another service, the satisfaction question.
 
+use crate::core::prelude::*;
+
 use super::{Now, Probe};
 use crate::core::beacon::{Beacon, JourneySection, Outcome, Trigger};
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
 use crate::core::journey::Journey;
 use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
-use std::fmt;
+use crate::core::text::{concat, number};
+use ::core::fmt;
 
 /// A call a portal makes through `JourneyProbe.push([...])` or a method of `JourneyProbe`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,20 +47,29 @@ pub const MAX_STEP_NAME: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownCommand(pub String);
 
-impl fmt::Display for UnknownCommand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl UnknownCommand {
+    /// The sentence the console shows: what was refused, and what is accepted. Written without
+    /// `core::fmt`, which the wasm does without.
+    pub fn message(&self) -> String {
         let name: String = self.0.chars().take(40).collect();
         match name.as_str() {
-            "mark" => write!(f, "mark needs a step name: 1 to {MAX_STEP_NAME} letters, digits, '.', '-' or '_' that name no one (no person's name, e-mail, date or long number; e.g. JourneyProbe.mark('xac-nhan'))"),
-            "consent" => write!(f, "consent needs true or false (e.g. JourneyProbe.consent(true))"),
-            "rate" => write!(f, "{RATE_ACCEPTED}"),
-            "setService" => write!(f, "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_', a public catalogue code and never a citizen's number, e-mail or name (e.g. JourneyProbe.setService('1.001234'))"),
-            _ => write!(
-                f,
-                "unknown command \"{name}\": accepted commands are {}",
-                Command::NAMES.join(", ")
-            ),
+            "mark" => concat(&["mark needs a step name: 1 to ", &number(MAX_STEP_NAME as u64), " letters, digits, '.', '-' or '_' that name no one (no person's name, e-mail, date or long number; e.g. JourneyProbe.mark('xac-nhan'))"]),
+            "consent" => "consent needs true or false (e.g. JourneyProbe.consent(true))".to_string(),
+            "rate" => RATE_ACCEPTED.to_string(),
+            "setService" => "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_', a public catalogue code and never a citizen's number, e-mail or name (e.g. JourneyProbe.setService('1.001234'))".to_string(),
+            _ => concat(&[
+                "unknown command \"",
+                &name,
+                "\": accepted commands are ",
+                &crate::core::text::join(Command::NAMES, ", "),
+            ]),
         }
+    }
+}
+
+impl fmt::Display for UnknownCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -11,6 +11,8 @@
 //! `snapshot` what `JourneyProbe.snapshot()` shows; this file holds the probe's state and its
 //! start.
 
+use crate::core::prelude::*;
+
 mod beacons;
 mod command;
 mod fields;

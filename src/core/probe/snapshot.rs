@@ -1,6 +1,8 @@
 //! `JourneyProbe.snapshot()`: what the probe sees on this page, for QA testers and the
 //! overlay — never a value.
 
+use crate::core::prelude::*;
+
 use super::{Now, Probe};
 use crate::core::journey::Step;
 use crate::core::json::Object;

@@ -2,6 +2,8 @@
 //! service; a journey found idle past the timeout (abandoned) and the next one, which waits for
 //! the citizen to begin it.
 
+use crate::core::prelude::*;
+
 use super::{scrubbed, Now, Probe};
 use crate::core::beacon::{Beacon, JourneySection, Outcome, PageSection, Trigger, VERSION};
 use crate::core::clock::PageState;
