@@ -17,6 +17,7 @@ import { interceptSetters, own, wrapHistory } from './intercept.js';
 import { observeVitals } from './vitals.js';
 import { FRAGMENT, appendLog, clearLog, isShortcut, overlayWanted, readLog, rememberOverlay } from './overlay-switch.js';
 import { describe, warn } from './warn.js';
+import { pauseIn } from './pause.js';
 
 export { describe, warn };
 /** Version stamp, replaced at build time. */
@@ -262,6 +263,8 @@ export function install(win, how) {
     // selfTestPanic() panics at once; selfTestPanic('input') inside the next input listener.
     value: (when) => (state === 'running' ? guard(() => shell.selfTestPanic(when === 'input'))() : undefined),
   });
+  // Runs a piece of start-up in a later task (see below).
+  const pause = pauseIn(win);
   // Whatever fails from here (a page that broke addEventListener or fetch, an array whose
   // items throw) leaves the probe off with one warning and returns the API all the same.
   try {
@@ -323,24 +326,49 @@ export function install(win, how) {
         win.addEventListener('hashchange', () => {
           if (win.location.hash === FRAGMENT) api.overlay(true);
         }, { passive: true });
-        if (overlayWanted(win, overlaySetting === 'on')) api.overlay(true);
       } catch (_) {
         // no overlay on this page; the probe is unaffected
       }
     }
 
-    if (state === 'loading') load();
+    // The rest of start-up, each piece in a task of its own so that none is a long task on a
+    // slow phone: this script's own run (above) installs the API and the setter watch, which
+    // must be in place at once; then the glue and wasm are requested; then the tab's storage is
+    // opened (its first use is slow) to see whether a QA tester left the overlay on.
+    pause(() => {
+      try {
+        if (state === 'loading') load();
+      } catch (error) {
+        cannotStart(error);
+      }
+      try {
+        pause(() => {
+          try {
+            if (!never && overlayWanted(win, overlaySetting === 'on')) api.overlay(true);
+          } catch (_) {
+            // no overlay on this page; the probe is unaffected
+          }
+        });
+      } catch (_) {
+        // the same
+      }
+    });
   } catch (error) {
+    cannotStart(error);
+  }
+  return api;
+
+  function cannotStart(error) {
     state = 'off';
     queue = [];
     warn('could not start (' + describe(error) + '). The page is not affected.');
   }
-  return api;
 
   function load() {
     Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
       .then(([glue, module]) =>
-        Promise.resolve(glue.default({ module_or_path: module })).then(() => {
+        Promise.resolve(glue.default({ module_or_path: module })).then(() => new Promise((resolve) => pause(resolve))).then(() => {
+          // (instantiating the wasm and beginning its session: two tasks, not one long one)
           if (state !== 'loading') return;
           // One line per setting for the wasm, which validates them: name, value, where from.
           const line = (from) => (pair) => pair.concat(from).map((text) => text.replace(/[\t\r\n]/g, ' ')).join('\t');

@@ -2,8 +2,8 @@
 // slices (never a long task), turns DOM events and mutations into the wasm's calls of plain
 // numbers, and hands it the host. It decides nothing: every rule is the wasm's.
 //
-// Start-up: the listeners and the document's observer are on before the first field is
-// registered, and the fields are registered a few milliseconds at a time, in the order
+// Start-up: the wasm's session begins in one task; in the next, the listeners and the
+// document's observer are on before the first field is registered, and the fields are registered a few milliseconds at a time, in the order
 // discovery always has (fields that appear meanwhile wait behind them). What concerns a field's
 // value, a submission, a view change or the page being left first finishes the registration at
 // once (a radio group must be whole before its value is read); other calls (the window's focus,
@@ -15,6 +15,7 @@ import { describe, warn } from '../warn.js';
 import { makeFields } from './fields.js';
 import { makeHost } from './host.js';
 import { listen } from './listen.js';
+import { pauseIn } from '../pause.js';
 
 /** How long one slice of start-up registers fields, in ms. */
 const SLICE_MS = 5;
@@ -46,6 +47,8 @@ export function begin(win, wasm, how) {
   let busy = false;
   let starting = true;
   let stopped = false;
+  // The listeners and the document's observer are on, and the page's fields queued.
+  let listening = false;
   /**
    * Calls made while starting (see above), or while the wasm is busy — a page handler the wasm's
    * host ran (the page's own fetch wrapper, say) calling back into it: they wait, in order. A
@@ -131,15 +134,8 @@ export function begin(win, wasm, how) {
     return true;
   }
   /** Finishes start-up now (a checkpoint, or something happened to a field). */
-  const settle = () => starting && !stopped && slice(Infinity);
-  // The browser's own yield keeps the slices' priority; a message is not throttled like a timer.
-  const pause = win.scheduler && win.scheduler.yield
-    ? (fn) => win.scheduler.yield().then(fn)
-    : (fn) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = fn;
-      channel.port2.postMessage(0);
-    };
+  const settle = () => starting && !stopped && (listening || setUp(), slice(Infinity));
+  const pause = pauseIn(win);
   const step = guard(() => starting && !stopped && !slice(SLICE_MS) && pause(step));
 
   // -- what happens on the page ----------------------------------------------------------
@@ -228,7 +224,8 @@ export function begin(win, wasm, how) {
     watchSelectors();
   }
 
-  const removeListeners = listen(win, guard, {
+  /** What each DOM event does (js/shell/listen.js adds them, in the task after begin). */
+  const handlers = {
     input(event) {
       const i = fieldOfEvent(event);
       if (i === undefined) return;
@@ -281,7 +278,8 @@ export function begin(win, wasm, how) {
     },
     navigated,
     state: pageState,
-  });
+  };
+  let removeListeners = () => {};
 
   function stop() {
     if (stopped) return;
@@ -320,18 +318,31 @@ export function begin(win, wasm, how) {
     selfTestPanic: (onInput) => call('self_test_panic', onInput),
     stop,
   };
-  observe(doc);
-  work.push([all(doc, FIELD_SELECTOR), (el) => register([el, fieldKind(el)])], [all(doc, '*'), (host) => {
-    const shadow = shadowOf(host);
-    if (!shadow || has(host, IGNORE) || !host.isConnected) return;
-    const found = [];
-    const shadows = [shadow];
-    findFields(shadow, found, shadows);
-    shadows.forEach(observe);
-    work.push([found, register]);
-  }]);
   busyMs = clock.now() - t0;
-  // The first slice in a task of its own: beginning the wasm's session is work enough for one.
-  pause(step);
+  // Beginning the wasm's session is work enough for one task: listening, observing and the
+  // first slice come in the next one.
+  pause(guard(() => {
+    if (stopped || listening) return;
+    setUp();
+    step();
+  }));
   return shell;
+
+  /** Listens, observes and queues the page's fields (once; see `settle`). */
+  function setUp() {
+    const t1 = clock.now();
+    listening = true;
+    removeListeners = listen(win, guard, handlers);
+    observe(doc);
+    work.push([all(doc, FIELD_SELECTOR), (el) => register([el, fieldKind(el)])], [all(doc, '*'), (host) => {
+      const shadow = shadowOf(host);
+      if (!shadow || has(host, IGNORE) || !host.isConnected) return;
+      const found = [];
+      const shadows = [shadow];
+      findFields(shadow, found, shadows);
+      shadows.forEach(observe);
+      work.push([found, register]);
+    }]);
+    busyMs += clock.now() - t1;
+  }
 }
