@@ -1,4 +1,5 @@
-// Per-event cost of the probe's field handling on a 2,000-field page, and its start-up time.
+// Per-event cost of the probe's field handling on a 2,000-field page, its start-up time, and
+// the long tasks of start-up at 4× CPU throttling, with and without the probe.
 //
 // Method: the same page (tests/e2e/fields/pages/many.html) with and without the probe's tag,
 // alternated A/B over RUNS runs; in each, the citizen types KEYS characters into a field deep in
@@ -58,6 +59,34 @@ async function typingRun(browser, url, withProbe) {
   return { scriptMs: (after - before) * 1000, startupMs, loadMs, calls };
 }
 
+/**
+ * Start-up at 4× CPU throttling: the long tasks (over 50 ms) of the page's main thread from
+ * navigation until the probe is running (without it: until the page is ready) and 500 ms more.
+ */
+async function startupRun(browser, url, withProbe) {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.__long = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__long.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch (_) {
+      // no long-task timing: counted as none
+    }
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.goto(url);
+  await page.waitForFunction(() => window.pageReady === true, null, { timeout: 60_000 });
+  if (withProbe) await probeReady(page, 60_000);
+  await page.waitForTimeout(500);
+  const long = await page.evaluate(() => window.__long.slice());
+  await context.close();
+  return long;
+}
+
 /** Runs the field benchmark; returns the numbers for the results file. */
 export async function benchFields() {
   const dir = mkdtempSync(join(tmpdir(), 'journey-probe-bench-'));
@@ -69,10 +98,14 @@ export async function benchFields() {
   const browser = await launch();
   const a = [];
   const b = [];
+  const longA = [];
+  const longB = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       a.push(await typingRun(browser, `${withProbe.url}/many.html`, true));
       b.push(await typingRun(browser, `${without.url}/many.html`, false));
+      longA.push(await startupRun(browser, `${withProbe.url}/many.html`, true));
+      longB.push(await startupRun(browser, `${without.url}/many.html`, false));
     }
   } finally {
     await browser.close();
@@ -99,5 +132,12 @@ export async function benchFields() {
     perCall: { count: calls.length, medianUs: at(50) * 1000, p99Us: at(99) * 1000, maxUs: calls[calls.length - 1] * 1000, isolated: a.every((r) => r.calls.isolated) },
     startupMs: { median: median(startups), min: Math.min(...startups), max: Math.max(...startups) },
     loadMs: { median: median(loads), min: Math.min(...loads), max: Math.max(...loads) },
+    // Start-up at 4×: long tasks with the probe and without it, per run, and the longest.
+    startupLongTasks: {
+      probe: median(longA.map((l) => l.length)),
+      baseline: median(longB.map((l) => l.length)),
+      probeLongestMs: Math.max(0, ...longA.flat()),
+      baselineLongestMs: Math.max(0, ...longB.flat()),
+    },
   };
 }

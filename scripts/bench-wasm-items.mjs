@@ -58,7 +58,7 @@ function buildNamed() {
     { env: { CARGO_PROFILE_RELEASE_STRIP: 'false' } });
   mkdirSync(STAGE, { recursive: true });
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', STAGE, '--out-name', 'journey_probe', RAW_WASM]);
-  run(WASM_OPT, ['-Oz', ...WASM_OPT_FEATURES, '-g', '--strip-dwarf', '--strip-producers', join(STAGE, 'journey_probe_bg.wasm'), '-o', NAMED_WASM]);
+  run(WASM_OPT, ['-Oz', '--converge', ...WASM_OPT_FEATURES, '-g', '--strip-dwarf', '--strip-producers', join(STAGE, 'journey_probe_bg.wasm'), '-o', NAMED_WASM]);
   return NAMED_WASM;
 }
 
