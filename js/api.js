@@ -44,7 +44,8 @@ function pageGlobal(win, name, consequence) {
 /**
  * Installs `window.JourneyProbe` and starts the probe.
  * @param {Window} win
- * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string, loadOverlay: () => Promise<any>, loadSurvey: () => Promise<any> }} how
+ * @param {{ attributes: Array<[string, string]>, loadGlue: () => Promise<any>, wasmUrl: string, wasmOtlpUrl: string, loadOverlay: () => Promise<any>, loadSurvey: () => Promise<any> }} how
+ *   (`wasmOtlpUrl`: the wasm with the OTLP encoder, fetched instead for data-format="otlp")
  * @returns {object} the API object
  */
 export function install(win, how) {
@@ -156,9 +157,11 @@ export function install(win, how) {
   // data-overlay (the tag wins over JourneyProbeConfig.overlay, as for every option): "on"
   // shows it; "never" (production) lets nothing show it, nor fetch its file.
   const overlay = { on: false, view: null, loading: false };
-  const overlaySetting = String(
-    (attributes.find(([name]) => name === 'data-overlay') || (objectConfig || []).find(([key]) => key === 'overlay') || [])[1],
+  /** A setting as the probe will read it: the tag's attribute, else JourneyProbeConfig's twin. */
+  const setting = (attribute, key) => String(
+    (attributes.find(([name]) => name === attribute) || (objectConfig || []).find(([k]) => k === key) || [])[1],
   ).trim();
+  const overlaySetting = setting('data-overlay', 'overlay');
   const never = overlaySetting === 'never';
 
   let flushVitals = null;
@@ -365,7 +368,9 @@ export function install(win, how) {
   }
 
   function load() {
-    Promise.all([how.loadGlue(), compileWasm(win, how.wasmUrl), domReady(win.document)])
+    // The citizen's wasm has no OTLP encoder; the one that has it comes only for that format.
+    const wasmUrl = setting('data-format', 'format') === 'otlp' ? how.wasmOtlpUrl : how.wasmUrl;
+    Promise.all([how.loadGlue(), compileWasm(win, wasmUrl), domReady(win.document)])
       .then(([glue, module]) =>
         Promise.resolve(glue.default({ module_or_path: module })).then(() => new Promise((resolve) => pause(resolve))).then(() => {
           // (instantiating the wasm and beginning its session: two tasks, not one long one)

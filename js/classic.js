@@ -21,6 +21,7 @@ import { describe, install, warn } from './api.js';
       attributes,
       loadGlue: () => import(new URL(__GLUE_FILE__, base).href),
       wasmUrl: new URL(__WASM_FILE__, base).href,
+      wasmOtlpUrl: new URL(__WASM_OTLP_FILE__, base).href,
       loadOverlay: () => import(new URL(__OVERLAY_FILE__, base).href),
       loadSurvey: () => import(new URL(__SURVEY_FILE__, base).href),
     });

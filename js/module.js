@@ -27,6 +27,7 @@ export function start(options = {}) {
       attributes,
       loadGlue: () => import(new URL(__GLUE_FILE__, import.meta.url).href),
       wasmUrl: new URL(__WASM_FILE__, import.meta.url).href,
+      wasmOtlpUrl: new URL(__WASM_OTLP_FILE__, import.meta.url).href,
       loadOverlay: () => import(new URL(__OVERLAY_FILE__, import.meta.url).href),
       loadSurvey: () => import(new URL(__SURVEY_FILE__, import.meta.url).href),
     });

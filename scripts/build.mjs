@@ -6,6 +6,7 @@
 //   dist/journey-probe.d.ts             TypeScript types
 //   dist/journey-probe-glue.<hash>.js   wasm-bindgen's glue and the JS shell (content-hashed: cache forever)
 //   dist/journey-probe.<hash>.wasm      the probe (content-hashed: cache forever)
+//   dist/journey-probe-otlp.<hash>.wasm the probe with the OTLP encoder, for data-format="otlp" only
 //   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
 //   dist/journey-probe-survey.<hash>.js  the satisfaction question, fetched only when asked
 //   dist/sizes.json                     the size table, for the bench
@@ -16,7 +17,7 @@ import { ROOT, WASM_OPT_FEATURES, run, sizes, step } from './lib.mjs';
 
 const DIST = join(ROOT, 'dist');
 const STAGE = join(ROOT, 'target', 'wasm-bindgen');
-const RAW_WASM = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'journey_probe.wasm');
+const STAGE_OTLP = join(ROOT, 'target', 'wasm-bindgen-otlp');
 /** npm's binaryen, never Debian's (whose -Oz breaks current wasm-bindgen output). */
 const WASM_OPT = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -25,28 +26,41 @@ function hash(buffer) {
   return createHash('sha256').update(buffer).digest('hex').slice(0, 10);
 }
 
-async function main() {
-  step('compiling the probe to wasm (release, opt-level z)');
-  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'journey-probe']);
-
-  step('wasm-bindgen');
-  rmSync(STAGE, { recursive: true, force: true });
-  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', STAGE, '--out-name', 'journey_probe', RAW_WASM]);
-
-  const bindgenWasm = join(STAGE, 'journey_probe_bg.wasm');
-  const optimised = join(STAGE, 'journey_probe_opt.wasm');
+/**
+ * Compiles one flavour of the wasm (cargo features, its own target directory so that the two
+ * keep their caches), runs wasm-bindgen into `stage` and wasm-opt; returns the optimised bytes.
+ */
+function buildWasm({ features, targetDir, stage }) {
+  const featureArgs = features.length ? ['--features', features.join(',')] : [];
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'journey-probe', '--target-dir', targetDir, ...featureArgs]);
+  rmSync(stage, { recursive: true, force: true });
+  const raw = join(targetDir, 'wasm32-unknown-unknown', 'release', 'journey_probe.wasm');
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', stage, '--out-name', 'journey_probe', raw]);
+  const bindgenWasm = join(stage, 'journey_probe_bg.wasm');
+  const optimised = join(stage, 'journey_probe_opt.wasm');
   if (existsSync(WASM_OPT)) {
-    step('wasm-opt -Oz (npm binaryen)');
     // --converge repeats the passes until the module stops shrinking: 307 B brotli less, measured.
     run(WASM_OPT, ['-Oz', '--converge', ...WASM_OPT_FEATURES, '--strip-debug', '--strip-producers', bindgenWasm, '-o', optimised]);
   } else {
     console.warn(`wasm-opt not found at ${WASM_OPT} (npm's binaryen): the wasm is not optimised; run npm run setup`);
     copyFileSync(bindgenWasm, optimised);
   }
+  return readFileSync(optimised);
+}
+
+async function main() {
+  step('compiling the probe to wasm (release, opt-level z), wasm-bindgen, wasm-opt -Oz (npm binaryen)');
+  const wasm = buildWasm({ features: [], targetDir: join(ROOT, 'target'), stage: STAGE });
+  // The same probe with the OTLP encoder, for data-format="otlp" only: its glue is the same
+  // file (the two modules import and export the same functions; checked below).
+  step('the OTLP flavour (cargo feature otlp)');
+  const wasmOtlp = buildWasm({ features: ['otlp'], targetDir: join(ROOT, 'target', 'otlp'), stage: STAGE_OTLP });
+  if (!readFileSync(join(STAGE, 'journey_probe.js')).equals(readFileSync(join(STAGE_OTLP, 'journey_probe.js')))) {
+    throw new Error('the OTLP flavour needs a glue of its own: its wasm-bindgen output differs from the default one');
+  }
 
   step('loader, module entry and glue (esbuild)');
   const esbuild = await import('esbuild');
-  const wasm = readFileSync(optimised);
   // wasm-bindgen's glue and the JS shell (js/shell/, which drives the wasm) in one module: both
   // are needed only once the wasm is there, so they come beside it (fetched in parallel with it,
   // content-hashed, cached for good), and the loader — which every page fetches first, with a
@@ -68,6 +82,7 @@ async function main() {
     }).outputFiles[0].contents,
   );
   const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
+  const wasmOtlpFile = `journey-probe-otlp.${hash(wasmOtlp)}.wasm`;
   const glueFile = `journey-probe-glue.${hash(glue)}.js`;
   const bundle = (entry, format, define = {}) =>
     Buffer.from(
@@ -92,6 +107,7 @@ async function main() {
     __VERSION__: JSON.stringify(VERSION),
     __GLUE_FILE__: JSON.stringify(glueFile),
     __WASM_FILE__: JSON.stringify(wasmFile),
+    __WASM_OTLP_FILE__: JSON.stringify(wasmOtlpFile),
     __OVERLAY_FILE__: JSON.stringify(overlayFile),
     __SURVEY_FILE__: JSON.stringify(surveyFile),
   };
@@ -110,6 +126,7 @@ async function main() {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   writeFileSync(join(DIST, wasmFile), wasm);
+  writeFileSync(join(DIST, wasmOtlpFile), wasmOtlp);
   writeFileSync(join(DIST, glueFile), glue);
   writeFileSync(join(DIST, 'journey-probe.js'), loader);
   writeFileSync(join(DIST, 'journey-probe.mjs'), moduleEntry);
@@ -140,6 +157,9 @@ async function main() {
   const inlinedSizes = sizes(Buffer.from(inlined));
   console.log('\nOnly for QA testers who switch the overlay on:');
   console.log(`${'overlay'.padEnd(7)} ${overlayFile.padEnd(34)} ${kb(overlaySizes.raw)} ${kb(overlaySizes.gzip)} ${kb(overlaySizes.brotli)}`);
+  const otlpSizes = sizes(wasmOtlp);
+  console.log('\nOnly where data-format="otlp", instead of the wasm above:');
+  console.log(`${'wasm'.padEnd(7)} ${wasmOtlpFile.padEnd(34)} ${kb(otlpSizes.raw)} ${kb(otlpSizes.gzip)} ${kb(otlpSizes.brotli)}`);
   const surveySizes = sizes(survey);
   console.log(`\nOnly after a submission, where the satisfaction question is asked:`);
   console.log(`${'survey'.padEnd(7)} ${surveyFile.padEnd(34)} ${kb(surveySizes.raw)} ${kb(surveySizes.gzip)} ${kb(surveySizes.brotli)}`);
@@ -152,6 +172,7 @@ async function main() {
       total,
       shell: shellSizes,
       overlay: { file: overlayFile, ...overlaySizes },
+      wasmOtlp: { file: wasmOtlpFile, ...otlpSizes },
       survey: { file: surveyFile, ...surveySizes },
       loaderWithOverlayInlined: inlinedSizes,
     }, null, 2) + '\n',

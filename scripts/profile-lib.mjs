@@ -48,6 +48,8 @@ export async function buildVariant(outDir, stage = join(ROOT, 'target', 'wasm-bi
     __VERSION__: JSON.stringify('0.1.0'),
     __GLUE_FILE__: JSON.stringify(files.glue),
     __WASM_FILE__: JSON.stringify(files.wasm),
+    // (profiles are of the default format: the OTLP flavour is not built here)
+    __WASM_OTLP_FILE__: JSON.stringify(files.wasm),
     __OVERLAY_FILE__: JSON.stringify(files.overlay),
     __SURVEY_FILE__: JSON.stringify(files.survey),
   };

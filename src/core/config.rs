@@ -340,8 +340,15 @@ const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by
 letters, digits, '_' or '-' (e.g. buoc,tab)";
 const STEP_SLUGS_ACCEPTED: &str = "up to 50 path segments separated by commas, each 1 to 64 \
 letters, digits, '.', '_', '~' or '-' with no run of six digits and no '@' (e.g. nguyen-tac,buoc-xac-nhan)";
-const FORMAT_ACCEPTED: &str = "json (beacons as schema/beacon.schema.json defines them) or otlp \
-(OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)";
+const FORMAT_ACCEPTED: &str = if crate::core::otlp::BUILT_IN {
+    "json (beacons as schema/beacon.schema.json defines them) or otlp \
+(OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)"
+} else {
+    // The loader fetches the wasm that has the encoder for otlp; this one (the ES module
+    // entry used without the loader's choice, say) does not.
+    "json: this build of the probe has no OTLP encoder (the loader journey-probe.js, and \
+start(), fetch the one that has it when the format is otlp)"
+};
 const OVERLAY_ACCEPTED: &str =
     "on (show the QA overlay), off, or never (nothing can switch it on) (e.g. on)";
 const SURVEY_ACCEPTED: &str =
@@ -456,7 +463,7 @@ impl Config {
         let format = read(ATTR_FORMAT, FORMAT_ACCEPTED, false)
             .parse(&mut errors, |v| match v.trim() {
                 "json" => Some(Format::Json),
-                "otlp" => Some(Format::Otlp),
+                "otlp" if crate::core::otlp::BUILT_IN => Some(Format::Otlp),
                 _ => None,
             })
             .unwrap_or_default();

@@ -16,6 +16,11 @@ use crate::core::prelude::*;
 use crate::core::beacon::Beacon;
 use crate::core::json::Object;
 
+/// Whether this build encodes OTLP. The citizen's wasm does not (the loader fetches the one
+/// built with the `otlp` feature for `data-format="otlp"`), so the encoder below is not in the
+/// bytes every citizen downloads; native builds, and their tests, always have it.
+pub const BUILT_IN: bool = cfg!(any(feature = "otlp", not(target_arch = "wasm32")));
+
 /// The OTel event name of a beacon record.
 pub const EVENT_NAME: &str = "journey_probe.beacon";
 /// What every OTLP request starts with, up to its log records.
@@ -52,8 +57,7 @@ pub fn request<'a>(records: impl IntoIterator<Item = &'a str>) -> String {
 /// `application/json` for JSON; `None` for the default encoding, which goes as `text/plain`
 /// (a "simple" request that needs no CORS preflight).
 pub fn content_type(body: &str) -> Option<&'static str> {
-    body.starts_with(r#"{"resourceLogs""#)
-        .then_some("application/json")
+    (BUILT_IN && body.starts_with(r#"{"resourceLogs""#)).then_some("application/json")
 }
 
 /// Bytes [`request`] adds around its records.

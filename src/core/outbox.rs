@@ -108,7 +108,7 @@ struct Entry {
 
 impl Entry {
     fn is_otlp(&self) -> bool {
-        self.body.starts_with(otlp::RECORD_START)
+        otlp::BUILT_IN && self.body.starts_with(otlp::RECORD_START)
     }
 }
 

@@ -422,7 +422,9 @@ impl<H: Host> Session<H> {
         beacon.dropped = self.outbox.take_dropped();
         let entry = match self.probe.config().format {
             Format::Json => beacon.to_json(),
-            Format::Otlp => crate::core::otlp::record(&beacon),
+            // (never chosen where the encoder is not built in: the configuration refuses it)
+            Format::Otlp if crate::core::otlp::BUILT_IN => crate::core::otlp::record(&beacon),
+            Format::Otlp => beacon.to_json(),
         };
         let kind = if policy == SendPolicy::Send {
             "queued"

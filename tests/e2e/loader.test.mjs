@@ -39,8 +39,13 @@ async function serve(options = {}) {
 test('one classic script tag: queued calls replayed, fields below the tag found', async () => {
   const server = await serve();
   const { context, page, errors, console: messages } = await openPage(browser);
+  const wasmFetched = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasmFetched.push(r.url().split('/').pop()));
   await page.goto(`${server.url}/form.html`);
   const snapshot = await probeReady(page);
+  // The citizen's wasm, the one without the OTLP encoder (data-format is json here).
+  const sizes = JSON.parse(readFileSync(join(ROOT, 'dist', 'sizes.json'), 'utf8'));
+  assert.deepEqual(wasmFetched, [sizes.files.wasm.file]);
   assert.equal(snapshot.logged_in, true, "the queued push(['login']) ran");
   assert.deepEqual(snapshot.fields.map((f) => [f.key, f.origin]), [
     ['ho_ten', 'declared'],

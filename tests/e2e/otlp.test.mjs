@@ -7,9 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib.mjs';
 import { startCollector } from '../../scripts/stack.mjs';
 import { startStatic } from './support/static.mjs';
 import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
@@ -79,8 +80,14 @@ test('OTLP log records reach a cross-origin /v1/logs, while visible and as the p
     },
   });
   const { context, page, errors } = await openPage(browser);
+  const wasmFetched = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasmFetched.push(r.url().split('/').pop()));
   await page.goto(`${site.url}/configured.html`);
   const { journey } = await probeReady(page);
+  // The encoder is not in the citizen's wasm: the loader fetched the OTLP flavour, and only it.
+  const sizes = JSON.parse(readFileSync(join(ROOT, 'dist', 'sizes.json'), 'utf8'));
+  assert.deepEqual(wasmFetched, [sizes.wasmOtlp.file]);
+  assert.notEqual(sizes.wasmOtlp.file, sizes.files.wasm.file);
   await page.evaluate(() => window.JourneyProbe.login());
   await page.type('#so_dien_thoai', '0912345678');
   await page.evaluate(() => window.JourneyProbe.submitted()); // sent at once, page visible
