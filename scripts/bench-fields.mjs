@@ -30,11 +30,27 @@ async function scriptSeconds(cdp) {
   return metrics.find((m) => m.name === 'ScriptDuration').value;
 }
 
+/** The floor's listener (see typingRun), on input in the capture phase, timed like the probe's calls. */
+const MINIMAL_LISTENER = () => {
+  const seen = new WeakMap();
+  document.addEventListener('input', (event) => {
+    const start = performance.now();
+    const value = event.target.value || '';
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+    seen.set(event.target, [value !== '', hash >>> 0, Date.now(), performance.now()]);
+    if (window.__journeyProbeTimes.length < 100000) window.__journeyProbeTimes.push(performance.now() - start);
+  }, { capture: true, passive: true });
+};
+
 async function typingRun(browser, url, withProbe) {
   const context = await browser.newContext();
   // Each call into the probe timed by the loader's guard (see js/api.js); the page is
   // cross-origin isolated, so performance.now() has 5 µs resolution rather than 100 µs.
   await context.addInitScript(() => { window.__journeyProbeTimes = []; });
+  // Without the probe: the floor, a minimal listener that does the least a field probe must
+  // (read the value, hash it, remember it), timed the same way, on the same page.
+  if (!withProbe) await context.addInitScript(MINIMAL_LISTENER);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -120,7 +136,8 @@ export async function benchFields() {
   // Every call the browser made into the probe while the citizen typed (input, keydown,
   // event timings), pooled over the runs.
   const calls = a.flatMap((r) => r.calls.times).sort((x, y) => x - y);
-  const at = (p) => calls[Math.min(calls.length - 1, Math.ceil((p / 100) * calls.length) - 1)];
+  const floor = b.flatMap((r) => r.calls.times).sort((x, y) => x - y);
+  const at = (p, list = calls) => list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)];
   const startups = a.map((r) => r.startupMs);
   const loads = a.map((r) => r.loadMs);
   return {
@@ -130,6 +147,7 @@ export async function benchFields() {
     baseMs: { median: median(baseMs), min: Math.min(...baseMs), max: Math.max(...baseMs) },
     perKeyUs,
     perCall: { count: calls.length, medianUs: at(50) * 1000, p99Us: at(99) * 1000, maxUs: calls[calls.length - 1] * 1000, isolated: a.every((r) => r.calls.isolated) },
+    floorPerCall: { count: floor.length, medianUs: at(50, floor) * 1000, p99Us: at(99, floor) * 1000, maxUs: floor[floor.length - 1] * 1000 },
     startupMs: { median: median(startups), min: Math.min(...startups), max: Math.max(...startups) },
     loadMs: { median: median(loads), min: Math.min(...loads), max: Math.max(...loads) },
     // Start-up at 4×: long tasks with the probe and without it, per run, and the longest.
