@@ -47,7 +47,7 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 }
 
 /// Whatever the parser says about `body`, it says it without panicking, and what it accepts
-/// reads back identical.
+/// reads back identical (redacted once: the stored body has nothing more to redact).
 fn check(body: &[u8]) {
     match BeaconValidator::get().parse_body(body) {
         Ok(beacons) => {
@@ -55,7 +55,13 @@ fn check(body: &[u8]) {
                 let again = BeaconValidator::get()
                     .parse_body(b.body.as_bytes())
                     .unwrap();
-                assert_eq!(again[0], b);
+                // The body stored is the redacted one: read back, it is the same beacon with
+                // nothing left to redact.
+                let stored = journey_collector::validate::Beacon {
+                    redacted: Vec::new(),
+                    ..b.clone()
+                };
+                assert_eq!(again[0], stored);
                 assert_eq!(b.id.len(), 16);
             }
         }
