@@ -372,19 +372,29 @@ export function install(win, how) {
     const wasmUrl = setting('data-format', 'format') === 'otlp' ? how.wasmOtlpUrl : how.wasmUrl;
     Promise.all([how.loadGlue(), compileWasm(win, wasmUrl), domReady(win.document)])
       .then(([glue, module]) =>
-        Promise.resolve(glue.default({ module_or_path: module })).then(() => new Promise((resolve) => pause(resolve))).then(() => {
-          // (instantiating the wasm and beginning its session: two tasks, not one long one)
-          if (state !== 'loading') return;
-          // One line per setting for the wasm, which validates them: name, value, where from.
-          const line = (from) => (pair) => pair.concat(from).map((text) => text.replace(/[\t\r\n]/g, ' ')).join('\t');
-          const settings = attributes.map(line('t')).concat(objectConfig.map(line('o'))).join('\n');
-          // The JS shell (js/shell/) comes in the glue's file, with the wasm it drives.
-          shell = guard(() => glue.startShell(win, glue, { settings, guard, early: earlySets, fetch: pageFetch, report: watcher, ready: started }))() || null;
-          if (!shell && state === 'loading') {
-            state = 'off';
-            queue = [];
-          }
-        }),
+        Promise.resolve(glue.default({ module_or_path: module }))
+          // Instantiating the wasm, reading the configuration, beginning the session: three
+          // tasks, not one long one.
+          .then(() => new Promise((resolve) => pause(resolve)))
+          .then(() => {
+            if (state !== 'loading') return false;
+            // One line per setting for the wasm, which validates them: name, value, where from.
+            const line = (from) => (pair) => pair.concat(from).map((text) => text.replace(/[\t\r\n]/g, ' ')).join('\t');
+            const settings = attributes.map(line('t')).concat(objectConfig.map(line('o'))).join('\n');
+            // The JS shell (js/shell/) comes in the glue's file, with the wasm it drives.
+            return guard(() => glue.configureShell(glue, settings))() === true;
+          })
+          .then((configured) => configured && new Promise((resolve) => pause(() => resolve(true))))
+          .then((configured) => {
+            if (state !== 'loading') return;
+            shell = configured
+              ? guard(() => glue.startShell(win, glue, { guard, early: earlySets, fetch: pageFetch, report: watcher, ready: started }))() || null
+              : null;
+            if (!shell && state === 'loading') {
+              state = 'off';
+              queue = [];
+            }
+          }),
       )
       .catch((error) => {
         if (state === 'loading') state = 'off';

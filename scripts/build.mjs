@@ -70,7 +70,7 @@ async function main() {
   const glue = Buffer.from(
     esbuild.buildSync({
       stdin: {
-        contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell } from ${shellEntry};`,
+        contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell, configure as configureShell } from ${shellEntry};`,
         resolveDir: ROOT,
       },
       bundle: true,

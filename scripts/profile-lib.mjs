@@ -30,7 +30,7 @@ export async function buildVariant(outDir, stage = join(ROOT, 'target', 'wasm-bi
   const glueEntry = JSON.stringify(join(stage, 'journey_probe.js'));
   const shellEntry = JSON.stringify(join(js, 'shell', 'page.js'));
   const glue = Buffer.from(esbuild.buildSync({
-    stdin: { contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell } from ${shellEntry};`, resolveDir: ROOT },
+    stdin: { contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell, configure as configureShell } from ${shellEntry};`, resolveDir: ROOT },
     bundle: true, write: false, ...minify, format: 'esm', target: 'es2020', legalComments: 'none',
   }).outputFiles[0].contents);
   const bundle = (entry, format, define = {}) => Buffer.from(esbuild.buildSync({

@@ -86,6 +86,8 @@ unsafe impl<T> Sync for OneThread<T> {}
 
 /// The session of this page view, while the probe runs.
 static SESSION: OneThread<RefCell<Option<Session<JsHost>>>> = OneThread(RefCell::new(None));
+/// The configuration [`configure`] accepted, until [`begin`] takes it.
+static CONFIGURED: OneThread<RefCell<Option<Config>>> = OneThread(RefCell::new(None));
 /// Armed by [`self_test_panic`]: the next citizen input panics.
 static PANIC_ON_NEXT_INPUT: OneThread<Cell<bool>> = OneThread(Cell::new(false));
 
@@ -107,26 +109,17 @@ fn at(epoch: f64, page: f64) -> Now {
     }
 }
 
-/// Starts the probe on this page view. `settings`: one line per setting,
-/// `attribute\tvalue\tt` from the script tag or `…\to` from `window.JourneyProbeConfig`.
-/// Returns `""` when the probe runs; otherwise warnings, one per line, already sentences (the
-/// shell prints each after `journey-probe: `); when the first line is `off`, the probe stays
-/// off and nothing else may be called. A running probe may come with warnings too (unknown
-/// attributes, a setting given twice).
+/// Reads and validates the configuration, for the [`begin`] that follows (its own call, so
+/// that the two are separate tasks of the page: together they could make a long one on a slow
+/// phone). `settings`: one line per setting, `attribute\tvalue\tt` from the script tag or
+/// `…\to` from `window.JourneyProbeConfig`. Returns `""` when it is good; otherwise warnings,
+/// one per line, already sentences (the shell prints each after `journey-probe: `); when the
+/// first line is `off`, the probe stays off and nothing else may be called. A good
+/// configuration may come with warnings too (unknown attributes, a setting given twice).
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn begin(
-    host: JsHost,
-    settings: &str,
-    path: &str,
-    query: &str,
-    ua: &str,
-    epoch: f64,
-    page: f64,
-    visible: bool,
-    focused: bool,
-) -> String {
+pub fn configure(settings: &str) -> String {
     stop();
+    *CONFIGURED.0.borrow_mut() = None;
     let (mut tag, mut object) = (Vec::new(), Vec::new());
     for line in settings.lines() {
         let mut parts = line.split('\t');
@@ -140,26 +133,50 @@ pub fn begin(
         }
     }
     let (gathered, warnings) = crate::core::settings::gather(&tag, &object);
-    let mut out: Vec<String> = warnings;
-    let config = match Config::from_settings(&gathered) {
-        Ok(config) => config,
+    match Config::from_settings(&gathered) {
+        Ok(config) => {
+            *CONFIGURED.0.borrow_mut() = Some(config);
+            crate::core::text::join(warnings, "\n")
+        }
         Err(errors) => {
             // Warnings about unknown or disagreeing settings first, then why it is off.
             let mut lines = vec!["off".to_string()];
-            lines.extend(out);
+            lines.extend(warnings);
             lines.extend(errors.iter().map(|e| {
                 crate::core::text::concat(&[&e.message(), ". The probe is off on this page."])
             }));
-            return crate::core::text::join(lines, "\n");
+            crate::core::text::join(lines, "\n")
         }
+    }
+}
+
+/// Starts the probe on this page view with the configuration [`configure`] accepted. Returns
+/// `""` when the probe runs, `"off"` when it stays off: no configuration was accepted, or the
+/// citizen opted out in this browser (silently). Then nothing else may be called.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn begin(
+    host: JsHost,
+    path: &str,
+    query: &str,
+    ua: &str,
+    epoch: f64,
+    page: f64,
+    visible: bool,
+    focused: bool,
+) -> String {
+    stop();
+    let Some(config) = CONFIGURED.0.borrow_mut().take() else {
+        return "off".to_string();
     };
     let state = PageState { visible, focused };
     match Session::begin(host, config, path, query, ua, at(epoch, page), state) {
-        Some(session) => *SESSION.0.borrow_mut() = Some(session),
-        // The citizen opted out in this browser: nothing runs, silently.
-        None => out.insert(0, "off".to_string()),
+        Some(session) => {
+            *SESSION.0.borrow_mut() = Some(session);
+            String::new()
+        }
+        None => "off".to_string(),
     }
-    crate::core::text::join(out, "\n")
 }
 
 /// What the shell needs of the configuration, as JSON:

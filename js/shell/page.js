@@ -26,16 +26,32 @@ const ATTRIBUTES = ['aria-invalid', 'aria-errormessage', 'aria-controls', 'aria-
 const AT_ONCE = ['config', 'form', 'field', 'rebased', 'removed', 'answered', 'ready', 'stop'];
 
 /**
- * Begins the probe on this page. Returns its shell (the loader's view of it), or null when the
- * wasm says it stays off (its warnings printed).
+ * Has the wasm read and validate the configuration (`settings`: one `attribute\tvalue\tfrom`
+ * line per setting), printing its warnings. Returns false when the probe stays off.
+ * @param {object} wasm the glue's exports
+ * @param {string} settings
+ */
+export function configure(wasm, settings) {
+  const lines = wasm.configure(settings);
+  const list = lines ? lines.split('\n') : [];
+  const off = list[0] === 'off';
+  list.slice(off ? 1 : 0).forEach(warn);
+  return !off;
+}
+
+/**
+ * Begins the probe on this page. Returns its shell (the loader's view of it), or null when it
+ * stays off (the warnings printed). The loader has `configure` run in a task of its own before
+ * and gives no `settings`; given `settings`, begin configures first.
  * @param {Window} win
  * @param {object} wasm the glue's exports
- * @param {{ settings: string, guard: (fn: Function) => Function, early: WeakSet<Element>,
+ * @param {{ settings?: string, guard: (fn: Function) => Function, early: WeakSet<Element>,
  *   fetch: Function|undefined, report: (kind: string, text: string) => void,
  *   ready: (shell: object, busyMs: number) => void }} how — `ready` once every field is registered
  */
 export function begin(win, wasm, how) {
   const { guard, early } = how;
+  if (how.settings !== undefined && !configure(wasm, how.settings)) return null;
   const doc = win.document;
   const clock = win.performance;
   const loc = win.location;
@@ -77,16 +93,14 @@ export function begin(win, wasm, how) {
     guard((status) => call('answered', status, ...times())),
     guard(() => call('tick', ...times())));
   busy = true;
-  let lines;
+  let off;
   try {
-    lines = wasm.begin(host, how.settings, loc.pathname, loc.search, win.navigator.userAgent, ...times(),
-      doc.visibilityState !== 'hidden', focused());
+    // "off": the citizen opted out in this browser (nothing runs, silently).
+    off = wasm.begin(host, loc.pathname, loc.search, win.navigator.userAgent, ...times(),
+      doc.visibilityState !== 'hidden', focused()) === 'off';
   } finally {
     busy = false;
   }
-  lines = lines ? lines.split('\n') : [];
-  const off = lines[0] === 'off';
-  lines.slice(off ? 1 : 0).forEach(warn);
   if (off) return null;
   const config = JSON.parse(call('config'));
 
