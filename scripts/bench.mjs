@@ -282,24 +282,31 @@ and a trace of its long tasks (\`--trace probe\`), 2026-12-02:
 - **Script time** (journey ${signed(added)} ms against web-vitals' ${signed(addedOver(journey, 'web-vitals', 'scriptMs'))} ms; first visit
   ${signed(cold)} ms against ${signed(addedOver(firstVisit, 'web-vitals', 'scriptMs'))} ms). Per page, at 4×: the loader's own run ≈ 40 ms (its
   parse and compile, finding its tag, installing the API and the setter watch; requesting the
-  glue and the wasm; the first use of the tab's storage, ≈ 9 ms alone), beginning the session
-  ≈ 36 ms (the \`begin\` call ≈ 24 ms, much of it the engine compiling the wasm's functions on
-  their first call, and the first storage read), registering the fields ≈ 2 ms a field (reading
+  glue and the wasm; the first use of the tab's storage, ≈ 9 ms alone), reading the
+  configuration ≈ 20 ms and beginning the session ≈ 34 ms (two tasks; inside the wasm, much of
+  it is the engine compiling each function on its first call), registering the fields ≈ 2 ms a field (reading
   their facts and hashing their values in JS, one wasm call each), then the citizen's events.
   web-vitals + a form listener does none of it: it reads no field until an event and keeps no
   journey. Since the page loads of a journey each pay the loader, the glue and the session, the
   multi-page journey multiplies this by seven.
-- **Long tasks**: the loader's run, the wasm's instantiation, beginning the session, listening
+- **Long tasks**: the loader's run, the wasm's instantiation, reading the configuration,
+  beginning the session, listening
   and each 5 ms slice of registration are separate tasks (js/pause.js), so none of the probe's
   own tasks reaches 50 ms at 4× on the demo form; what a run still shows above the baseline is
   the probe's work landing in a task the page already had (a microtask checkpoint after the
-  page's own script, the page's first layout), counted when their sum passes 50 ms.
+  page's own script, the page's first layout), counted when their sum passes 50 ms, and the
+  spread of the loader's own run on this 2-core machine: traced on three first visits of one
+  build it took 23, 32 and 100 ms (tracing included), so a run adds a long task or does not.
 - **Per event** (p99 ${us(fields.perCall.p99Us)} µs, median ${us(fields.perCall.medianUs)} µs): one wasm call of plain numbers per event and
-  nothing proportional to the page; the time is the value's hash in JS (proportional to the
-  value: 300 characters typed into one field), reading the value, and the wasm call.
+  nothing proportional to the page. A listener that does only what any field probe must (read
+  the value, hash it, keep it: the floor row of section 5) costs half as much here, and its p99
+  alone is above 50 µs on this 2-core machine; a build that skipped the wasm call on input (an
+  experiment, not shipped) had the same median, so the rest is the shell's JS: finding the
+  field, the guard, the keydown listener, the value read and hashed on every keystroke.
 - **Download**: the wasm is ${((sizes.files.wasm.brotli / sizes.total.brotli) * 100).toFixed(0)}% of it (brotli), and it is the core: configuration and its
   messages, fields, the journey clock, privacy rules and their tables, beacons, the outbox and
-  its delivery rules, OTLP, the satisfaction survey's rules, page speed. No std, no \`core::fmt\`,
+  its delivery rules, the satisfaction survey's rules, page speed (the OTLP encoder is in the
+  other flavour, fetched only for \`data-format="otlp"\`). No std, no \`core::fmt\`,
   no HashMap, no sort remain.${bytesLine}`;
 }
 
