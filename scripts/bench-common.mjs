@@ -144,3 +144,55 @@ export async function memoryFigures(page, cdp) {
   const wasm = await page.evaluate(() => (window.JourneyProbe && window.JourneyProbe.memoryBytes ? window.JourneyProbe.memoryBytes() : 0));
   return { heapMb: heap / 1048576, wasmMb: wasm / 1048576 };
 }
+
+/** The demo's service, under every portal the bench starts. */
+export const SERVICE = '/dich-vu/1.001234';
+
+/** The citizen's part of step 1: three fields typed (the others come pre-filled). */
+export async function typeStepOne(page) {
+  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm');
+  await page.type('#so_dien_thoai', '0912345678');
+  await page.type('#email', 'minh.khai.test@example.vn');
+}
+
+/**
+ * The scripted citizen of the bench's journey, through the seven pages of the service: the
+ * info page, login, step 1 (three fields typed), step 2 (a choice, two fields, a select by
+ * keyboard), the server's refusal corrected, step 3, the receipt. `pageDone()` runs on each
+ * page before it is left (and on the receipt).
+ */
+export async function walkJourney(page, portalUrl, pageDone) {
+  await page.goto(`${portalUrl}${SERVICE}`);
+  await pageDone();
+  await page.click('#btn-nop-ho-so');
+  await page.waitForURL(/\/dang-nhap/);
+  await pageDone();
+  await page.click('#btn-vneid');
+  await page.waitForURL(/buoc-1$/);
+  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  await typeStepOne(page);
+  await pageDone();
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-2$/);
+  await page.check('#loai_phieu_1');
+  await page.type('#muc_dich', 'Bổ sung hồ sơ xin việc');
+  await page.type('#so_luong', '12');
+  await page.focus('#noi_nhan');
+  await page.keyboard.press('ArrowDown');
+  await pageDone();
+  await page.click('#btn-tiep-tuc');
+  await page.waitForSelector('#tom-tat-loi');
+  await page.click('#so_luong');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('2');
+  await pageDone();
+  await page.click('#btn-tiep-tuc');
+  await page.waitForURL(/buoc-3$/);
+  await page.check('#cam_ket');
+  await pageDone();
+  await page.click('#btn-nop');
+  await page.waitForURL(/bien-nhan\//);
+  await page.waitForTimeout(500);
+  await pageDone();
+}

@@ -21,7 +21,7 @@
 // The figures end before the submit: its handlers and the page-leave beacon run in the document
 // being left, whose counters cannot be read once it is gone (as on every page of the journey).
 import { launch, probeReady } from '../tests/e2e/support/browser.mjs';
-import { OBSERVERS, PHONE, TOOL_PATH, memoryFigures, pageFigures, startPortals, summarise } from './bench-common.mjs';
+import { OBSERVERS, PHONE, TOOL_PATH, memoryFigures, pageFigures, startPortals, summarise, typeStepOne } from './bench-common.mjs';
 
 const FORM = '/dich-vu/1.001234/buoc-1';
 
@@ -96,13 +96,6 @@ function formFields(page) {
   }));
 }
 
-/** The citizen's part: the same three fields the journey's step 1 fills in. */
-async function citizenTypes(page) {
-  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm');
-  await page.type('#so_dien_thoai', '0912345678');
-  await page.type('#email', 'minh.khai.test@example.vn');
-}
-
 /** A fresh context on a throttled phone, logged in, observers first; its page and CDP session. */
 async function coldPhone(browser, portalUrl) {
   const context = await browser.newContext(PHONE);
@@ -126,7 +119,7 @@ async function visit(browser, config, portalUrl, expectedFiles) {
     // The peers are classic async scripts, run before `load`; the probe fetches its glue and
     // wasm afterwards: its start belongs to the visit, so it is awaited before the citizen types.
     if (config === 'probe') await probeReady(page);
-    await citizenTypes(page);
+    await typeStepOne(page);
     const figures = {
       ...(await pageFigures(page, cdp)),
       ...(await memoryFigures(page, cdp)),

@@ -19,9 +19,8 @@
 // Nothing here routes requests: that would switch the cache off (see scripts/bench-common.mjs).
 // A first visit on its own is scripts/bench-first-visit.mjs.
 import { launch } from '../tests/e2e/support/browser.mjs';
-import { OBSERVERS, PHONE, memoryFigures, pageFigures, startPortals, summarise } from './bench-common.mjs';
+import { OBSERVERS, PHONE, memoryFigures, pageFigures, startPortals, summarise, walkJourney } from './bench-common.mjs';
 
-const SERVICE = '/dich-vu/1.001234';
 
 /** Adds one page's figures to the journey's: times and long tasks add up, the worst event is kept. */
 function addPage(totals, page) {
@@ -40,41 +39,7 @@ async function journey(browser, portalUrl) {
   const totals = { scriptMs: 0, taskMs: 0, longTasks: 0, longTaskMs: 0, slowestEventMs: 0, worstInteractionMs: 0 };
   // The figures of the page about to be left, added to the journey's.
   const pageDone = async () => addPage(totals, await pageFigures(page, cdp));
-  await page.goto(`${portalUrl}${SERVICE}`);
-  await pageDone();
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/\/dang-nhap/);
-  await pageDone();
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
-  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm');
-  await page.type('#so_dien_thoai', '0912345678');
-  await page.type('#email', 'minh.khai.test@example.vn');
-  await pageDone();
-  await page.click('#btn-tiep-tuc');
-  await page.waitForURL(/buoc-2$/);
-  await page.check('#loai_phieu_1');
-  await page.type('#muc_dich', 'Bổ sung hồ sơ xin việc');
-  await page.type('#so_luong', '12');
-  await page.focus('#noi_nhan');
-  await page.keyboard.press('ArrowDown');
-  await pageDone();
-  await page.click('#btn-tiep-tuc');
-  await page.waitForSelector('#tom-tat-loi');
-  await page.click('#so_luong');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type('2');
-  await pageDone();
-  await page.click('#btn-tiep-tuc');
-  await page.waitForURL(/buoc-3$/);
-  await page.check('#cam_ket');
-  await pageDone();
-  await page.click('#btn-nop');
-  await page.waitForURL(/bien-nhan\//);
-  await page.waitForTimeout(500);
-  await pageDone();
+  await walkJourney(page, portalUrl, pageDone);
   Object.assign(totals, await memoryFigures(page, cdp));
   await context.close();
   return totals;

@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, probeReady } from '../tests/e2e/support/browser.mjs';
-import { PHONE } from './bench-common.mjs';
+import { PHONE, SERVICE, typeStepOne, walkJourney } from './bench-common.mjs';
 import { ROOT } from './lib.mjs';
 import { median, probeTotals, selfTimes, startVariants, tree } from './profile-lib.mjs';
 
@@ -28,7 +28,6 @@ const probes = Object.fromEntries((many('--probe').length ? many('--probe') : [`
 const [profileConfig, profilePage] = (opt('--profile', '') || ':').split(':');
 const traceConfig = opt('--trace', '');
 const firstVisit = args.includes('--first-visit');
-const SERVICE = '/dich-vu/1.001234';
 const PAGES = firstVisit ? ['step 1 (cold)'] : ['info', 'login', 'step 1', 'step 2', 'step 2 refused', 'step 3', 'receipt'];
 
 /** The bench's observers, keeping each long task's start and duration too. */
@@ -101,46 +100,10 @@ async function journey(browser, config, url) {
     await page.goto(`${url}${SERVICE}/buoc-1`);
     await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
     if (config !== 'baseline' && config !== 'web-vitals') await probeReady(page);
-    await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm');
-    await page.type('#so_dien_thoai', '0912345678');
-    await page.type('#email', 'minh.khai.test@example.vn');
+    await typeStepOne(page);
     await done();
   } else {
-    await page.goto(`${url}${SERVICE}`);
-    await done();
-    await page.click('#btn-nop-ho-so');
-    await page.waitForURL(/\/dang-nhap/);
-    await done();
-    await page.click('#btn-vneid');
-    await page.waitForURL(/buoc-1$/);
-    await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
-    await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm');
-    await page.type('#so_dien_thoai', '0912345678');
-    await page.type('#email', 'minh.khai.test@example.vn');
-    await done();
-    await page.click('#btn-tiep-tuc');
-    await page.waitForURL(/buoc-2$/);
-    await page.check('#loai_phieu_1');
-    await page.type('#muc_dich', 'Bổ sung hồ sơ xin việc');
-    await page.type('#so_luong', '12');
-    await page.focus('#noi_nhan');
-    await page.keyboard.press('ArrowDown');
-    await done();
-    await page.click('#btn-tiep-tuc');
-    await page.waitForSelector('#tom-tat-loi');
-    await page.click('#so_luong');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type('2');
-    await done();
-    await page.click('#btn-tiep-tuc');
-    await page.waitForURL(/buoc-3$/);
-    await page.check('#cam_ket');
-    await done();
-    await page.click('#btn-nop');
-    await page.waitForURL(/bien-nhan\//);
-    await page.waitForTimeout(500);
-    await done();
+    await walkJourney(page, url, done);
   }
   if (profiling()) await cdp.send('Profiler.stop').catch(() => {});
   let trace = null;

@@ -291,27 +291,26 @@ impl ConfigError {
                 ") is missing: expected ",
                 self.accepted,
             ]),
-            (Some(v), Origin::Tag) => concat(&[
-                self.attribute,
-                "=\"",
-                &quote(v),
-                "\" is not accepted",
-                because,
-                problem,
-                ": expected ",
-                self.accepted,
-            ]),
-            (Some(v), Origin::Object) => concat(&[
-                "window.JourneyProbeConfig.",
-                &twin_name(self.attribute),
-                " = \"",
-                &quote(v),
-                "\" is not accepted",
-                because,
-                problem,
-                ": expected ",
-                self.accepted,
-            ]),
+            (Some(v), origin) => {
+                // As the portal wrote it: `data-x="…"` on the tag, `….x = "…"` in the object.
+                let named = match origin {
+                    Origin::Tag => concat(&[self.attribute, "=\""]),
+                    Origin::Object => concat(&[
+                        "window.JourneyProbeConfig.",
+                        &twin_name(self.attribute),
+                        " = \"",
+                    ]),
+                };
+                concat(&[
+                    &named,
+                    &quote(v),
+                    "\" is not accepted",
+                    because,
+                    problem,
+                    ": expected ",
+                    self.accepted,
+                ])
+            }
         }
     }
 }
