@@ -2,9 +2,10 @@
 // slices (never a long task), turns DOM events and mutations into the wasm's calls of plain
 // numbers, and hands it the host. It decides nothing: every rule is the wasm's.
 //
-// Start-up: the wasm's session begins in one task; in the next, the listeners and the
-// document's observer are on before the first field is registered, and the fields are registered a few milliseconds at a time, in the order
-// discovery always has (fields that appear meanwhile wait behind them). What concerns a field's
+// Start-up: the wasm reads the configuration in one task (`configure`) and begins its session
+// in the next; in the one after, the listeners and the document's observer are on before the
+// first field is registered, and the fields are registered a few milliseconds at a time, in the
+// order discovery always has (fields that appear meanwhile wait behind them). What concerns a field's
 // value, a submission, a view change or the page being left first finishes the registration at
 // once (a radio group must be whole before its value is read); other calls (the window's focus,
 // a timer) wait, in order, until it is done — the wasm's session describes the page's fields in
