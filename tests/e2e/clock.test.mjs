@@ -126,7 +126,11 @@ test('a scripted 4-minute journey is measured as scripted, step by step', async 
   await context.close();
 });
 
-test('a citizen who walks away is reported as abandoned at the step where they stopped', async () => {
+/**
+ * A citizen under Playwright's paused clock: logged in, step 1 filled and sent, on step 2 with
+ * the cursor in "muc_dich"; the page, its context and errors, and the journey's id.
+ */
+async function citizenAtStepTwo() {
   const { context, page, errors } = await pausedContext();
   await page.goto(`${portal.url}${SERVICE}`);
   await page.click('#btn-nop-ho-so');
@@ -141,6 +145,11 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   await probeReady(page);
   const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
   await page.click('#muc_dich');
+  return { context, page, errors, journey };
+}
+
+test('a citizen who walks away is reported as abandoned at the step where they stopped', async () => {
+  const { context, page, errors, journey } = await citizenAtStepTwo();
   await page.clock.runFor(45_000);
   // The citizen leaves the tab and comes back 40 minutes later, past the 30-minute timeout.
   await page.goto('about:blank');
@@ -160,20 +169,7 @@ test('a citizen who walks away is reported as abandoned at the step where they s
 });
 
 test('a citizen who leaves a visible tab untouched is reported abandoned by the timer, without coming back', async () => {
-  const { context, page, errors } = await pausedContext();
-  await page.goto(`${portal.url}${SERVICE}`);
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/dang-nhap/);
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await probeReady(page);
-  await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
-  await page.fill('#so_dien_thoai', '0912345678');
-  await page.click('#btn-tiep-tuc');
-  await page.waitForURL(/buoc-2$/);
-  await probeReady(page);
-  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
-  await page.click('#muc_dich');
+  const { context, page, errors, journey } = await citizenAtStepTwo();
   // 29 minutes untouched, the tab visible: not yet abandoned (the demo's timeout is 30).
   await page.clock.runFor(29 * 60_000);
   assert.equal((await page.evaluate(() => window.JourneyProbe.snapshot())).journey, journey);
