@@ -10,10 +10,10 @@
 //   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
 //   dist/journey-probe-survey.<hash>.js  the satisfaction question, fetched only when asked
 //   dist/sizes.json                     the size table, for the bench
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, WASM_OPT_FEATURES, run, sizes, step } from './lib.mjs';
+import { bundleProbe, hash } from './bundle.mjs';
 
 const DIST = join(ROOT, 'dist');
 const STAGE = join(ROOT, 'target', 'wasm-bindgen');
@@ -21,10 +21,6 @@ const STAGE_OTLP = join(ROOT, 'target', 'wasm-bindgen-otlp');
 /** npm's binaryen, never Debian's (whose -Oz breaks current wasm-bindgen output). */
 const WASM_OPT = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-
-function hash(buffer) {
-  return createHash('sha256').update(buffer).digest('hex').slice(0, 10);
-}
 
 /**
  * Compiles one flavour of the wasm (cargo features, its own target directory so that the two
@@ -60,68 +56,25 @@ async function main() {
   }
 
   step('loader, module entry and glue (esbuild)');
-  const esbuild = await import('esbuild');
-  // wasm-bindgen's glue and the JS shell (js/shell/, which drives the wasm) in one module: both
-  // are needed only once the wasm is there, so they come beside it (fetched in parallel with it,
-  // content-hashed, cached for good), and the loader — which every page fetches first, with a
-  // short cache, and which must run before the page's own scripts to see their fills — stays small.
-  const glueEntry = JSON.stringify(join(STAGE, 'journey_probe.js'));
-  const shellEntry = JSON.stringify(join(ROOT, 'js', 'shell', 'page.js'));
-  const glue = Buffer.from(
-    esbuild.buildSync({
-      stdin: {
-        contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell, configure as configureShell } from ${shellEntry};`,
-        resolveDir: ROOT,
-      },
-      bundle: true,
-      write: false,
-      minify: true,
-      format: 'esm',
-      target: 'es2020',
-      legalComments: 'none',
-    }).outputFiles[0].contents,
-  );
   const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
   const wasmOtlpFile = `journey-probe-otlp.${hash(wasmOtlp)}.wasm`;
-  const glueFile = `journey-probe-glue.${hash(glue)}.js`;
-  const bundle = (entry, format, define = {}) =>
-    Buffer.from(
-      esbuild.buildSync({
-        entryPoints: [join(ROOT, 'js', entry)],
-        bundle: true,
-        write: false,
-        minify: true,
-        format,
-        target: 'es2020',
-        define,
-        legalComments: 'none',
-      }).outputFiles[0].contents,
-    );
-  // The QA overlay: its own file, fetched only when a tester switches it on.
-  const overlay = bundle(join('overlay', 'index.js'), 'esm');
-  const overlayFile = `journey-probe-overlay.${hash(overlay)}.js`;
-  // The satisfaction question: fetched only after a submission, where the portal asks for it.
-  const survey = bundle(join('survey', 'index.js'), 'esm');
-  const surveyFile = `journey-probe-survey.${hash(survey)}.js`;
-  const define = {
-    __VERSION__: JSON.stringify(VERSION),
-    __GLUE_FILE__: JSON.stringify(glueFile),
-    __WASM_FILE__: JSON.stringify(wasmFile),
-    __WASM_OTLP_FILE__: JSON.stringify(wasmOtlpFile),
-    __OVERLAY_FILE__: JSON.stringify(overlayFile),
-    __SURVEY_FILE__: JSON.stringify(surveyFile),
-  };
-  const loader = bundle('classic.js', 'iife', define);
-  const moduleEntry = bundle('module.js', 'esm', define);
+  const { glue, overlay, survey, loader, moduleEntry, define, esbuildOptions, files } =
+    await bundleProbe({ stage: STAGE, wasmFile, wasmOtlpFile, version: VERSION });
+  const { glue: glueFile, overlay: overlayFile, survey: surveyFile } = files;
   // Measured, not shipped: the loader with the overlay bundled in, as every citizen would
   // download it if the overlay were not a separate file.
+  const esbuild = await import('esbuild');
   const inlined = esbuild.buildSync({
+    ...esbuildOptions,
     stdin: {
       contents: `import './classic.js'; import * as o from './overlay/index.js'; window.__o = o;`,
       resolveDir: join(ROOT, 'js'),
     },
-    bundle: true, write: false, minify: true, format: 'iife', target: 'es2020', define, legalComments: 'none',
+    format: 'iife',
+    define,
   }).outputFiles[0].contents;
+  // Measured, not shipped on its own: the JS shell, which the glue file carries.
+  const shell = esbuild.buildSync({ ...esbuildOptions, entryPoints: [join(ROOT, 'js', 'shell', 'page.js')], format: 'esm' }).outputFiles[0].contents;
 
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
@@ -139,8 +92,7 @@ async function main() {
     ['glue', glueFile, sizes(glue)],
     ['loader', 'journey-probe.js', sizes(loader)],
   ];
-  // Measured, not shipped on its own: the JS shell, which the glue file carries.
-  const shellSizes = sizes(bundle(join('shell', 'page.js'), 'esm'));
+  const shellSizes = sizes(Buffer.from(shell));
   const total = rows.reduce(
     (t, [, , s]) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip, brotli: t.brotli + s.brotli }),
     { raw: 0, gzip: 0, brotli: 0 },

@@ -7,7 +7,6 @@
 //                         web-vitals peer, all served like the bench's
 //   journeyPages()        the bench's journey (scripts/bench-journey.mjs), page by page, with an
 //                         optional CPU profile or trace of chosen pages
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,45 +14,20 @@ import { ROOT } from './lib.mjs';
 import { startDemo } from '../demo/server.mjs';
 import { startCollector } from './stack.mjs';
 import { buildPeers } from './peers.mjs';
+import { bundleProbe, hash } from './bundle.mjs';
 
-const hash = (buffer) => createHash('sha256').update(buffer).digest('hex').slice(0, 10);
 
 /**
  * Bundles js/ into `outDir` over the wasm-bindgen stage in `stage` (journey_probe.js and
- * journey_probe_opt.wasm), exactly as scripts/build.mjs does.
+ * journey_probe_opt.wasm) with scripts/bundle.mjs, as scripts/build.mjs does.
  */
 export async function buildVariant(outDir, stage = join(ROOT, 'target', 'wasm-bindgen'), { readable = false, js = join(ROOT, 'js') } = {}) {
-  // readable: identifiers kept (for profiles), whitespace and syntax minified as shipped
-  const minify = readable ? { minifyWhitespace: true, minifySyntax: true } : { minify: true };
-  const esbuild = await import('esbuild');
   const wasm = readFileSync(join(stage, 'journey_probe_opt.wasm'));
-  const glueEntry = JSON.stringify(join(stage, 'journey_probe.js'));
-  const shellEntry = JSON.stringify(join(js, 'shell', 'page.js'));
-  const glue = Buffer.from(esbuild.buildSync({
-    stdin: { contents: `export * from ${glueEntry}; export { default } from ${glueEntry}; export { begin as startShell, configure as configureShell } from ${shellEntry};`, resolveDir: ROOT },
-    bundle: true, write: false, ...minify, format: 'esm', target: 'es2020', legalComments: 'none',
-  }).outputFiles[0].contents);
-  const bundle = (entry, format, define = {}) => Buffer.from(esbuild.buildSync({
-    entryPoints: [join(js, entry)], bundle: true, write: false, ...minify, format, target: 'es2020', define, legalComments: 'none',
-  }).outputFiles[0].contents);
-  const overlay = bundle(join('overlay', 'index.js'), 'esm');
-  const survey = bundle(join('survey', 'index.js'), 'esm');
-  const files = {
-    wasm: `journey-probe.${hash(wasm)}.wasm`,
-    glue: `journey-probe-glue.${hash(glue)}.js`,
-    overlay: `journey-probe-overlay.${hash(overlay)}.js`,
-    survey: `journey-probe-survey.${hash(survey)}.js`,
-  };
-  const define = {
-    __VERSION__: JSON.stringify('0.1.0'),
-    __GLUE_FILE__: JSON.stringify(files.glue),
-    __WASM_FILE__: JSON.stringify(files.wasm),
-    // (profiles are of the default format: the OTLP flavour is not built here)
-    __WASM_OTLP_FILE__: JSON.stringify(files.wasm),
-    __OVERLAY_FILE__: JSON.stringify(files.overlay),
-    __SURVEY_FILE__: JSON.stringify(files.survey),
-  };
-  const loader = bundle('classic.js', 'iife', define);
+  const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
+  // (profiles are of the default format: the OTLP flavour is not built here)
+  const { glue, overlay, survey, loader, files: bundled } =
+    await bundleProbe({ stage, wasmFile, wasmOtlpFile: wasmFile, version: '0.1.0', js, readable });
+  const files = { wasm: wasmFile, ...bundled };
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, files.wasm), wasm);
