@@ -148,6 +148,15 @@ async function citizenAtStepTwo() {
   return { context, page, errors, journey };
 }
 
+/** The journey's beacons hold its end as abandoned, on step 2, with "muc_dich" the last field. */
+function assertAbandonedAtStepTwo(beacons) {
+  const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
+  assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));
+  assert.equal(gone.trigger, 'abandoned');
+  assert.equal(gone.page.path, `${SERVICE}/buoc-2`);
+  assert.equal(gone.journey.last_field, 'muc_dich');
+}
+
 test('a citizen who walks away is reported as abandoned at the step where they stopped', async () => {
   const { context, page, errors, journey } = await citizenAtStepTwo();
   await page.clock.runFor(45_000);
@@ -157,11 +166,7 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   await page.goto(`${portal.url}${SERVICE}/buoc-2`);
   await probeReady(page);
   const beacons = await journeyOf(journey);
-  const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
-  assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));
-  assert.equal(gone.trigger, 'abandoned');
-  assert.equal(gone.page.path, `${SERVICE}/buoc-2`);
-  assert.equal(gone.journey.last_field, 'muc_dich');
+  assertAbandonedAtStepTwo(beacons);
   const now = await page.evaluate(() => window.JourneyProbe.snapshot());
   assert.notEqual(now.journey, journey, 'the citizen who came back is on a new journey');
   assert.deepEqual(errors, []);
@@ -178,11 +183,7 @@ test('a citizen who leaves a visible tab untouched is reported abandoned by the 
   // Two minutes more: the probe's timer ends the journey; nothing else happens on the page.
   await page.clock.runFor(2 * 60_000);
   const beacons = await journeyOf(journey);
-  const gone = beacons.find((b) => b.journey.outcome === 'abandoned');
-  assert.ok(gone, JSON.stringify(beacons.map((b) => [b.trigger, b.journey.outcome])));
-  assert.equal(gone.trigger, 'abandoned');
-  assert.equal(gone.page.path, `${SERVICE}/buoc-2`);
-  assert.equal(gone.journey.last_field, 'muc_dich');
+  assertAbandonedAtStepTwo(beacons);
   assert.equal(beacons.filter((b) => b.journey.outcome).length, 1, 'one end');
   // The page is as it was, and the tab's next journey has not started by itself.
   assert.equal(await page.evaluate(() => location.pathname), `${SERVICE}/buoc-2`);
