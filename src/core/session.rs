@@ -225,9 +225,7 @@ impl<H: Host> Session<H> {
             }
             command => {
                 if matches!(command, Command::SetService(_) | Command::Expired) {
-                    let mut journey_id = [0u8; 16];
-                    self.host.random(&mut journey_id);
-                    self.probe.provide_journey_id(journey_id);
+                    self.provide_journey_id();
                 }
                 let id = self.beacon_id();
                 let beacon = self.probe.command(command, at, id);
@@ -244,16 +242,10 @@ impl<H: Host> Session<H> {
     /// the idle timeout reports the journey left there as abandoned.
     pub fn state(&mut self, state: PageState, now: Now) {
         self.ready(now);
-        let mut journey_id = [0u8; 16];
-        self.host.random(&mut journey_id);
-        self.probe.provide_journey_id(journey_id);
+        self.provide_journey_id();
         self.probe.page_state(state, now);
         self.visible = state.visible;
-        let id = self.beacon_id();
-        if let Some(beacon) = self.probe.take_abandoned(id) {
-            self.save_journey();
-            self.send_now(beacon, now);
-        }
+        self.report_abandoned(now);
     }
 
     /// The page became visible again: its next hide sends a fresh beacon, and what waits may go.
@@ -327,11 +319,7 @@ impl<H: Host> Session<H> {
         self.ready(now);
         self.timer_at = None;
         if self.probe.idle(now) {
-            let id = self.beacon_id();
-            if let Some(beacon) = self.probe.take_abandoned(id) {
-                self.save_journey();
-                self.send_now(beacon, now);
-            }
+            self.report_abandoned(now);
         }
         self.flush(false, now);
         // A retry still to come (none while a request is under way: its answer decides).
@@ -371,6 +359,23 @@ impl<H: Host> Session<H> {
     /// Whether the satisfaction question should be shown now.
     pub fn survey_due(&self) -> bool {
         self.probe.survey_due()
+    }
+
+    /// Hands the probe random bits for the id of a journey it may start next.
+    fn provide_journey_id(&mut self) {
+        let mut journey_id = [0u8; 16];
+        self.host.random(&mut journey_id);
+        self.probe.provide_journey_id(journey_id);
+    }
+
+    /// Sends the end of a journey the probe now calls abandoned, if there is one, with the
+    /// tab's next journey stored first.
+    fn report_abandoned(&mut self, now: Now) {
+        let id = self.beacon_id();
+        if let Some(beacon) = self.probe.take_abandoned(id) {
+            self.save_journey();
+            self.send_now(beacon, now);
+        }
     }
 
     fn beacon_id(&mut self) -> [u8; 8] {
