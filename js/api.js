@@ -66,10 +66,11 @@ export function install(win, how) {
   // 'loading' (the wasm, then the fields being registered) | 'running' | 'off'
   let state = 'loading';
   let shell = null; // the JS shell (js/shell/page.js) once the wasm has begun
-  // The page's fetch as it is now: a wrapper installed later (zone.js) never sees the beacons.
+  // The page's fetch as it is now: a wrapper installed later never sees the probe's requests.
+  // zone.js (Angular), loaded before, keeps the fetch it wrapped in __zone_symbol__fetch.
   let pageFetch;
   try {
-    pageFetch = typeof win.fetch === 'function' ? win.fetch : undefined;
+    pageFetch = [own(win, '__zone_symbol__fetch'), win.fetch].find((f) => typeof f === 'function');
   } catch (_) {
     // a getter that throws: sendBeacon then
   }
@@ -370,7 +371,7 @@ export function install(win, how) {
   function load() {
     // The citizen's wasm has no OTLP encoder; the one that has it comes only for that format.
     const wasmUrl = setting('data-format', 'format') === 'otlp' ? how.wasmOtlpUrl : how.wasmUrl;
-    Promise.all([how.loadGlue(), compileWasm(win, wasmUrl), domReady(win.document)])
+    Promise.all([how.loadGlue(), compileWasm(win, pageFetch, wasmUrl), domReady(win.document)])
       .then(([glue, module]) =>
         Promise.resolve(glue.default({ module_or_path: module }))
           // Instantiating the wasm, reading the configuration, beginning the session: three
@@ -446,9 +447,9 @@ export function readOptions(config, label) {
   return pairs;
 }
 
-/** Fetches and compiles the wasm, streaming when the server sends the right MIME type. */
-function compileWasm(win, url) {
-  return win.fetch(url).then((response) => {
+/** Fetches (with the page's fetch as the loader found it) and compiles the wasm, streaming when the server sends the right MIME type. */
+function compileWasm(win, fetch, url) {
+  return (fetch || win.fetch).call(win, url).then((response) => {
     if (!response.ok) throw new Error(url + ' answered HTTP ' + response.status);
     const type = (response.headers.get('Content-Type') || '').split(';')[0].trim();
     if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {

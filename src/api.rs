@@ -13,7 +13,7 @@ use crate::core::prelude::*;
 use crate::core::beacon::Trigger;
 use crate::core::clock::PageState;
 use crate::core::config::Config;
-use crate::core::field::{FieldEvent, FieldFacts, FieldKind, InputKind, ValueState};
+use crate::core::field::{shell_event, FieldFacts, FieldKind, ShellReport, ValueState};
 use crate::core::fields::FormFacts;
 use crate::core::probe::{Command, Now};
 use crate::core::session::{Host, Session};
@@ -306,9 +306,7 @@ fn value(has: bool, hash: f64) -> ValueState {
     }
 }
 
-/// What happened to field `index`: `kind` 0 focus, 1 blur, 2 trusted input, 3 page script set
-/// the value, 4 a check found it changed, 5 invalid, 6 a click or key on a custom widget.
-/// `inputKind` (for 2): 0 insert, 1 delete, 2 paste, 3 drop.
+/// What happened to field `index`, as [`shell_event`] decodes `kind` and `input_kind`.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn event(
@@ -321,31 +319,14 @@ pub fn event(
     epoch: f64,
     page: f64,
 ) {
-    let value = value(has, hash);
-    let event = match kind {
-        0 => FieldEvent::Focus,
-        1 => FieldEvent::Blur,
-        2 => {
-            if PANIC_ON_NEXT_INPUT.0.replace(false) {
-                panic!("self-test panic in an event listener");
-            }
-            FieldEvent::Input {
-                kind: [
-                    InputKind::Insert,
-                    InputKind::Delete,
-                    InputKind::Paste,
-                    InputKind::Drop,
-                ][input_kind.min(3) as usize],
-                value,
-                autofilled,
-            }
-        }
-        3 => FieldEvent::ScriptSet { value },
-        4 => FieldEvent::Check { value, autofilled },
-        5 => FieldEvent::Invalid,
-        _ => FieldEvent::Interact,
-    };
-    with(&mut |s| s.event(index as usize, event, at(epoch, page)));
+    if kind == 2 && PANIC_ON_NEXT_INPUT.0.replace(false) {
+        panic!("self-test panic in an event listener");
+    }
+    let now = at(epoch, page);
+    match shell_event(kind, value(has, hash), autofilled, input_kind) {
+        ShellReport::Field(event) => with(&mut |s| s.event(index as usize, event, now)),
+        ShellReport::Outside => with(&mut |s| s.outside(now)),
+    }
 }
 
 /// A field made of several elements (a radio group) learned its group's whole state.

@@ -55,6 +55,25 @@ export function fieldKind(el) {
   return undefined;
 }
 
+/** A native control the page hid from the citizen behind a face of its own (aria-hidden, or out of the tab order). */
+export function hiddenControl(el) {
+  return native(el) && (attr(el, 'aria-hidden') === 'true' || outOfTabOrder(el));
+}
+
+const native = (el) => el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
+const outOfTabOrder = (el) => has(el, 'tabindex') && el.tabIndex < 0;
+
+/**
+ * A control that is a widget's own machinery rather than a field (asked only of controls with
+ * no key, name or id, which nothing can submit): out of the tab order (a calendar's year box
+ * and month list), a search box (an enhanced select's filter), in a toolbar (an editor's
+ * heading picker), or not rendered at all when first seen (an editor's hidden link box).
+ */
+export function widgetPart(el) {
+  return native(el) && (outOfTabOrder(el) || attr(el, 'type') === 'search' || attr(el, 'role') === 'searchbox' ||
+    Boolean(el.closest('[role=toolbar]')) || !el.getClientRects().length);
+}
+
 function editable(el) {
   const value = attr(el, 'contenteditable');
   return value !== null && value.toLowerCase() !== 'false';
@@ -86,6 +105,9 @@ export function findFields(root, out, shadows) {
     findFields(shadow, out, shadows);
   }
 }
+
+/** The element of a document or shadow root with this id (through the prototype: `<img name="getElementById">`). */
+const byId = (root, id) => (root.nodeType === 9 ? Document : DocumentFragment).prototype.getElementById.call(root, id);
 
 /** The custom element whose open shadow root holds `el`, if any. */
 export const hostOf = (el) => {
@@ -226,12 +248,41 @@ export function valueState(el, kind) {
     }
     return [filled, hash];
   }
-  if (kind === EDITABLE || attr(el, 'role') === 'combobox') return textState(el.textContent.trim());
+  if (kind === EDITABLE) return textState(el.textContent.trim());
+  if (attr(el, 'role') === 'combobox') return comboboxState(el);
   // A listbox or radiogroup: which options or radios are on.
-  const on = all(el, '[aria-selected=true], [aria-checked=true]');
-  let hash = OFFSET;
-  for (const option of on) hash = hashText(option.textContent, hash);
-  return [on.length > 0, hash];
+  return chosen([el]);
+}
+
+/** [an option or radio is on, hash of which] in these lists. */
+function chosen(lists) {
+  let on = 0, hash = OFFSET;
+  for (const list of lists) {
+    for (const option of all(list, '[aria-selected=true], [aria-checked=true]')) {
+      on++;
+      hash = hashText(option.textContent, hash);
+    }
+  }
+  return [on > 0, hash];
+}
+
+/**
+ * A combobox that is not a text box (`<button role=combobox>`, a div) holds the option chosen
+ * in its list (aria-controls, aria-owns), else the value of the hidden input next to it that
+ * the page submits — never its own text, which is a placeholder until something is chosen.
+ */
+function comboboxState(el) {
+  const root = el.getRootNode();
+  const lists = [];
+  for (const name of ['aria-controls', 'aria-owns']) {
+    for (const id of (attr(el, name) || '').split(/\s+/)) {
+      const list = id ? byId(root, id) : null;
+      if (list) lists.push(list);
+    }
+  }
+  if (lists.length) return chosen(lists);
+  const hidden = el.parentElement && first(el.parentElement, ':scope > input[type=hidden]');
+  return hidden ? textState(hidden.value) : [false, OFFSET];
 }
 
 /** The state of a field made of several elements (a radio group): a value if any holds one; the hash says which. */

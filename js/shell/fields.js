@@ -2,11 +2,13 @@
 // shadow roots, as they come and go), the element → index registry, the forms, radio groups
 // (one field of several elements), combobox popups, and what each field holds now. Every
 // element is found again by a WeakMap lookup, never by scanning the page.
-import { WIDGET, attr, facts, findFields, formOf, groupState, has, isAutofilled } from './dom.js';
+import { WIDGET, attr, facts, findFields, formOf, groupState, hiddenControl, isAutofilled, widgetPart } from './dom.js';
 import { warn } from '../warn.js';
 
 /** Ancestors climbed to find the field an event target belongs to (an option in a listbox, a span in a contenteditable). */
 const MAX_CLIMB = 12;
+/** Ancestors of a widget looked at for the hidden native control it is the face of. */
+const FACE_CLIMB = 3;
 
 /**
  * @param {(name: string, ...args: any[]) => any} call a wasm export, by name
@@ -65,11 +67,31 @@ export function makeFields(call, prefill, early, observe) {
     }
   }
 
+  /**
+   * The field a custom face stands for: an ARIA widget right after a native control the page
+   * hid from the citizen (select2 hides its `<select>` with aria-hidden and puts its face
+   * next to it) is that control's, not a field of its own.
+   */
+  function faceOf(el) {
+    for (let n = 0; el && n < FACE_CLIMB; n++, el = el.parentElement) {
+      const before = el.previousElementSibling;
+      const i = before ? index.get(before) : undefined;
+      if (i !== undefined && slots[i].els.includes(before) && hiddenControl(before)) return i;
+    }
+    return undefined;
+  }
+
   /** Registers one element; `grouped` collects the fields that now have several. */
   function add(el, kind, grouped) {
+    if (kind === WIDGET) {
+      const owner = faceOf(el);
+      if (owner !== undefined) return void index.set(el, owner);
+    }
+    const [probeKey, name, id, label, source, flags, hash] = facts(el, kind);
+    // A widget's own machinery nobody can submit: a calendar's year box, a list's search box.
+    if (!probeKey && !name && !id && widgetPart(el)) return;
     const form = formFor(el);
     const position = inForm[form]++;
-    const [probeKey, name, id, label, source, flags, hash] = facts(el, kind);
     // A value page script set before the probe found the field is not the markup's, even
     // where a framework also set the default.
     const seen = call('field', kind, probeKey, name, id, label, source || mapped(el), form, position, early.has(el) ? flags & ~4 : flags, hash);
@@ -153,6 +175,9 @@ export function makeFields(call, prefill, early, observe) {
         if (i !== undefined) return i;
         const id = attr(el, 'id');
         if (id && popups.has(id)) return popups.get(id);
+        const before = el.previousElementSibling;
+        const face = before ? index.get(before) : undefined;
+        if (face !== undefined && hiddenControl(before)) return face;
         el = el.parentElement || (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
       }
       return undefined;
@@ -163,8 +188,6 @@ export function makeFields(call, prefill, early, observe) {
       if (value[0] !== told[i][0] || value[1] !== told[i][1]) tell(i, 4, value, autofilled(i), 0);
     },
     autofilled,
-    /** A click or key press on a custom widget (native controls report their own input). */
-    custom: (i) => slots[i].kind === WIDGET || slots[i].els.some((el) => has(el, 'role') || has(el, 'aria-controls')),
   };
 
   function autofilled(i) {

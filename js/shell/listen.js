@@ -17,8 +17,15 @@ export function listen(win, guard, on) {
     [doc, 'change', on.input],
     [doc, 'focusin', (event) => on.focus(event, true)],
     [doc, 'focusout', (event) => on.focus(event, false)],
-    [doc, 'click', on.interact],
-    [doc, 'keydown', on.interact],
+    // What the citizen does to a field or its popup, on the window so that it is seen before
+    // any handler of the page's (a mask, a picker) answers it: a tap or click (pointerdown:
+    // some selects pick on mouseup, before the click), a key, a paste an editor handles itself,
+    // and the beforeinput that announces the citizen's own text input.
+    [win, 'pointerdown', on.interact],
+    [win, 'click', on.interact],
+    [win, 'keydown', on.interact],
+    [win, 'paste', on.interact],
+    [win, 'beforeinput', on.announce],
     [doc, 'invalid', on.invalid],
     [doc, 'submit', on.submit],
     [doc, 'visibilitychange', on.visibility],

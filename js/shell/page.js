@@ -239,6 +239,17 @@ export function begin(win, wasm, how) {
     watchSelectors();
   }
 
+  /** The field whose trusted `beforeinput` came last and no `input` has followed yet. */
+  let announced;
+  /** The field page script dispatched a click on (`el.click()`), until the citizen acts again. */
+  let scriptClicked;
+  /** Fields the citizen acted on, to compare in the next task (see `interact`). */
+  const recheck = new Set();
+  const checkLater = guard(() => {
+    recheck.forEach((i) => fields.slots[i] && fields.slots[i].els.length && fields.check(i));
+    recheck.clear();
+  });
+
   /** What each DOM event does (js/shell/listen.js adds them, in the task after begin). */
   const handlers = {
     input(event) {
@@ -250,8 +261,17 @@ export function begin(win, wasm, how) {
       // Typing, pasting and dropping say what they are; the browser's autofill says nothing
       // (no inputType), and only then is the :autofill match worth its cost.
       const type = event.inputType || '';
-      const kind = type.startsWith('delete') ? 1 : type === 'insertFromPaste' || type === 'insertFromPasteAsQuotation' ? 2 : type === 'insertFromDrop' ? 3 : 0;
+      let kind = type.startsWith('delete') ? 1 : type === 'insertFromPaste' || type === 'insertFromPasteAsQuotation' ? 2 : type === 'insertFromDrop' ? 3 : 0;
+      // What the wasm decides by: no trusted beforeinput announced this text input (4), it
+      // follows a click page script dispatched on the field (8).
+      if (type && announced !== i) kind |= 4;
+      if (scriptClicked === i) kind |= 8;
+      if (event.type === 'input') announced = undefined;
+      recheck.delete(i);
       fields.tell(i, 2, value, !type && fields.autofilled(i), kind);
+    },
+    announce(event) {
+      if (event.isTrusted) announced = fieldOfEvent(event);
     },
     focus(event, focus) {
       const i = fieldOfEvent(event);
@@ -264,9 +284,20 @@ export function begin(win, wasm, how) {
       if (!focus) fields.check(i);
     },
     interact(event) {
-      if (!event.isTrusted) return;
+      if (!event.isTrusted) {
+        // el.click() on a checkbox: Chromium marks the input and change that follow as trusted.
+        if (event.type === 'click') scriptClicked = fieldOfEvent(event);
+        return;
+      }
+      scriptClicked = undefined;
       const i = fieldOfEvent(event);
-      if (i !== undefined && fields.custom(i)) happened(i, 6);
+      if (i === undefined) return void call('event', 0, 7, false, 0, false, 0, ...times()); // in a popup, maybe
+      happened(i, 6);
+      // A mask may cancel the key and write the value itself, an editor a paste, through a
+      // setter the probe does not see (one it captured before the probe loaded), with no input
+      // event: compared in the next task unless an input event comes first.
+      if (!recheck.size) pause(checkLater);
+      recheck.add(i);
     },
     invalid(event) {
       const i = fieldOfEvent(event);

@@ -93,6 +93,10 @@ pub struct Fields {
     free: Vec<usize>,
     by_key: SmallMap<(usize, String), usize>,
     fills: u32,
+    /// The field the citizen last focused or acted on: a click or key press outside every
+    /// field (in a calendar or a list the page renders at the end of `<body>`) is on that
+    /// field's popup.
+    opener: Option<usize>,
     /// Fields found beyond [`MAX_FIELDS`].
     pub ignored: u32,
 }
@@ -162,6 +166,9 @@ impl Fields {
                 first_user_input: false,
             };
         };
+        if matches!(event, FieldEvent::Focus | FieldEvent::Interact) {
+            self.opener = Some(index);
+        }
         let had_input = field.had_user_input();
         if field.apply(event, at_ms) {
             field.filled_order = Some(self.fills);
@@ -173,6 +180,17 @@ impl Fields {
             self.invalid_in_form(form, index, at_ms);
         }
         Applied { first_user_input }
+    }
+
+    /// The citizen clicked, tapped or pressed a key outside every field, at `at_ms`: in the
+    /// popup of the field they last focused or acted on (a date picker's calendar, an enhanced
+    /// select's list, which pages render at the end of `<body>` without linking them). A value
+    /// the page sets in that field right after is the citizen's pick; one it sets in any other
+    /// field ("same as the permanent address") stays the page's.
+    pub fn acted_outside(&mut self, at_ms: f64) {
+        if let Some(field) = self.opener.and_then(|i| self.fields.get_mut(i)) {
+            field.apply(FieldEvent::Interact, at_ms);
+        }
     }
 
     /// Tells a field made of several elements what its whole group's value looks like (see
@@ -193,6 +211,9 @@ impl Fields {
             return;
         }
         self.removed[index] = true;
+        if self.opener == Some(index) {
+            self.opener = None;
+        }
         if is_pristine(field) {
             self.by_key.remove(&(field.form, field.key.clone()));
             self.free.push(index);
@@ -511,4 +532,97 @@ mod tests {
         }
         assert_eq!((fields.all().len(), fields.ignored), (MAX_FIELDS, 10));
     }
+
+    fn script_set(hash: u64) -> FieldEvent {
+        FieldEvent::ScriptSet {
+            value: ValueState {
+                has_value: true,
+                hash,
+            },
+        }
+    }
+
+    /// A date picker: the citizen clicks the field, navigates its calendar (rendered at the end
+    /// of `<body>`, not linked) and clicks a day; the page's script then writes the date.
+    #[test]
+    fn a_pick_in_an_unlinked_popup_is_the_citizens_in_the_field_that_opened_it() {
+        let (mut fields, form, _) = page();
+        let dob = fields.observe(facts("ngay_sinh", form), &[]).unwrap().index;
+        let other = fields.observe(facts("ngay_cap", form), &[]).unwrap().index;
+        fields.event(dob, FieldEvent::Focus, 1_000.0);
+        fields.event(dob, FieldEvent::Interact, 1_000.0);
+        fields.acted_outside(2_500.0); // the month's arrow
+        fields.acted_outside(4_000.0); // a day
+        fields.event(dob, script_set(19_900_815), 4_060.0);
+        // The page also writes another field in answer to the same click: the page's doing.
+        fields.event(other, script_set(7), 4_070.0);
+        assert_eq!(fields.all()[dob].origin(), Origin::User);
+        assert_eq!(fields.all()[other].origin(), Origin::Script);
+    }
+
+    #[test]
+    fn a_click_outside_every_field_long_before_a_write_is_no_pick() {
+        let (mut fields, form, _) = page();
+        let dob = fields.observe(facts("ngay_sinh", form), &[]).unwrap().index;
+        fields.event(dob, FieldEvent::Focus, 1_000.0);
+        fields.acted_outside(2_000.0);
+        fields.event(dob, script_set(1), 2_000.0 + PICK_WINDOW + 1.0);
+        assert_eq!(fields.all()[dob].origin(), Origin::Script);
+    }
+
+    #[test]
+    fn a_popup_has_no_field_once_the_field_that_opened_it_left_the_page() {
+        let (mut fields, form, _) = page();
+        let gone = fields.observe(facts("buoc_1", form), &[]).unwrap().index;
+        let next = fields.observe(facts("buoc_2", form), &[]).unwrap().index;
+        fields.event(gone, FieldEvent::Focus, 1_000.0);
+        fields.remove(gone);
+        fields.acted_outside(2_000.0); // "Tiếp tục"
+        fields.event(next, script_set(3), 2_200.0); // step 2's pre-fill from a fetch
+        assert_eq!(fields.all()[next].origin(), Origin::Script);
+    }
+
+    /// "Same as the permanent address": the citizen ticks a box and the page fills three other
+    /// fields at once.
+    #[test]
+    fn fields_the_page_fills_in_answer_to_a_click_on_another_field_are_the_pages() {
+        let (mut fields, form, _) = page();
+        let same = fields.observe(
+            FieldFacts {
+                kind: crate::core::field::FieldKind::Checkbox,
+                ..facts("giong_thuong_tru", form)
+            },
+            &[],
+        );
+        let same = same.unwrap().index;
+        let copied: Vec<usize> = ["tinh_o", "huyen_o", "xa_o"]
+            .iter()
+            .map(|k| fields.observe(facts(k, form), &[]).unwrap().index)
+            .collect();
+        fields.event(same, FieldEvent::Interact, 1_000.0);
+        fields.event(same, typed(1), 1_001.0); // the trusted change of the box
+        for (n, &i) in copied.iter().enumerate() {
+            fields.event(i, script_set(10 + n as u64), 1_002.0 + n as f64);
+        }
+        assert_eq!(fields.all()[same].origin(), Origin::User);
+        for &i in &copied {
+            assert_eq!(fields.all()[i].origin(), Origin::Script);
+        }
+    }
+
+    /// An input mask that cancels the key and writes the value itself, key after key.
+    #[test]
+    fn a_mask_that_writes_the_citizens_keys_itself_leaves_the_value_the_citizens() {
+        let (mut fields, form, _) = page();
+        let phone = fields.observe(facts("so_dien_thoai", form), &[]).unwrap().index;
+        for key in 0..4u64 {
+            let t = 1_000.0 + key as f64 * 180.0;
+            fields.event(phone, FieldEvent::Interact, t); // keydown, cancelled by the mask
+            fields.event(phone, script_set(100 + key), t + 1.0);
+        }
+        assert_eq!(fields.all()[phone].origin(), Origin::User);
+        assert!(fields.all()[phone].had_user_input());
+    }
+
+    const PICK_WINDOW: f64 = 500.0;
 }

@@ -180,6 +180,14 @@ impl<H: Host> Session<H> {
         self.arm_idle(now);
     }
 
+    /// The citizen clicked, tapped or pressed a key outside every field (a popup's day, option
+    /// or arrow).
+    pub fn outside(&mut self, now: Now) {
+        self.ready(now);
+        self.probe.outside_action(now);
+        self.arm_idle(now);
+    }
+
     /// A field made of several elements learned its group's whole value.
     pub fn rebased(&mut self, index: usize, value: crate::core::field::ValueState) {
         self.probe.field_rebased(index, value);

@@ -57,15 +57,15 @@ function expectedOf(scenario) {
 }
 
 describe('every origin, classified on real pages', () => {
-  for (const scenario of scenarios) {
-    test(scenario.name, async () => {
+  for (const scenario of scenarios) for (const order of scenario.orders ?? ['first']) {
+    test(order === 'first' ? scenario.name : `${scenario.name}, the probe loaded last`, async () => {
       const { context, page, errors } = await openPage(browser);
       const cdp = await context.newCDPSession(page);
       const ctx = {
         cdp,
         grantClipboard: () => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
       };
-      await page.goto(`${server.url}/${scenario.page}`);
+      await page.goto(`${server.url}/${scenario.page}${order === 'last' ? '?probe=last' : ''}`);
       await scenario.act(page, ctx);
       const snapshot = await waitForProbe(page);
       assert.deepEqual(origins(snapshot), expectedOf(scenario), JSON.stringify(snapshot.fields, null, 1));

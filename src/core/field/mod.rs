@@ -181,9 +181,63 @@ pub enum FieldEvent {
     },
     /// Validation failed on the field (`invalid` event, `aria-invalid="true"` appearing).
     Invalid,
-    /// The citizen clicked or pressed a key on the field or its popup (trusted). A value the
-    /// page's script sets right after is the citizen's pick through a custom widget.
+    /// The citizen clicked, tapped, pressed a key or pasted on the field or its popup
+    /// (trusted). A value the page's script sets right after is the citizen's: a pick through
+    /// a custom widget, a key an input mask cancelled and wrote itself, a paste an editor
+    /// handled itself.
     Interact,
+}
+
+/// What the shell reports of one event, decoded from its numbers: `code` 0 focus, 1 blur, 2
+/// trusted input, 3 page script set the value, 4 a check found it changed, 5 invalid, 6 the
+/// citizen's click, tap, key press or paste on the field, 7 the same outside every field (a
+/// popup at the end of `<body>`). For 2, `input` holds the [`InputKind`] (0 insert, 1 delete,
+/// 2 paste, 3 drop) plus [`UNANNOUNCED`] and [`AFTER_SCRIPT_EVENT`].
+pub fn shell_event(code: u32, value: ValueState, autofilled: bool, input: u32) -> ShellReport {
+    ShellReport::Field(match code {
+        0 => FieldEvent::Focus,
+        1 => FieldEvent::Blur,
+        // A trusted input that no trusted `beforeinput` announced (page script's
+        // `document.execCommand('insertText')`), or that follows an event page script
+        // dispatched (`el.click()` on a checkbox: Chromium marks the `input` and `change` it
+        // causes as trusted): the page's doing, whatever the browser calls it.
+        2 if input & (UNANNOUNCED | AFTER_SCRIPT_EVENT) != 0 => FieldEvent::ScriptSet { value },
+        2 => FieldEvent::Input {
+            kind: [
+                InputKind::Insert,
+                InputKind::Delete,
+                InputKind::Paste,
+                InputKind::Drop,
+            ][(input & 3) as usize],
+            value,
+            autofilled,
+        },
+        3 => FieldEvent::ScriptSet { value },
+        4 => FieldEvent::Check { value, autofilled },
+        5 => FieldEvent::Invalid,
+        7 => return ShellReport::Outside,
+        _ => FieldEvent::Interact,
+    })
+}
+
+/// A trusted text input (one with an `inputType`) that no trusted `beforeinput` on the same
+/// field announced. Browsers announce the citizen's typing, IME composition, dictation, paste,
+/// drop, undo and spelling fixes with one; `execCommand` and Chromium's autofill send none
+/// (autofill sends no `inputType` either, so it is not flagged).
+pub const UNANNOUNCED: u32 = 4;
+
+/// A trusted `input` or `change` that follows, in the same task, an event page script
+/// dispatched on the field (an untrusted `click`).
+pub const AFTER_SCRIPT_EVENT: u32 = 8;
+
+/// An event the shell reports, decoded ([`shell_event`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShellReport {
+    /// Something happened to one field.
+    Field(FieldEvent),
+    /// The citizen clicked, tapped or pressed a key outside every field: in a popup (a
+    /// calendar, an enhanced select's list) that belongs to the field they opened it from.
+    Outside,
 }
 
 /// How soon after the citizen's click or key press a value set by page script counts as the

@@ -286,8 +286,10 @@ impl Field {
 
     /// Returns whether the script's write changed anything.
     fn script_wrote(&mut self, value: ValueState) -> bool {
-        if value == self.value && self.last != Writer::Nobody {
-            return false; // a framework writing back the value the field already has
+        if value == self.value {
+            // A framework writing back the value the field already has, or a mask writing its
+            // template into an empty field (read back as empty): nothing was filled.
+            return false;
         }
         if self.first_prefill.is_some() && value == self.first_value {
             // Back to what the server or database put there (a form reset): that origin again.

@@ -525,3 +525,72 @@ fn input_types_classify() {
     assert_eq!(InputKind::from_input_type("insertText"), InputKind::Insert);
     assert_eq!(InputKind::from_input_type(""), InputKind::Insert);
 }
+
+#[test]
+fn the_shells_numbers_decode_to_the_events_they_stand_for() {
+    let typed = |input| shell_event(2, v(9), false, input);
+    let input = |kind| {
+        ShellReport::Field(FieldEvent::Input {
+            kind,
+            value: v(9),
+            autofilled: false,
+        })
+    };
+    assert_eq!(typed(0), input(InputKind::Insert));
+    assert_eq!(typed(1), input(InputKind::Delete));
+    assert_eq!(typed(2), input(InputKind::Paste));
+    assert_eq!(typed(3), input(InputKind::Drop));
+    // execCommand('insertText') (no trusted beforeinput), and the trusted change that follows
+    // page script's el.click() on a checkbox: the page's doing.
+    let scripted = ShellReport::Field(FieldEvent::ScriptSet { value: v(9) });
+    assert_eq!(typed(4), scripted);
+    assert_eq!(typed(8), scripted);
+    assert_eq!(typed(2 | 4), scripted);
+    assert_eq!(shell_event(7, EMPTY, false, 0), ShellReport::Outside);
+    assert_eq!(
+        shell_event(6, EMPTY, false, 0),
+        ShellReport::Field(FieldEvent::Interact)
+    );
+    assert_eq!(
+        shell_event(4, v(9), true, 0),
+        ShellReport::Field(FieldEvent::Check {
+            value: v(9),
+            autofilled: true
+        })
+    );
+}
+
+#[test]
+fn a_checkbox_page_script_clicks_is_the_pages_though_the_browser_trusts_its_change() {
+    let mut field = Field::new(
+        FieldFacts {
+            kind: FieldKind::Checkbox,
+            ..facts("nhan_qua_buu_dien")
+        },
+        &[],
+    );
+    // el.click(): the untrusted click, then Chromium's trusted input and change.
+    for at in [1_000.0, 1_000.5] {
+        if let ShellReport::Field(event) = shell_event(2, v(1), false, AFTER_SCRIPT_EVENT) {
+            field.apply(event, at);
+        }
+    }
+    assert_eq!(field.origin(), Origin::Script);
+}
+
+#[test]
+fn text_page_script_inserts_with_exec_command_is_the_pages_unless_it_answers_a_key() {
+    let insert = |field: &mut Field, at| {
+        if let ShellReport::Field(event) = shell_event(2, v(5), false, UNANNOUNCED) {
+            field.apply(event, at);
+        }
+    };
+    let mut field = Field::new(facts("ghi_chu"), &[]);
+    insert(&mut field, 3_000.0);
+    assert_eq!(field.origin(), Origin::Script);
+    // An editor that cancels the citizen's key and inserts the text itself with execCommand.
+    let mut editor = Field::new(facts("noi_dung"), &[]);
+    editor.apply(FieldEvent::Interact, 3_000.0);
+    insert(&mut editor, 3_002.0);
+    assert_eq!(editor.origin(), Origin::User);
+}

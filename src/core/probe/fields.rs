@@ -52,6 +52,13 @@ impl Probe {
         began || applied.first_user_input
     }
 
+    /// The citizen clicked, tapped or pressed a key outside every field: in the popup of the
+    /// field they last focused or acted on (see [`crate::core::fields::Fields::acted_outside`]).
+    pub fn outside_action(&mut self, now: Now) {
+        self.last_activity = now.epoch_ms;
+        self.fields.acted_outside(now.page_ms);
+    }
+
     /// A field made of several elements learned its whole group's value (no change implied).
     pub fn field_rebased(&mut self, index: usize, value: crate::core::field::ValueState) {
         self.fields.rebase(index, value);
