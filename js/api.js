@@ -292,6 +292,19 @@ export function install(win, how) {
     } catch (error) {
       warn('cannot watch value setters (' + describe(error) + '); page script fills are found by comparison only');
     }
+    // An editor has no setter to watch: text page script writes into one after the document is
+    // parsed, before the probe has seen it, is not the server's either.
+    domReady(win.document).then(() => {
+      if (state !== 'loading') return;
+      const writes = new MutationObserver((records) => {
+        if (state !== 'loading') return writes.disconnect();
+        for (const { target } of records) {
+          const editor = (target.nodeType === 1 ? target : target.parentElement)?.closest('[contenteditable]');
+          if (editor) earlySets.add(editor);
+        }
+      });
+      writes.observe(win.document, { childList: true, characterData: true, subtree: true });
+    }).catch(() => {});
     // A portal may keep a reference to the queue array (`var q = window.JourneyProbe = … || []`)
     // and push on it later: that must keep working once the array is no longer window.JourneyProbe.
     if (Array.isArray(existing)) {

@@ -63,6 +63,8 @@ export function begin(win, wasm, how) {
   }
   let busy = false;
   let starting = true;
+  /** The citizen's last click, tap, key press or paste on a field, not told yet: [field, epoch ms, page ms]. */
+  let acted;
   let stopped = false;
   // The listeners and the document's observer are on, and the page's fields queued.
   let listening = false;
@@ -73,6 +75,10 @@ export function begin(win, wasm, how) {
    */
   const held = [];
   function call(name, ...args) {
+    // The citizen's own input on the field they acted on is the action itself: one call per
+    // keystroke. Anything else goes after the action.
+    if (acted && name === 'event' && args[0] === acted[0] && args[1] === 2 && !(args[5] & 12)) acted = undefined;
+    tellAction();
     const atOnce = AT_ONCE.includes(name);
     if (busy && atOnce) return undefined;
     if (busy || (starting && !atOnce)) return void held.push([name, ...args]);
@@ -87,6 +93,13 @@ export function begin(win, wasm, how) {
     return result;
   }
   const times = () => [Date.now(), clock.now()];
+  /** Tells the wasm the citizen's action kept in `acted`, if any (event 6 at its own time). */
+  function tellAction() {
+    if (!acted) return;
+    const [i, epoch, at] = acted;
+    acted = undefined;
+    call('event', i, 6, false, 0, false, 0, epoch, at);
+  }
   // Called through the prototype: a named element (<img name="hasFocus">) shadows the document's own.
   const focused = () => Document.prototype.hasFocus.call(doc);
 
@@ -246,6 +259,7 @@ export function begin(win, wasm, how) {
   /** Fields the citizen acted on, to compare in the next task (see `interact`). */
   const recheck = new Set();
   const checkLater = guard(() => {
+    tellAction();
     recheck.forEach((i) => fields.slots[i] && fields.slots[i].els.length && fields.check(i));
     recheck.clear();
   });
@@ -292,7 +306,7 @@ export function begin(win, wasm, how) {
       scriptClicked = undefined;
       const i = fieldOfEvent(event);
       if (i === undefined) return void call('event', 0, 7, false, 0, false, 0, ...times()); // in a popup, maybe
-      happened(i, 6);
+      acted = [i, ...times()]; // told with the next call (see `call`)
       // A mask may cancel the key and write the value itself, an editor a paste, through a
       // setter the probe does not see (one it captured before the probe loaded), with no input
       // event: compared in the next task unless an input event comes first.
