@@ -9,6 +9,8 @@
 //   dist/journey-probe-otlp.<hash>.wasm the probe with the OTLP encoder, for data-format="otlp" only
 //   dist/journey-probe-overlay.<hash>.js the QA overlay, fetched only when switched on
 //   dist/journey-probe-survey.<hash>.js  the satisfaction question, fetched only when asked
+//   dist/journey-probe-sentences.<hash>.js the sentences of warnings for portal developers,
+//                                        fetched only with the first such warning
 //   dist/sizes.json                     the size table, for the bench
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,7 +60,7 @@ async function main() {
   step('loader, module entry and glue (esbuild)');
   const wasmFile = `journey-probe.${hash(wasm)}.wasm`;
   const wasmOtlpFile = `journey-probe-otlp.${hash(wasmOtlp)}.wasm`;
-  const { glue, overlay, survey, loader, moduleEntry, define, esbuildOptions, files } =
+  const { glue, overlay, survey, sentences, loader, moduleEntry, define, esbuildOptions, files } =
     await bundleProbe({ stage: STAGE, wasmFile, wasmOtlpFile, version: VERSION });
   const { glue: glueFile, overlay: overlayFile, survey: surveyFile } = files;
   // Measured, not shipped: the loader with the overlay bundled in, as every citizen would
@@ -85,6 +87,7 @@ async function main() {
   writeFileSync(join(DIST, 'journey-probe.mjs'), moduleEntry);
   writeFileSync(join(DIST, overlayFile), overlay);
   writeFileSync(join(DIST, surveyFile), survey);
+  writeFileSync(join(DIST, files.sentences), sentences);
   copyFileSync(join(ROOT, 'js', 'journey-probe.d.ts'), join(DIST, 'journey-probe.d.ts'));
 
   const rows = [
@@ -116,6 +119,9 @@ async function main() {
   console.log(`\nOnly after a submission, where the satisfaction question is asked:`);
   console.log(`${'survey'.padEnd(7)} ${surveyFile.padEnd(34)} ${kb(surveySizes.raw)} ${kb(surveySizes.gzip)} ${kb(surveySizes.brotli)}`);
   console.log(`(bundled into the loader instead, every citizen would download ${kb(inlinedSizes.brotli - sizes(loader).brotli).trim()} more brotli)`);
+  const sentencesSizes = sizes(sentences);
+  console.log(`\nOnly with a warning for the portal's developers (a mistake in the tag or a command):`);
+  console.log(`${'words'.padEnd(7)} ${files.sentences.padEnd(34)} ${kb(sentencesSizes.raw)} ${kb(sentencesSizes.gzip)} ${kb(sentencesSizes.brotli)}`);
   writeFileSync(
     join(DIST, 'sizes.json'),
     JSON.stringify({
@@ -126,6 +132,7 @@ async function main() {
       overlay: { file: overlayFile, ...overlaySizes },
       wasmOtlp: { file: wasmOtlpFile, ...otlpSizes },
       survey: { file: surveyFile, ...surveySizes },
+      sentences: { file: files.sentences, ...sentencesSizes },
       loaderWithOverlayInlined: inlinedSizes,
     }, null, 2) + '\n',
   );

@@ -17,13 +17,14 @@ export function hash(buffer) {
 
 /**
  * Bundles the glue (from `stage`'s journey_probe.js and `js`/shell), the overlay, the survey,
+ * the warnings' sentences,
  * the loader and the module entry; the loader and entry name the content-hashed files.
  * @param {{ stage: string, wasmFile: string, wasmOtlpFile: string, version: string,
  *   js?: string, readable?: boolean }} options `readable`: identifiers kept (for profiles),
  *   whitespace and syntax minified as shipped
- * @returns {Promise<{ glue: Buffer, overlay: Buffer, survey: Buffer, loader: Buffer,
+ * @returns {Promise<{ glue: Buffer, overlay: Buffer, survey: Buffer, sentences: Buffer, loader: Buffer,
  *   moduleEntry: Buffer, define: object, esbuildOptions: object,
- *   files: { glue: string, overlay: string, survey: string } }>}
+ *   files: { glue: string, overlay: string, survey: string, sentences: string } }>}
  */
 export async function bundleProbe({ stage, wasmFile, wasmOtlpFile, version, js = join(ROOT, 'js'), readable = false }) {
   const esbuild = await import('esbuild');
@@ -34,6 +35,9 @@ export async function bundleProbe({ stage, wasmFile, wasmOtlpFile, version, js =
     target: 'es2020',
     legalComments: 'none',
   };
+  // The sentences of the wasm's warnings for portal developers: fetched only with such a warning.
+  const sentences = Buffer.from(esbuild.buildSync({ ...esbuildOptions, entryPoints: [join(js, 'sentences.js')], format: 'esm' }).outputFiles[0].contents);
+  const sentencesFile = `journey-probe-sentences.${hash(sentences)}.js`;
   const glueEntry = JSON.stringify(join(stage, 'journey_probe.js'));
   const shellEntry = JSON.stringify(join(js, 'shell', 'page.js'));
   const glue = Buffer.from(esbuild.buildSync({
@@ -43,6 +47,7 @@ export async function bundleProbe({ stage, wasmFile, wasmOtlpFile, version, js =
       resolveDir: ROOT,
     },
     format: 'esm',
+    define: { __SENTENCES_FILE__: JSON.stringify(sentencesFile) },
   }).outputFiles[0].contents);
   const bundle = (entry, format, define = {}) => Buffer.from(esbuild.buildSync({
     ...esbuildOptions, entryPoints: [join(js, entry)], format, define,
@@ -55,6 +60,7 @@ export async function bundleProbe({ stage, wasmFile, wasmOtlpFile, version, js =
     glue: `journey-probe-glue.${hash(glue)}.js`,
     overlay: `journey-probe-overlay.${hash(overlay)}.js`,
     survey: `journey-probe-survey.${hash(survey)}.js`,
+    sentences: sentencesFile,
   };
   const define = {
     __VERSION__: JSON.stringify(version),
@@ -68,6 +74,7 @@ export async function bundleProbe({ stage, wasmFile, wasmOtlpFile, version, js =
     glue,
     overlay,
     survey,
+    sentences,
     loader: bundle('classic.js', 'iife', define),
     moduleEntry: bundle('module.js', 'esm', define),
     define,

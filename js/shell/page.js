@@ -36,8 +36,23 @@ export function configure(wasm, settings) {
   const lines = wasm.configure(settings);
   const list = lines ? lines.split('\n') : [];
   const off = list[0] === 'off';
-  list.slice(off ? 1 : 0).forEach(warn);
+  list.slice(off ? 1 : 0).forEach(say);
   return !off;
+}
+
+/** A token of the wasm's warnings: a sentence of js/sentences.js by number. */
+const TOKEN = /\u0001(\d+)\u0001/g;
+
+/**
+ * Writes a warning of the wasm's, its sentences fetched from their own file the first time one
+ * is needed (a citizen's page never needs them); where that fails, each is named by number
+ * (src/core/sentences.rs lists them).
+ */
+function say(text) {
+  if (!TOKEN.test(text)) return warn(text);
+  import(new URL(__SENTENCES_FILE__, import.meta.url).href)
+    .then((file) => file.default, () => ({}))
+    .then((sentences) => warn(text.replace(TOKEN, (_, n) => sentences[n] || '(sentence ' + n + ', not fetched)')));
 }
 
 /**
@@ -194,7 +209,7 @@ export function begin(win, wasm, how) {
   function command(name, arg, at) {
     checkAll();
     const warning = call('command', name, arg, at, ...times());
-    if (warning) warn(warning);
+    if (warning) say(warning);
     if (name === 'optOut') stop(); // everything stored is gone; nothing runs any more
   }
 

@@ -321,39 +321,20 @@ impl fmt::Display for ConfigError {
     }
 }
 
-const COLLECTOR_ACCEPTED: &str =
-    "the URL beacons are sent to: an absolute http:// or https:// URL, \
-or a path starting with / on this site (e.g. https://collector.example.gov.vn/v1/beacons)";
-const PREFILL_MAP_ACCEPTED: &str = "entries separated by ';', each a database name, ':' and a CSS \
-selector list (e.g. CSDLQG-DC: #ho_ten, #ngay_sinh; CSDLQG-DN: #ma_so_thue)";
-const URL_PATTERN_ACCEPTED: &str = "a path on this site where * stands for any characters \
-(e.g. /dich-vu/*/bien-nhan/*)";
-const SELECTOR_ACCEPTED: &str = "a CSS selector of at most 500 characters (e.g. #ma-ho-so)";
-const TARGET_ACCEPTED: &str =
-    "a whole number of seconds from 1 to 86400 (e.g. 300, the 2026 target)";
-const IDLE_ACCEPTED: &str = "a whole number of minutes from 1 to 1440 (e.g. 30)";
-const CONSENT_ACCEPTED: &str = "required (beacons wait for JourneyProbe.consent(true)) or \
-not-required (e.g. required)";
-const SAMPLE_ACCEPTED: &str = "a share of journeys above 0 and at most 1 (e.g. 0.1 for one in ten)";
-const ALLOW_PARAMS_ACCEPTED: &str = "up to 20 query parameter names separated by commas, each \
-letters, digits, '_' or '-' (e.g. buoc,tab)";
-const STEP_SLUGS_ACCEPTED: &str = "up to 50 path segments separated by commas, each 1 to 64 \
-letters, digits, '.', '_', '~' or '-' with no run of six digits and no '@' (e.g. nguyen-tac,buoc-xac-nhan)";
-const FORMAT_ACCEPTED: &str = if crate::core::otlp::BUILT_IN {
-    "json (beacons as schema/beacon.schema.json defines them) or otlp \
-(OpenTelemetry log records for an OTLP/HTTP receiver's /v1/logs) (e.g. otlp)"
-} else {
-    // The loader fetches the wasm that has the encoder for otlp; this one (the ES module
-    // entry used without the loader's choice, say) does not.
-    "json: this build of the probe has no OTLP encoder (the loader journey-probe.js, and \
-start(), fetch the one that has it when the format is otlp)"
+use crate::core::sentences::{
+    ALLOW_PARAMS as ALLOW_PARAMS_ACCEPTED, COLLECTOR as COLLECTOR_ACCEPTED,
+    CONSENT as CONSENT_ACCEPTED, IDLE as IDLE_ACCEPTED, OVERLAY as OVERLAY_ACCEPTED,
+    PREFILL_MAP as PREFILL_MAP_ACCEPTED, SAMPLE as SAMPLE_ACCEPTED, SELECTOR as SELECTOR_ACCEPTED,
+    SERVICE as SERVICE_ACCEPTED, STEP_SLUGS as STEP_SLUGS_ACCEPTED, SURVEY as SURVEY_ACCEPTED,
+    TARGET as TARGET_ACCEPTED, URL_PATTERN as URL_PATTERN_ACCEPTED,
 };
-const OVERLAY_ACCEPTED: &str =
-    "on (show the QA overlay), off, or never (nothing can switch it on) (e.g. on)";
-const SURVEY_ACCEPTED: &str =
-    "on (ask the satisfaction question after a successful submission) or off (e.g. on)";
-const SERVICE_ACCEPTED: &str = "the service code, 1 to 64 characters of letters, digits, '.', '-' \
-or '_': a public catalogue code, never a citizen's number, e-mail or name (e.g. 1.001234)";
+/// What `data-format` accepts in this build: the loader fetches the wasm that has the OTLP
+/// encoder for otlp; this one (the ES module entry used without the loader's choice, say) may not.
+const FORMAT_ACCEPTED: &str = if crate::core::otlp::BUILT_IN {
+    crate::core::sentences::FORMAT_WITH_OTLP
+} else {
+    crate::core::sentences::FORMAT_JSON_ONLY
+};
 
 impl Config {
     /// Builds the configuration from the script tag's attributes, given as `(name, value)`

@@ -614,7 +614,10 @@ mod tests {
     #[test]
     fn a_mask_that_writes_the_citizens_keys_itself_leaves_the_value_the_citizens() {
         let (mut fields, form, _) = page();
-        let phone = fields.observe(facts("so_dien_thoai", form), &[]).unwrap().index;
+        let phone = fields
+            .observe(facts("so_dien_thoai", form), &[])
+            .unwrap()
+            .index;
         for key in 0..4u64 {
             let t = 1_000.0 + key as f64 * 180.0;
             fields.event(phone, FieldEvent::Interact, t); // keydown, cancelled by the mask

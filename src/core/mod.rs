@@ -20,6 +20,7 @@ pub mod pattern;
 pub mod prelude;
 pub mod privacy;
 pub mod probe;
+pub mod sentences;
 pub mod session;
 pub mod settings;
 pub mod small_map;

@@ -74,9 +74,7 @@ pub enum Rating {
 }
 
 /// What `rate` accepts, for messages.
-pub const RATE_ACCEPTED: &str = "rate needs a score from 1 to 5, optionally followed by ':' and \
-reasons separated by commas from too_slow, re_enter_data, unclear_errors, hard_on_mobile, other, \
-or 'dismissed' (e.g. JourneyProbe.rate(2, ['too_slow']))";
+pub const RATE_ACCEPTED: &str = crate::core::sentences::RATE;
 
 impl Rating {
     /// Parses `5`, `2:too_slow,re_enter_data` or `dismissed`.

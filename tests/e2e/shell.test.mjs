@@ -4,13 +4,13 @@
 // it replaces, with the same assertions.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from '../../scripts/lib.mjs';
 import { startStatic } from './support/static.mjs';
-import { launch, openPage } from './support/browser.mjs';
+import { eventually, launch, openPage } from './support/browser.mjs';
 
 let dir, server, browser;
 const { files } = JSON.parse(readFileSync(join(ROOT, 'dist', 'sizes.json'), 'utf8'));
@@ -25,7 +25,10 @@ before(async () => {
     format: 'esm',
     target: 'es2020',
     logLevel: 'silent',
+    // The warnings' sentences, beside the shell as in dist/.
+    define: { __SENTENCES_FILE__: JSON.stringify('sentences.js') },
   });
+  copyFileSync(join(ROOT, 'js', 'sentences.js'), join(dir, 'sentences.js'));
   server = await startStatic({ bundlesDir: dir });
   browser = await launch();
 });
@@ -236,7 +239,11 @@ test('a bad configuration leaves the probe off', async (t) => {
     return { probe, snapshot: glue.snapshot(Date.now(), performance.now()) };
   });
   assert.deepEqual(outcome, { probe: null, snapshot: '' });
-  const warnings = messages.filter((m) => m.type === 'warning').map((m) => m.text);
+  // The warning's sentence comes from its own file, fetched with the first warning.
+  const warningsNow = () => messages.filter((m) => m.type === 'warning').map((m) => m.text);
+  await eventually(() => warningsNow().length > 0, 5_000, 20);
+  await new Promise((r) => setTimeout(r, 200)); // and no second one
+  const warnings = warningsNow();
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0], /^journey-probe: data-collector="ftp:\/\/nope" is not accepted: .* The probe is off on this page\.$/);
 });

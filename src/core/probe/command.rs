@@ -9,8 +9,9 @@ use crate::core::beacon::{Beacon, JourneySection, Outcome, Trigger};
 use crate::core::config::ServiceCode;
 use crate::core::ids::JourneyId;
 use crate::core::journey::Journey;
+use crate::core::sentences::{CONSENT_COMMAND, MARK, SET_SERVICE};
 use crate::core::survey::{Rating, SurveyState, RATE_ACCEPTED};
-use crate::core::text::{concat, number};
+use crate::core::text::concat;
 use ::core::fmt;
 
 /// A call a portal makes through `JourneyProbe.push([...])` or a method of `JourneyProbe`.
@@ -53,10 +54,10 @@ impl UnknownCommand {
     pub fn message(&self) -> String {
         let name: String = self.0.chars().take(40).collect();
         match name.as_str() {
-            "mark" => concat(&["mark needs a step name: 1 to ", &number(MAX_STEP_NAME as u64), " letters, digits, '.', '-' or '_' that name no one (no person's name, e-mail, date or long number; e.g. JourneyProbe.mark('xac-nhan'))"]),
-            "consent" => "consent needs true or false (e.g. JourneyProbe.consent(true))".to_string(),
+            "mark" => MARK.to_string(),
+            "consent" => CONSENT_COMMAND.to_string(),
             "rate" => RATE_ACCEPTED.to_string(),
-            "setService" => "setService needs a service code: 1 to 64 letters, digits, '.', '-' or '_', a public catalogue code and never a citizen's number, e-mail or name (e.g. JourneyProbe.setService('1.001234'))".to_string(),
+            "setService" => SET_SERVICE.to_string(),
             _ => concat(&[
                 "unknown command \"",
                 &name,
