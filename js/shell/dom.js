@@ -55,6 +55,9 @@ export function fieldKind(el) {
   return undefined;
 }
 
+/** The ids of the popups `el` controls or owns (aria-controls, aria-owns). */
+export const controlled = (el) => ((attr(el, 'aria-controls') || '') + ' ' + (attr(el, 'aria-owns') || '')).split(/\s+/).filter(Boolean);
+
 /** A native control the page hid from the citizen behind a face of its own (aria-hidden, or out of the tab order). */
 export function hiddenControl(el) {
   return native(el) && (attr(el, 'aria-hidden') === 'true' || outOfTabOrder(el));
@@ -128,8 +131,7 @@ function closestAcross(el, selector) {
  * The form a field belongs to: a native control's form owner (honouring `form=`), else the
  * nearest `<form>`, across shadow boundaries. (Not a custom element's `form`: page code.)
  */
-export const formOf = (el) =>
-  ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) && el.form) || closestAcross(el, 'form');
+export const formOf = (el) => (native(el) && el.form) || closestAcross(el, 'form');
 
 const notBlank = (value) => (value && value.trim() ? value : undefined);
 
@@ -273,13 +275,7 @@ function chosen(lists) {
  */
 function comboboxState(el) {
   const root = el.getRootNode();
-  const lists = [];
-  for (const name of ['aria-controls', 'aria-owns']) {
-    for (const id of (attr(el, name) || '').split(/\s+/)) {
-      const list = id ? byId(root, id) : null;
-      if (list) lists.push(list);
-    }
-  }
+  const lists = controlled(el).map((id) => byId(root, id)).filter(Boolean);
   if (lists.length) return chosen(lists);
   const hidden = el.parentElement && first(el.parentElement, ':scope > input[type=hidden]');
   return hidden ? textState(hidden.value) : [false, OFFSET];

@@ -2,7 +2,7 @@
 // shadow roots, as they come and go), the element → index registry, the forms, radio groups
 // (one field of several elements), combobox popups, and what each field holds now. Every
 // element is found again by a WeakMap lookup, never by scanning the page.
-import { WIDGET, attr, facts, findFields, formOf, groupState, hiddenControl, isAutofilled, widgetPart } from './dom.js';
+import { WIDGET, attr, controlled, facts, findFields, formOf, groupState, hiddenControl, isAutofilled, widgetPart } from './dom.js';
 import { warn } from '../warn.js';
 
 /** Ancestors climbed to find the field an event target belongs to (an option in a listbox, a span in a contenteditable). */
@@ -62,9 +62,7 @@ export function makeFields(call, prefill, early, observe) {
 
   /** Remembers the popup lists a field controls, so that a pick in them is the field's. */
   function popupsOf(el, i) {
-    for (const name of ['aria-controls', 'aria-owns']) {
-      for (const id of (attr(el, name) || '').split(/\s+/)) if (id) popups.set(id, i);
-    }
+    for (const id of controlled(el)) popups.set(id, i);
   }
 
   /**
@@ -73,12 +71,15 @@ export function makeFields(call, prefill, early, observe) {
    * next to it) is that control's, not a field of its own.
    */
   function faceOf(el) {
-    for (let n = 0; el && n < FACE_CLIMB; n++, el = el.parentElement) {
-      const before = el.previousElementSibling;
-      const i = before ? index.get(before) : undefined;
-      if (i !== undefined && slots[i].els.includes(before) && hiddenControl(before)) return i;
-    }
-    return undefined;
+    let i;
+    for (let n = 0; el && n < FACE_CLIMB && i === undefined; n++, el = el.parentElement) i = after(el);
+    return i;
+  }
+
+  /** The field of the hidden native control right before `el`, if there is one. */
+  function after(el) {
+    const before = el.previousElementSibling;
+    return before && hiddenControl(before) ? index.get(before) : undefined;
   }
 
   /** Registers one element; `grouped` collects the fields that now have several. */
@@ -175,9 +176,8 @@ export function makeFields(call, prefill, early, observe) {
         if (i !== undefined) return i;
         const id = attr(el, 'id');
         if (id && popups.has(id)) return popups.get(id);
-        const before = el.previousElementSibling;
-        const face = before ? index.get(before) : undefined;
-        if (face !== undefined && hiddenControl(before)) return face;
+        const face = after(el);
+        if (face !== undefined) return face;
         el = el.parentElement || (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
       }
       return undefined;

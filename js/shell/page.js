@@ -42,17 +42,21 @@ export function configure(wasm, settings) {
 
 /** A token of the wasm's warnings: a sentence of js/sentences.js by number. */
 const TOKEN = /\u0001(\d+)\u0001/g;
+/** The sentences, once asked for: the warnings waiting for them print in order. */
+let sentences;
 
 /**
  * Writes a warning of the wasm's, its sentences fetched from their own file the first time one
  * is needed (a citizen's page never needs them); where that fails, each is named by number
- * (src/core/sentences.rs lists them).
+ * (src/core/sentences.rs lists them). Warnings keep their order.
  */
 function say(text) {
-  if (!TOKEN.test(text)) return warn(text);
-  import(new URL(__SENTENCES_FILE__, import.meta.url).href)
-    .then((file) => file.default, () => ({}))
-    .then((sentences) => warn(text.replace(TOKEN, (_, n) => sentences[n] || '(sentence ' + n + ', not fetched)')));
+  if (!sentences && !text.includes('\u0001')) return warn(text);
+  sentences = (sentences || import(new URL(__SENTENCES_FILE__, import.meta.url).href).then((file) => file.default, () => ({})))
+    .then((all) => {
+      warn(text.replace(TOKEN, (_, n) => all[n] || '(sentence ' + n + ')'));
+      return all;
+    });
 }
 
 /**
