@@ -295,7 +295,6 @@ export function install(win, how) {
     // An editor has no setter to watch: text page script writes into one after the document is
     // parsed, before the probe has seen it, is not the server's either.
     domReady(win.document).then(() => {
-      if (state !== 'loading') return;
       const writes = new MutationObserver((records) => {
         if (state !== 'loading') return writes.disconnect();
         for (const { target } of records) {

@@ -323,10 +323,11 @@ pub fn event(
         panic!("self-test panic in an event listener");
     }
     let now = at(epoch, page);
-    match shell_event(kind, value(has, hash), autofilled, input_kind) {
-        ShellReport::Field(event) => with(&mut |s| s.event(index as usize, event, now)),
-        ShellReport::Outside => with(&mut |s| s.outside(now)),
-    }
+    let report = shell_event(kind, value(has, hash), autofilled, input_kind);
+    with(&mut |s| match report {
+        ShellReport::Field(event) => s.event(index as usize, event, now),
+        ShellReport::Outside => s.outside(now),
+    });
 }
 
 /// A field made of several elements (a radio group) learned its group's whole state.

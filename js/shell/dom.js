@@ -60,11 +60,11 @@ export const controlled = (el) => ((attr(el, 'aria-controls') || '') + ' ' + (at
 
 /** A native control the page hid from the citizen behind a face of its own (aria-hidden, or out of the tab order). */
 export function hiddenControl(el) {
-  return native(el) && (attr(el, 'aria-hidden') === 'true' || outOfTabOrder(el));
+  return native(el) && (attr(el, 'aria-hidden') === 'true' || el.tabIndex < 0);
 }
 
+/** A native control (whose tabIndex is 0 unless the page took it out of the tab order). */
 const native = (el) => el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
-const outOfTabOrder = (el) => has(el, 'tabindex') && el.tabIndex < 0;
 
 /**
  * A control that is a widget's own machinery rather than a field (asked only of controls with
@@ -73,7 +73,7 @@ const outOfTabOrder = (el) => has(el, 'tabindex') && el.tabIndex < 0;
  * heading picker), or not rendered at all when first seen (an editor's hidden link box).
  */
 export function widgetPart(el) {
-  return native(el) && (outOfTabOrder(el) || attr(el, 'type') === 'search' || attr(el, 'role') === 'searchbox' ||
+  return native(el) && (el.tabIndex < 0 || el.type === 'search' || attr(el, 'role') === 'searchbox' ||
     Boolean(el.closest('[role=toolbar]')) || !el.getClientRects().length);
 }
 

@@ -26,6 +26,9 @@ export function listen(win, guard, on) {
     [win, 'keydown', on.interact],
     [win, 'paste', on.interact],
     [win, 'beforeinput', on.announce],
+    // Not capture: after the page's own handlers, to see whether they cancelled the key or paste.
+    [win, 'keydown', on.cancelled, false],
+    [win, 'paste', on.cancelled, false],
     [doc, 'invalid', on.invalid],
     [doc, 'submit', on.submit],
     [doc, 'visibilitychange', on.visibility],

@@ -54,7 +54,7 @@ function say(text) {
   if (!sentences && !text.includes('\u0001')) return warn(text);
   sentences = (sentences || import(new URL(__SENTENCES_FILE__, import.meta.url).href).then((file) => file.default, () => ({})))
     .then((all) => {
-      warn(text.replace(TOKEN, (_, n) => all[n] || '(sentence ' + n + ')'));
+      warn(text.replace(TOKEN, (_, n) => all[n] || '(' + n + ')'));
       return all;
     });
 }
@@ -271,18 +271,10 @@ export function begin(win, wasm, how) {
     watchSelectors();
   }
 
-  /** The field whose trusted `beforeinput` came last and no `input` has followed yet. */
+  /** The target of the last trusted `beforeinput` no `input` has followed yet. */
   let announced;
   /** The field page script dispatched a click on (`el.click()`), until the citizen acts again. */
   let scriptClicked;
-  /** Fields the citizen acted on, to compare in the next task (see `interact`). */
-  const recheck = new Set();
-  const checkLater = guard(() => {
-    tellAction();
-    recheck.forEach((i) => fields.slots[i] && fields.slots[i].els.length && fields.check(i));
-    recheck.clear();
-  });
-
   /** What each DOM event does (js/shell/listen.js adds them, in the task after begin). */
   const handlers = {
     input(event) {
@@ -297,14 +289,21 @@ export function begin(win, wasm, how) {
       let kind = type.startsWith('delete') ? 1 : type === 'insertFromPaste' || type === 'insertFromPasteAsQuotation' ? 2 : type === 'insertFromDrop' ? 3 : 0;
       // What the wasm decides by: no trusted beforeinput announced this text input (4), it
       // follows a click page script dispatched on the field (8).
-      if (type && announced !== i) kind |= 4;
+      if (type && announced !== event.target) kind |= 4;
       if (scriptClicked === i) kind |= 8;
-      if (event.type === 'input') announced = undefined;
-      recheck.delete(i);
+      announced = undefined;
       fields.tell(i, 2, value, !type && fields.autofilled(i), kind);
     },
     announce(event) {
-      if (event.isTrusted) announced = fieldOfEvent(event);
+      if (event.isTrusted) announced = event.target; // the input it announces has the same target
+    },
+    /** After the page's handlers: a key or paste on a field that the page cancelled. */
+    cancelled(event) {
+      // A mask may write the value itself, an editor the paste, through a setter the probe
+      // does not see (one it captured before the probe loaded), with no input event: the field
+      // is compared in the next task.
+      const i = event.defaultPrevented && event.isTrusted && acted ? acted[0] : -1;
+      if (i >= 0) pause(guard(() => fields.slots[i].els.length && fields.check(i)));
     },
     focus(event, focus) {
       const i = fieldOfEvent(event);
@@ -326,11 +325,6 @@ export function begin(win, wasm, how) {
       const i = fieldOfEvent(event);
       if (i === undefined) return void call('event', 0, 7, false, 0, false, 0, ...times()); // in a popup, maybe
       acted = [i, ...times()]; // told with the next call (see `call`)
-      // A mask may cancel the key and write the value itself, an editor a paste, through a
-      // setter the probe does not see (one it captured before the probe loaded), with no input
-      // event: compared in the next task unless an input event comes first.
-      if (!recheck.size) pause(checkLater);
-      recheck.add(i);
     },
     invalid(event) {
       const i = fieldOfEvent(event);
