@@ -221,6 +221,8 @@ describe('the probe never breaks the host page', () => {
     const { context, page, errors, console: messages } = await openPage(browser);
     t.after(() => Promise.all([context.close(), bad.close()]));
     const before = recorder.requests.length;
+    const sentenceFiles = [];
+    page.on('request', (r) => r.url().includes('journey-probe-sentences.') && sentenceFiles.push(r.url()));
     await page.goto(`${bad.url}${SERVICE}`);
     await page.waitForFunction(() => window.JourneyProbe && window.JourneyProbe.version);
     const warnings = await eventually(() => {
@@ -232,6 +234,7 @@ describe('the probe never breaks the host page', () => {
     assert.match(warnings[0].text, /data-colector is not an attribute journey-probe reads \(it is ignored\); accepted: data-collector/);
     assert.match(warnings[1].text, /data-collector="ftp:\/\/sai" is not accepted: expected .*https?:\/\//);
     assert.match(warnings[2].text, /data-service \(or window\.JourneyProbeConfig\.service\) is missing: expected the service code/);
+    assert.equal(sentenceFiles.length, 1, 'the sentences of the two warnings that need them, fetched once');
     assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null);
     await page.click('#btn-nop-ho-so'); // the page still works
     await page.waitForURL(/dang-nhap/);

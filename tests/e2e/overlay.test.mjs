@@ -87,6 +87,7 @@ test('off for citizens: the overlay is neither downloaded nor run', async () => 
   assert.equal(await hasOverlay(page), false);
   assert.ok(requests.some((u) => u.includes('/journey-probe/journey-probe.js')), 'the probe loaded');
   assert.deepEqual(requests.filter((u) => u.includes('overlay')), [], 'no overlay file fetched');
+  assert.deepEqual(requests.filter((u) => u.includes('sentences')), [], 'no warning, so no sentences file fetched');
   assert.deepEqual(errors, []);
   await context.close();
 });
