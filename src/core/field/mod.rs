@@ -226,8 +226,8 @@ pub fn shell_event(code: u32, value: ValueState, autofilled: bool, input: u32) -
 /// (autofill sends no `inputType` either, so it is not flagged).
 pub const UNANNOUNCED: u32 = 4;
 
-/// A trusted `input` or `change` that follows, in the same task, an event page script
-/// dispatched on the field (an untrusted `click`).
+/// A trusted `input` or `change` that follows an event page script dispatched on the field (an
+/// untrusted `click`), with no action of the citizen's since.
 pub const AFTER_SCRIPT_EVENT: u32 = 8;
 
 /// An event the shell reports, decoded ([`shell_event`]).
