@@ -186,15 +186,19 @@ export function begin(win, wasm, how) {
   const step = guard(() => starting && !stopped && !slice(SLICE_MS) && pause(step));
 
   // -- what happens on the page ----------------------------------------------------------
-  /** The field an event is about: the innermost target (asking composedPath() only for a shadow host, as it allocates). */
-  function fieldOfEvent(event) {
+  /**
+   * The field an event is about: the innermost target (asking composedPath() only for a shadow
+   * host, as it allocates). Start-up is finished first unless `registered` (only a field found
+   * already counts).
+   */
+  function fieldOfEvent(event, registered) {
     let target = event.target;
     if (!(target instanceof Element)) return undefined;
     if (shadowOf(target)) {
       const inner = event.composedPath()[0];
       if (inner instanceof Element) target = inner;
     }
-    settle();
+    if (!registered) settle();
     return fields.of(target);
   }
   function checkAll() {
@@ -318,7 +322,9 @@ export function begin(win, wasm, how) {
     interact(event) {
       if (!event.isTrusted) {
         // el.click() on a checkbox: Chromium marks the input and change that follow as trusted.
-        if (event.type === 'click') scriptClicked = fieldOfEvent(event);
+        // (A field not found yet is found with its value then, not the markup's: no need to
+        // finish start-up for a click page script dispatched.)
+        if (event.type === 'click') scriptClicked = fieldOfEvent(event, true);
         return;
       }
       scriptClicked = undefined;
