@@ -68,12 +68,23 @@ export async function ready(page, ctx) {
 
 /** Pastes `text` into `selector` through the real clipboard and Ctrl+V (a trusted paste). */
 export async function pasteInto(page, ctx, selector, text) {
-  await ctx.grantClipboard();
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await toClipboard(page, ctx, text);
   await page.focus(selector);
   await page.keyboard.press('Control+V');
   const value = await page.inputValue(selector);
   if (value !== text) throw new Error(`paste into ${selector} gave ${JSON.stringify(value)}, expected ${JSON.stringify(text)}`);
+}
+
+/** Puts `text` on the real clipboard, for a citizen's Ctrl+V. */
+export async function toClipboard(page, ctx, text) {
+  await ctx.grantClipboard();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+}
+
+/** Fails the scenario (not the probe) when the widget did not end up with what the citizen or the page did. */
+export async function expectValue(page, selector, want) {
+  const got = await page.inputValue(selector);
+  if (got !== want) throw new Error(`${selector} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
 }
 
 /** Empties a field the way a citizen does: select all, Backspace (trusted). */

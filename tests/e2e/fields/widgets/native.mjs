@@ -4,7 +4,7 @@
 // field page script fills with execCommand('insertText') (a trusted input no beforeinput
 // announced), one click of the citizen that makes the page fill other fields, and WAI-ARIA
 // select-only comboboxes whose text is a placeholder until something is picked.
-import { ready, pickByKeyboard } from '../act.mjs';
+import { expectValue, ready, pickByKeyboard } from '../act.mjs';
 
 const NATIVE = {
   dia_chi_thuong_tru: 'Số 12 đường Lê Duẩn, phường Hải Châu',
@@ -21,9 +21,9 @@ const native = {
     await page.type('#dia_chi_thuong_tru', NATIVE.dia_chi_thuong_tru);
     // One click of the citizen; the page copies the address into two other fields.
     await page.click('#giong_thuong_tru');
-    if ((await page.inputValue('#dia_chi_hien_tai')) !== NATIVE.dia_chi_thuong_tru) throw new Error('the page did not copy the address');
+    await expectValue(page, '#dia_chi_hien_tai', NATIVE.dia_chi_thuong_tru);
     await page.click('#sao-chep');
-    if ((await page.inputValue('#dia_chi_lien_he')) !== NATIVE.dia_chi_thuong_tru) throw new Error('the button did not copy the address');
+    await expectValue(page, '#dia_chi_lien_he', NATIVE.dia_chi_thuong_tru);
     // The combobox: open its list, click an option.
     await page.click('#noi_sinh');
     await page.click('#ns-thanh-hoa');

@@ -1,12 +1,7 @@
 // Widget scenarios (see ../README.md): date pickers and input masks — real flatpickr 4.6.13 and
 // inputmask 5.0.10, driven by trusted mouse and keyboard input only.
-import { ready, pollInPage } from '../act.mjs';
+import { expectValue, ready, pollInPage } from '../act.mjs';
 
-/** Fails the scenario (not the probe) when the widget did not end up with what the citizen did. */
-async function expectValue(page, selector, want) {
-  const got = await page.inputValue(selector);
-  if (got !== want) throw new Error(`${selector} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // datepicker.html — flatpickr 4.6.13 (Vietnamese locale); its calendars are appended to <body>

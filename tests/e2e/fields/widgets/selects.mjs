@@ -1,7 +1,7 @@
 // Widget scenarios (see ../README.md): an enhanced select (select2 4.1.0 on jQuery 4) and rich-text
 // editors (Quill 2.0.3, bare contenteditable). Trusted input only: the mouse, the keyboard, the
 // real clipboard.
-import { ready, pollInPage } from '../act.mjs';
+import { ready, pollInPage, toClipboard } from '../act.mjs';
 
 /** Fails unless the page's own reading of `selector` (`fn(el)`) becomes `want`: the widget really did it. */
 async function expectInPage(page, selector, fn, want, what) {
@@ -116,8 +116,7 @@ const select2 = {
  * inserts the text itself).
  */
 async function pasteIntoEditable(page, ctx, selector, text) {
-  await ctx.grantClipboard();
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await toClipboard(page, ctx, text);
   await page.click(selector);
   await page.keyboard.press('Control+V');
   await pollInPage(page, ({ selector, text }) => document.querySelector(selector)?.textContent.includes(text), { selector, text }, {
