@@ -22,8 +22,11 @@ journey-collector: reference collector for journey-probe beacons
 
 USAGE:
     journey-collector serve  [STORE] [--listen ADDR] [--allow-origin ORIGIN]...
-                             [--max-body BYTES] [--rate-limit N] [--processing-token TOKEN]
-                             [--step-slugs SLUG,SLUG]
+                             [--max-body BYTES] [--rate-limit N] [--portal-rate-limit N]
+                             [--client-ip-header NAME] [--max-connections N]
+                             [--read-token-file FILE] [--sender-token-file FILE]
+                             [--processing-token-file FILE] [--public-reports]
+                             [--report-cache-seconds N] [--step-slugs SLUG,SLUG]
     journey-collector list   [STORE] [--limit N] [--format json|table]
     journey-collector report [STORE] [--service CODE] [--portal ORIGIN] [--from DATE]
                              [--to DATE] [--target-seconds N] [--format json|csv|md]
@@ -45,10 +48,35 @@ serve   Receive beacons on POST /v1/beacons, validate them against the beacon
                            or * for any. Repeatable. Without it, requests that
                            carry an Origin header are refused.
     --max-body BYTES       Largest request body (default: 65536)
-    --rate-limit N         Beacon requests per second from one origin, with ten
-                           seconds' burst; 0 for no limit (default: 50)
-    --processing-token T   Accept back-office processing events (criterion 3) on
-                           POST /v1/processing with Authorization: Bearer T
+    --rate-limit N         Beacon requests per second from one client address
+                           (an IPv6 client: its /64), with ten seconds' burst;
+                           0 for no limit (default: 50)
+    --portal-rate-limit N  Beacon requests per second one portal may store, with
+                           ten seconds' burst; 0 for no limit (default: 2000)
+    --client-ip-header H   Behind a reverse proxy: the header it writes the
+                           client's address into (e.g. x-forwarded-for; its last
+                           address counts). Only name a header your proxy sets.
+    --max-connections N    Open connections at most (default: 1024); keep it
+                           below the process's file limit (ulimit -n)
+    --read-token-file F    A file holding the token that reads /v1/beacons,
+                           /v1/report and /dashboard (or set
+                           JOURNEY_COLLECTOR_READ_TOKEN). Without one, nothing
+                           can be read.
+    --public-reports       /v1/report and /dashboard open to anyone (aggregates
+                           only; raw beacons still need the read token)
+    --report-cache-seconds N
+                           Serve a report again for the same query for N
+                           seconds (default: 5; 0: always make it anew)
+    --sender-token-file F  A file holding the token server-side senders put on
+                           beacons without an Origin (or set
+                           JOURNEY_COLLECTOR_SENDER_TOKEN). Without one, beacons
+                           without an Origin are refused.
+    --processing-token-file F
+                           A file holding the token of POST /v1/processing
+                           (criterion 3; or set JOURNEY_COLLECTOR_PROCESSING_TOKEN).
+                           Without one, the endpoint is off.
+                           Tokens: at least 16 characters, no spaces; never on
+                           the command line, where other users can read them.
     --step-slugs LIST      Path segments the portals declare as step names
                            (their data-step-slugs), kept in paths where the
                            privacy rule would redact them (e.g. nguyen-tac)
@@ -212,10 +240,55 @@ pub enum CliError {
     /// A non-repeatable flag given twice.
     #[error("{0} given more than once")]
     Repeated(String),
+    /// A secret given on the command line, where every user of the machine can read it.
+    #[error("{flag} is not accepted: a token on the command line can be read by every user of the machine (ps); set {env} or use {file} FILE")]
+    SecretOnCommandLine {
+        /// The flag given.
+        flag: String,
+        /// The environment variable to use instead.
+        env: &'static str,
+        /// The file flag to use instead.
+        file: &'static str,
+    },
+}
+
+/// A token from `file` if given, else from the environment variable `env`.
+fn token(
+    flag: &str,
+    file: Option<String>,
+    env: &str,
+    read_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, CliError> {
+    let (text, shown) = match file {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => (text, path),
+            Err(e) => {
+                return Err(CliError::BadValue {
+                    flag: flag.to_owned(),
+                    value: format!("{path} ({e})"),
+                    expected: FILE_EXPECTED,
+                })
+            }
+        },
+        None => match read_env(env) {
+            Some(text) => (text, env.to_owned()),
+            None => return Ok(None),
+        },
+    };
+    let text = text.trim().to_owned();
+    if text.len() < 16 || text.contains(char::is_whitespace) {
+        return Err(bad(
+            flag,
+            format!("(the token in {shown}, hidden)"),
+            TOKEN_EXPECTED,
+        ));
+    }
+    Ok(Some(text))
 }
 
 const SERVE_FLAGS: &str = "--db, --store, --listen, --allow-origin, --max-body, --rate-limit, \
---processing-token, --step-slugs, --help";
+--portal-rate-limit, --client-ip-header, --max-connections, --read-token-file, --public-reports, \
+--sender-token-file, --processing-token-file, --report-cache-seconds, --step-slugs, --help";
 const SLUGS_EXPECTED: &str = "path segments separated by commas, each 1 to 64 letters, digits, \
 '.', '_', '~' or '-' (e.g. nguyen-tac,buoc-xac-nhan)";
 const LIST_FLAGS: &str = "--db, --store, --limit, --format, --help";
@@ -233,11 +306,27 @@ const REPORT_FORMAT_EXPECTED: &str = "json, csv or md";
 const BODY_EXPECTED: &str = "a whole number of bytes from 1024 to 16777216";
 const RATE_EXPECTED: &str = "a whole number of requests per second from 0 (no limit) to 100000";
 const TOKEN_EXPECTED: &str = "at least 16 characters, no spaces";
+const FILE_EXPECTED: &str = "a readable file holding the token (at least 16 characters, no spaces)";
+const HEADER_EXPECTED: &str = "an HTTP header name, e.g. x-forwarded-for or x-real-ip";
+const CACHE_EXPECTED: &str = "a whole number of seconds from 0 (no cache) to 300";
+const CONNECTIONS_EXPECTED: &str = "a whole number from 16 to 1000000";
 const SERVICE_EXPECTED: &str = "a service code, e.g. 1.001234";
 const TARGET_EXPECTED: &str = "a whole number of seconds from 1 to 86400";
 
 /// Parses the arguments after the program name.
 pub fn parse<I, S>(args: I) -> Result<Command, CliError>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    parse_with_env(args, &|name| std::env::var(name).ok())
+}
+
+/// [`parse`] with the environment read through `read_env` (tokens come from there).
+pub fn parse_with_env<I, S>(
+    args: I,
+    read_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Command, CliError>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,
@@ -252,7 +341,7 @@ where
     };
     match command.as_str() {
         "help" | "--help" | "-h" => Ok(Command::Help),
-        "serve" => parse_serve(flags),
+        "serve" => parse_serve(flags, read_env),
         "list" => parse_list(flags),
         "report" => parse_report(flags),
         _ => Err(CliError::UnknownCommand(command)),
@@ -372,9 +461,14 @@ fn default_store(store: Option<StoreSpec>) -> StoreSpec {
     store.unwrap_or_else(|| StoreSpec::Sqlite(DEFAULT_DB.into()))
 }
 
-fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
+fn parse_serve(
+    mut flags: Flags,
+    read_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Command, CliError> {
     let (mut store, mut listen) = (None, None);
     let mut options = Options::default();
+    let mut connections = crate::server::ConnectionLimits::default();
+    let (mut read_file, mut sender_file, mut processing_file) = (None, None, None);
     while let Some(flag) = flags.next() {
         let Flag::Named(name, inline) = flag else {
             return Ok(Command::Help);
@@ -403,7 +497,61 @@ fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
             }
             "--rate-limit" => {
                 let v = flags.value("--rate-limit", inline, RATE_EXPECTED, false)?;
-                options.rate_per_origin = number("--rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
+                options.rate_per_client = number("--rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
+            }
+            "--portal-rate-limit" => {
+                let v = flags.value("--portal-rate-limit", inline, RATE_EXPECTED, false)?;
+                options.rate_per_portal =
+                    number("--portal-rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
+            }
+            "--client-ip-header" => {
+                let v = flags.value("--client-ip-header", inline, HEADER_EXPECTED, false)?;
+                let name = axum::http::HeaderName::from_bytes(v.trim().as_bytes())
+                    .map_err(|_| bad("--client-ip-header", v, HEADER_EXPECTED))?;
+                options.client_ip_header = Some(name);
+            }
+            "--max-connections" => {
+                let v = flags.value("--max-connections", inline, CONNECTIONS_EXPECTED, false)?;
+                connections.max_connections =
+                    number("--max-connections", v, 16, 1_000_000, CONNECTIONS_EXPECTED)?;
+            }
+            "--read-token-file" => {
+                read_file = Some(flags.value("--read-token-file", inline, FILE_EXPECTED, false)?);
+            }
+            "--sender-token-file" => {
+                sender_file =
+                    Some(flags.value("--sender-token-file", inline, FILE_EXPECTED, false)?);
+            }
+            "--processing-token-file" => {
+                processing_file =
+                    Some(flags.value("--processing-token-file", inline, FILE_EXPECTED, false)?);
+            }
+            "--public-reports" => {
+                if inline.is_some() {
+                    return Err(bad(
+                        "--public-reports",
+                        inline.unwrap_or_default(),
+                        "no value",
+                    ));
+                }
+                options.public_reports = true;
+            }
+            "--processing-token" | "--read-token" | "--sender-token" => {
+                let (env, file) = match name.as_str() {
+                    "--read-token" => (crate::http::READ_TOKEN_ENV, "--read-token-file"),
+                    "--sender-token" => (crate::http::SENDER_TOKEN_ENV, "--sender-token-file"),
+                    _ => (crate::http::PROCESSING_TOKEN_ENV, "--processing-token-file"),
+                };
+                return Err(CliError::SecretOnCommandLine {
+                    flag: name,
+                    env,
+                    file,
+                });
+            }
+            "--report-cache-seconds" => {
+                let v = flags.value("--report-cache-seconds", inline, CACHE_EXPECTED, false)?;
+                let seconds: u64 = number("--report-cache-seconds", v, 0, 300, CACHE_EXPECTED)?;
+                options.report_cache = std::time::Duration::from_secs(seconds);
             }
             "--step-slugs" => {
                 let v = flags.value("--step-slugs", inline, SLUGS_EXPECTED, false)?;
@@ -424,13 +572,6 @@ fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
                 }
                 options.step_slugs = slugs;
             }
-            "--processing-token" => {
-                let v = flags.value("--processing-token", inline, TOKEN_EXPECTED, false)?;
-                if v.len() < 16 || v.contains(char::is_whitespace) {
-                    return Err(bad("--processing-token", "(hidden)".into(), TOKEN_EXPECTED));
-                }
-                options.processing_token = Some(v);
-            }
             _ => {
                 return Err(CliError::UnknownFlag {
                     command: "serve",
@@ -440,10 +581,29 @@ fn parse_serve(mut flags: Flags) -> Result<Command, CliError> {
             }
         }
     }
+    options.read_token = token(
+        "--read-token-file",
+        read_file,
+        crate::http::READ_TOKEN_ENV,
+        read_env,
+    )?;
+    options.sender_token = token(
+        "--sender-token-file",
+        sender_file,
+        crate::http::SENDER_TOKEN_ENV,
+        read_env,
+    )?;
+    options.processing_token = token(
+        "--processing-token-file",
+        processing_file,
+        crate::http::PROCESSING_TOKEN_ENV,
+        read_env,
+    )?;
     Ok(Command::Serve(ServeConfig {
         store: default_store(store),
         listen: listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("default address")),
         options,
+        connections,
     }))
 }
 
@@ -587,9 +747,19 @@ mod tests {
         assert_eq!(c.options.origins, AllowedOrigins::None);
         assert_eq!(c.options.max_body_bytes, MAX_BODY_BYTES);
         assert_eq!(
-            (c.options.rate_per_origin, c.options.processing_token),
-            (50, None)
+            (c.options.rate_per_client, c.options.rate_per_portal),
+            (50, 2000)
         );
+        assert_eq!(
+            (
+                c.options.processing_token,
+                c.options.read_token,
+                c.options.sender_token
+            ),
+            (None, None, None)
+        );
+        assert!(!c.options.public_reports);
+        assert_eq!(c.connections.max_connections, 1024);
     }
 
     #[test]
@@ -607,8 +777,11 @@ mod tests {
             "--max-body=2048",
             "--rate-limit",
             "0",
-            "--processing-token",
-            "0123456789abcdef0123",
+            "--portal-rate-limit=7",
+            "--client-ip-header",
+            "X-Forwarded-For",
+            "--max-connections=64",
+            "--public-reports",
         ]);
         assert_eq!(
             c.store,
@@ -623,13 +796,19 @@ mod tests {
             ])
         );
         assert_eq!(
-            (c.options.max_body_bytes, c.options.rate_per_origin),
-            (2048, 0)
+            (
+                c.options.max_body_bytes,
+                c.options.rate_per_client,
+                c.options.rate_per_portal
+            ),
+            (2048, 0, 7)
         );
         assert_eq!(
-            c.options.processing_token.as_deref(),
-            Some("0123456789abcdef0123")
+            c.options.client_ip_header.as_ref().map(|h| h.as_str()),
+            Some("x-forwarded-for")
         );
+        assert_eq!(c.connections.max_connections, 64);
+        assert!(c.options.public_reports);
         assert_eq!(
             serve(&["serve", "--db", "/tmp/x.db"]).store,
             StoreSpec::Sqlite("/tmp/x.db".into())
@@ -638,6 +817,83 @@ mod tests {
             serve(&["serve", "--store=sqlite:/tmp/y.db"]).store,
             StoreSpec::Sqlite("/tmp/y.db".into())
         );
+    }
+
+    fn serve_env(args: &[&str], env: &[(&str, &str)]) -> Result<ServeConfig, CliError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        let read = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        match parse_with_env(args.iter().copied(), &read)? {
+            Command::Serve(c) => Ok(c),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tokens_come_from_the_environment_or_a_file_never_the_command_line() {
+        let c = serve_env(
+            &["serve"],
+            &[
+                ("JOURNEY_COLLECTOR_READ_TOKEN", "read-token-0123456789"),
+                (
+                    "JOURNEY_COLLECTOR_SENDER_TOKEN",
+                    " sender-token-0123456789\n",
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            c.options.read_token.as_deref(),
+            Some("read-token-0123456789")
+        );
+        assert_eq!(
+            c.options.sender_token.as_deref(),
+            Some("sender-token-0123456789"),
+            "trimmed"
+        );
+        let dir = std::env::temp_dir().join(format!("jc-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("processing");
+        std::fs::write(&file, "processing-token-0123456789\n").unwrap();
+        let path = file.to_str().unwrap();
+        let c = serve_env(
+            &["serve", "--processing-token-file", path],
+            &[(
+                "JOURNEY_COLLECTOR_PROCESSING_TOKEN",
+                "other-token-0123456789",
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            c.options.processing_token.as_deref(),
+            Some("processing-token-0123456789"),
+            "the file wins"
+        );
+        let e = serve_env(
+            &["serve", "--processing-token", "0123456789abcdef0123"],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("JOURNEY_COLLECTOR_PROCESSING_TOKEN"), "{e}");
+        assert!(
+            !e.contains("0123456789abcdef0123"),
+            "the secret is not echoed: {e}"
+        );
+        let e = serve_env(&["serve"], &[("JOURNEY_COLLECTOR_READ_TOKEN", "short")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("at least 16 characters") && !e.contains("short"),
+            "{e}"
+        );
+        let e = serve_env(&["serve", "--read-token-file", "/nonexistent/token"], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/nonexistent/token"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -775,9 +1031,10 @@ mod tests {
         assert!(err(&["list", "--format", "xml"]).ends_with("expected json or table"));
         assert!(err(&["serve", "--store", "mysql:x"]).contains("sqlite:PATH or clickhouse:"));
         assert!(err(&["serve", "--max-body", "10"]).contains("from 1024 to 16777216"));
-        assert!(
-            err(&["serve", "--processing-token", "short"]).starts_with("invalid value '(hidden)'")
-        );
+        assert!(err(&["serve", "--processing-token", "short"])
+            .starts_with("--processing-token is not accepted: a token on the command line"));
+        assert!(err(&["serve", "--client-ip-header", "a b"]).contains("an HTTP header name"));
+        assert!(err(&["serve", "--max-connections", "3"]).contains("from 16 to 1000000"));
         assert!(err(&["report", "--from", "2026-13-01"]).contains("YYYY-MM-DD"));
         assert!(err(&["report", "--format", "pdf"]).ends_with("expected json, csv or md"));
         assert!(err(&["report", "--service", "a b"]).contains("a service code"));

@@ -53,6 +53,22 @@ pub enum Error {
     /// A store other than SQLite failed (ClickHouse unreachable, a query refused).
     #[error("store error: {0}")]
     Store(String),
+    /// The database file is no longer the one the collector opened (removed or replaced):
+    /// writes would go into a file nobody can read, so they are refused.
+    #[error("database file {path} was removed or replaced since the collector opened it; writes are refused{rescue} — restart the collector")]
+    DbReplaced {
+        /// The path opened.
+        path: PathBuf,
+        /// Where what was stored before was copied, if it could be (`; stored beacons copied to …`).
+        rescue: String,
+    },
+    /// A report took longer than its budget and was stopped, so that it cannot hold the
+    /// store's readers.
+    #[error("the report took longer than {seconds} s and was stopped; narrow it with service, portal, from or to")]
+    TooSlow {
+        /// The budget, seconds.
+        seconds: u64,
+    },
     /// Arguments that passed the command line but not the command (e.g. from after to).
     #[error("{0}")]
     Usage(String),

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::cli::AllowedOrigins;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{ClientAddr, RateLimits};
 use crate::report::{self, Filter, Targets};
 use crate::store::{ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::validate::{BeaconValidator, BodyError};
@@ -38,6 +38,17 @@ pub const MAX_PROCESSING_EVENTS: usize = 1000;
 pub const DEFAULT_GET_LIMIT: u32 = 100;
 /// Largest `limit` of `GET /v1/beacons`.
 pub const MAX_GET_LIMIT: u32 = 1000;
+/// Most bytes of beacons one `GET /v1/beacons` returns; past it the page ends early.
+pub const MAX_LIST_BYTES: usize = 4 << 20;
+/// Largest `POST /v1/processing` body (1,000 events of about 150 bytes).
+pub const MAX_PROCESSING_BODY_BYTES: usize = 256 * 1024;
+/// Default beacon requests per second from one client address. A probe sends about one
+/// request per page; 50 a second leaves room for a few hundred citizens behind one NAT.
+pub const DEFAULT_RATE_PER_CLIENT: u32 = 50;
+/// Default beacon requests per second one portal may store: above the national portal's
+/// peak (about 10 million dossiers a year is well under 100 journeys a second at peak, each
+/// sending one request per page) and within what one SQLite collector ingests.
+pub const DEFAULT_RATE_PER_PORTAL: u32 = 2_000;
 
 const ACCEPTED_TYPES: &str = "application/json, text/plain";
 const BEACONS_METHODS: &str = "GET, POST, OPTIONS";
@@ -51,13 +62,29 @@ pub struct Options {
     pub max_body_bytes: usize,
     /// Bearer token of `POST /v1/processing`; without one the endpoint is off.
     pub processing_token: Option<String>,
-    /// Beacon requests per second allowed from one origin (burst: ten seconds' worth).
-    pub rate_per_origin: u32,
+    /// Bearer (or Basic password) token that reads `/v1/beacons`, `/v1/report` and
+    /// `/dashboard`; without one, nothing can be read (unless [`Options::public_reports`]).
+    pub read_token: Option<String>,
+    /// Bearer token a server-side sender puts on beacons that carry no `Origin`; without one,
+    /// Origin-less beacons are refused.
+    pub sender_token: Option<String>,
+    /// `/v1/report` and `/dashboard` (aggregates only) open to anyone; raw beacons never are.
+    pub public_reports: bool,
+    /// Beacon requests per second from one client address (burst: ten seconds' worth).
+    pub rate_per_client: u32,
+    /// Beacon requests per second one portal may store (burst: ten seconds' worth).
+    pub rate_per_portal: u32,
+    /// The header a reverse proxy writes the client's address into (e.g. `x-forwarded-for`;
+    /// its last address is used); without one, the TCP peer is the client.
+    pub client_ip_header: Option<axum::http::HeaderName>,
     /// The time stamped on received beacons and the moment reports are made.
     pub clock: Clock,
     /// Path segments the portals declare as step names (`data-step-slugs`), kept in paths by
     /// the second gate where the privacy rule would redact them.
     pub step_slugs: Vec<String>,
+    /// How long a report is served again for the same query (0: never); a dashboard
+    /// reloaded by many evaluators costs one report per period, not one each.
+    pub report_cache: std::time::Duration,
 }
 
 impl Default for Options {
@@ -66,9 +93,15 @@ impl Default for Options {
             origins: AllowedOrigins::None,
             max_body_bytes: MAX_BODY_BYTES,
             processing_token: None,
-            rate_per_origin: 50,
+            read_token: None,
+            sender_token: None,
+            public_reports: false,
+            rate_per_client: DEFAULT_RATE_PER_CLIENT,
+            rate_per_portal: DEFAULT_RATE_PER_PORTAL,
+            client_ip_header: None,
             clock: Clock::System,
             step_slugs: Vec::new(),
+            report_cache: REPORT_CACHE_TTL,
         }
     }
 }
@@ -79,8 +112,53 @@ struct AppState {
     store: Arc<dyn Store>,
     options: Arc<Options>,
     metrics: Arc<Metrics>,
-    rate: Arc<RateLimit>,
+    rate: Arc<RateLimits>,
     refusals: Arc<crate::refusal_log::RefusalLog>,
+    reports: Arc<ReportCache>,
+}
+
+/// How long a report is served again for the same query, by default.
+pub const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Reports computed at once; others wait (at most [`crate::store::sqlite::READ_BUDGET`]).
+const REPORTS_AT_ONCE: usize = 2;
+/// Queries whose reports are kept.
+const CACHED_REPORTS: usize = 64;
+
+/// Recent reports by query, and the slots that bound how many are computed at once, so that
+/// readers cannot take every thread and connection from the writers.
+#[derive(Debug)]
+struct ReportCache {
+    ttl: std::time::Duration,
+    recent: std::sync::Mutex<Vec<(String, std::time::Instant, Arc<report::Report>)>>,
+    slots: tokio::sync::Semaphore,
+}
+
+impl ReportCache {
+    fn get(&self, key: &str) -> Option<Arc<report::Report>> {
+        let recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent
+            .iter()
+            .find(|(k, at, _)| k == key && at.elapsed() < self.ttl)
+            .map(|(_, _, r)| r.clone())
+    }
+
+    fn put(&self, key: String, report: Arc<report::Report>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.retain(|(k, at, _)| *k != key && at.elapsed() < self.ttl);
+        if recent.len() >= CACHED_REPORTS {
+            recent.remove(0);
+        }
+        recent.push((key, std::time::Instant::now(), report));
+    }
 }
 
 /// A refused request: status, a short error and details, sent as
@@ -126,6 +204,24 @@ struct ErrorBody {
 #[derive(Serialize)]
 struct BeaconList {
     beacons: Vec<StoredBeacon>,
+    /// False when older beacons of the page were left out to keep it under
+    /// [`MAX_LIST_BYTES`]; ask again with a smaller `limit`.
+    complete: bool,
+}
+
+/// The most recent of `beacons` (oldest first) that fit in `max_bytes`; whether all did.
+fn within_bytes(mut beacons: Vec<StoredBeacon>, max_bytes: usize) -> (Vec<StoredBeacon>, bool) {
+    let mut total = 0usize;
+    let mut keep = beacons.len();
+    for (i, b) in beacons.iter().enumerate().rev() {
+        total = total.saturating_add(b.beacon.get().len() + 32);
+        if total > max_bytes {
+            break;
+        }
+        keep = i;
+    }
+    let complete = keep == 0;
+    (beacons.split_off(keep), complete)
 }
 
 /// Marks a response as a refusal so the logging layer can print why.
@@ -152,6 +248,12 @@ impl IntoResponse for ApiError {
         if let Some(counted) = self.reason {
             resp.extensions_mut().insert(Counted(counted));
         }
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"journey-collector\", charset=\"UTF-8\""),
+            );
+        }
         if self.status == StatusCode::SERVICE_UNAVAILABLE
             || self.status == StatusCode::TOO_MANY_REQUESTS
         {
@@ -166,9 +268,17 @@ impl IntoResponse for ApiError {
 pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
     let state = AppState {
         store,
-        rate: Arc::new(RateLimit::new(options.rate_per_origin)),
+        rate: Arc::new(RateLimits::new(
+            options.rate_per_client,
+            options.rate_per_portal,
+        )),
         metrics: Arc::new(Metrics::default()),
         refusals: Arc::new(crate::refusal_log::RefusalLog::default()),
+        reports: Arc::new(ReportCache {
+            ttl: options.report_cache,
+            recent: std::sync::Mutex::new(Vec::new()),
+            slots: tokio::sync::Semaphore::new(REPORTS_AT_ONCE),
+        }),
         options: Arc::new(options),
     };
     let beacons = Router::new()
@@ -370,29 +480,133 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// The TCP peer of a request, put in its extensions by the server's accept loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::SocketAddr);
+
+/// The client of a request: the last address in the operator's proxy header when one is
+/// named (the one the nearest proxy wrote), else the TCP peer.
+fn client_of(options: &Options, peer: Option<Peer>, headers: &HeaderMap) -> Option<ClientAddr> {
+    let from_header = options.client_ip_header.as_ref().and_then(|name| {
+        let values = headers.get_all(name);
+        let last = values.iter().next_back()?.to_str().ok()?;
+        let text = last.rsplit(',').next()?.trim();
+        text.parse::<std::net::IpAddr>()
+            .ok()
+            .or_else(|| text.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+    });
+    from_header.or(peer.map(|p| p.0.ip())).map(ClientAddr::of)
+}
+
+fn too_many(detail: String, reason: &'static str) -> ApiError {
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many requests", detail).counted(reason)
+}
+
+/// Whether `headers` carry `token` as `Authorization: Bearer TOKEN` or as the password of
+/// `Authorization: Basic` (what a browser sends after its login prompt; any user name).
+fn carries_token(headers: &HeaderMap, token: &str) -> bool {
+    use base64::Engine;
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    let given = if scheme.eq_ignore_ascii_case("bearer") {
+        rest.trim().as_bytes().to_vec()
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(rest.trim()) else {
+            return false;
+        };
+        match decoded.iter().position(|&b| b == b':') {
+            Some(colon) => decoded[colon + 1..].to_vec(),
+            None => return false,
+        }
+    } else {
+        return false;
+    };
+    constant_time_eq(&given, token.as_bytes())
+}
+
+/// What a read needs: raw beacons always the read token; reports the token unless
+/// `--public-reports`.
+fn require_reader(state: &AppState, headers: &HeaderMap, aggregates: bool) -> Result<(), ApiError> {
+    if aggregates && state.options.public_reports {
+        return Ok(());
+    }
+    let detail = match state.options.read_token.as_deref() {
+        Some(token) if carries_token(headers, token) => return Ok(()),
+        Some(_) => "send the read token as Authorization: Bearer TOKEN (or as the password of the \
+                    browser's login prompt)"
+            .to_owned(),
+        None => format!(
+            "reading is off: start the collector with {READ_TOKEN_ENV} (or --read-token-file FILE) \
+             and send it as Authorization: Bearer TOKEN{}",
+            if aggregates {
+                "; --public-reports opens the reports (never the raw beacons) to anyone"
+            } else {
+                ""
+            }
+        ),
+    };
+    Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail).counted("unauthorized"))
+}
+
+/// The environment variable holding the read token.
+pub const READ_TOKEN_ENV: &str = "JOURNEY_COLLECTOR_READ_TOKEN";
+/// The environment variable holding the sender token.
+pub const SENDER_TOKEN_ENV: &str = "JOURNEY_COLLECTOR_SENDER_TOKEN";
+/// The environment variable holding the processing token.
+pub const PROCESSING_TOKEN_ENV: &str = "JOURNEY_COLLECTOR_PROCESSING_TOKEN";
+
+/// The portal a beacon request speaks for: its allowed `Origin` (CORS already refused the
+/// others), or `unknown` for a server-side sender with the sender token. Anything else is
+/// refused: a beacon without `Origin` could come from anywhere.
+fn portal_of(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        return Ok(origin.to_owned());
+    }
+    match state.options.sender_token.as_deref() {
+        Some(token) if carries_token(headers, token) => Ok("unknown".to_owned()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "origin missing",
+            "a beacon without an Origin header needs the sender token: Authorization: Bearer TOKEN",
+        )
+        .counted("origin_missing")),
+        None => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "origin missing",
+            format!(
+                "beacons come from browsers, which send Origin; a server-side sender needs \
+                 {SENDER_TOKEN_ENV} (or --sender-token-file FILE) set on the collector and \
+                 Authorization: Bearer TOKEN on its requests"
+            ),
+        )
+        .counted("origin_missing")),
+    }
+}
+
 async fn post_beacons(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<Peer>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     state.metrics.request();
-    let portal = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .unwrap_or("unknown")
-        .to_owned();
-    if !state.rate.allow(&portal) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many requests",
-            format!(
-                "more than {} requests per second from {}; retry after 5 s",
-                state.options.rate_per_origin,
-                crate::refusal_log::cut(&portal, crate::refusal_log::MAX_HEADER_BYTES)
-            ),
-        )
-        .counted("rate_limited"));
+    if let Some(client) = client_of(&state.options, peer.map(|p| p.0), &headers) {
+        if !state.rate.allow_client(client) {
+            return Err(too_many(
+                format!(
+                    "more than {} requests per second from this address; retry after 5 s",
+                    state.options.rate_per_client
+                ),
+                "rate_limited_client",
+            ));
+        }
     }
+    let portal = portal_of(&state, &headers)?;
     check_content_type(&headers)?;
     let max = state.options.max_body_bytes;
     let body = body.map_err(|rej| {
@@ -429,6 +643,15 @@ async fn post_beacons(
                 reason: Some("malformed_json"),
             },
         })?;
+    if !state.rate.allow_portal(&portal) {
+        return Err(too_many(
+            format!(
+                "more than {} requests per second stored for this portal; retry after 5 s",
+                state.options.rate_per_portal
+            ),
+            "rate_limited_portal",
+        ));
+    }
     for b in &beacons {
         state.metrics.redacted(&b.redacted);
     }
@@ -532,26 +755,76 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Builds the report of a query against the store.
-async fn report_of(state: &AppState, query: Option<&str>) -> Result<report::Report, ApiError> {
+/// A report that could not be made in time: the client may retry (nothing was changed).
+fn too_slow(e: crate::error::Error) -> ApiError {
+    match e {
+        crate::error::Error::TooSlow { .. } => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "report too slow",
+            e.to_string(),
+        )
+        .counted("report_timeout"),
+        other => unavailable(other),
+    }
+}
+
+/// Builds the report of a query against the store: from the cache when the same query was
+/// answered in the last [`REPORT_CACHE_TTL`], else on one of the report slots.
+async fn report_of(state: &AppState, query: Option<&str>) -> Result<Arc<report::Report>, ApiError> {
     let now = state.options.clock.now_ms();
     let (filter, targets) = parse_report_query(query, now)?;
+    // The moment a report is made decides which silent journeys are abandoned: a report
+    // made for another moment (a clock moved on) is another report.
+    let bucket = now.div_euclid(
+        i64::try_from(state.options.report_cache.as_millis())
+            .unwrap_or(1)
+            .max(1),
+    );
+    let key = format!("{filter:?}|{targets:?}|{bucket}");
+    if let Some(report) = state.reports.get(&key) {
+        return Ok(report);
+    }
+    let budget = crate::store::sqlite::READ_BUDGET;
+    let _slot = tokio::time::timeout(budget, state.reports.slots.acquire())
+        .await
+        .map_err(|_| {
+            too_slow(crate::error::Error::TooSlow {
+                seconds: budget.as_secs(),
+            })
+        })?
+        .map_err(|e| internal("report slots", e))?;
+    // Another request may have made it while this one waited.
+    if let Some(report) = state.reports.get(&key) {
+        return Ok(report);
+    }
     let store = state.store.clone();
     let f = filter.clone();
     let input = tokio::task::spawn_blocking(move || store.report_input(&f))
         .await
         .map_err(|e| internal("store task", e))?
-        .map_err(unavailable)?;
+        .map_err(too_slow)?;
     state.metrics.report();
-    Ok(report::build(&input, &filter, targets, now))
+    let report = Arc::new(report::build(&input, &filter, targets, now));
+    state.reports.put(key, report.clone());
+    Ok(report)
 }
 
-async fn get_report(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn get_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    require_reader(&state, &headers, true)?;
     let report = report_of(&state, uri.query()).await?;
-    Ok(Json(report).into_response())
+    Ok(Json(&*report).into_response())
 }
 
-async fn dashboard(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    require_reader(&state, &headers, true)?;
     let report = report_of(&state, uri.query()).await?;
     let html = crate::dashboard::page(&report, uri.query().unwrap_or(""));
     Ok((
@@ -567,6 +840,12 @@ async fn dashboard(State(state): State<AppState>, uri: Uri) -> Result<Response, 
         .into_response())
 }
 
+/// Whether `text` looks like a hash: 32–64 lowercase hex digits. A dossier code
+/// (`000.00.12.H29-240101-0001`) is personal data linked to a citizen; its hash is not.
+fn is_opaque_hash(text: &str) -> bool {
+    (32..=64).contains(&text.len()) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Checks a processing event; `None` if it is fine.
 fn processing_problem(i: usize, e: &ProcessingEvent) -> Option<String> {
     let plain = |s: &str, max: usize| {
@@ -575,8 +854,11 @@ fn processing_problem(i: usize, e: &ProcessingEvent) -> Option<String> {
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
     };
-    if !plain(&e.dossier, 64) {
-        return Some(format!("event {i}: dossier: 1–64 letters, digits, '.', '-', '_' (an opaque key, never personal data)"));
+    if !is_opaque_hash(&e.dossier) {
+        return Some(format!(
+            "event {i}: dossier: 32 to 64 lowercase hex digits, a hash of the dossier code \
+             (e.g. HMAC-SHA-256 with the back office's key), never the code itself"
+        ));
     }
     if !plain(&e.service, 64) {
         return Some(format!(
@@ -597,17 +879,18 @@ fn processing_problem(i: usize, e: &ProcessingEvent) -> Option<String> {
 
 async fn post_processing(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    req: Request,
 ) -> Result<Response, ApiError> {
     let Some(token) = state.options.processing_token.as_deref() else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "processing events are off",
-            "start the collector with --processing-token TOKEN to accept back-office events",
+            format!("start the collector with {PROCESSING_TOKEN_ENV} (or --processing-token-file FILE) to accept back-office events"),
         ));
     };
-    let given = headers
+    // The token is checked before a byte of the body is read.
+    let given = req
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
@@ -615,12 +898,20 @@ async fn post_processing(
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "send Authorization: Bearer TOKEN with the collector's --processing-token",
+            "send Authorization: Bearer TOKEN with the collector's processing token",
         )
         .counted("unauthorized"));
     }
-    let body =
-        body.map_err(|rej| ApiError::new(rej.status(), "cannot read body", rej.body_text()))?;
+    let body = axum::body::to_bytes(req.into_body(), MAX_PROCESSING_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body too large",
+                format!("at most {MAX_PROCESSING_BODY_BYTES} bytes of processing events per request (or the body could not be read)"),
+            )
+            .counted("too_large")
+        })?;
     let events: Vec<ProcessingEvent> = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -717,14 +1008,20 @@ fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
     })
 }
 
-async fn get_beacons(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+async fn get_beacons(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    require_reader(&state, &headers, false)?;
     let query = parse_list_query(uri.query())?;
     let store = state.store.clone();
     let beacons = tokio::task::spawn_blocking(move || store.list(&query))
         .await
         .map_err(|e| internal("store task", e))?
-        .map_err(|e| internal("store", e))?;
-    Ok(Json(BeaconList { beacons }).into_response())
+        .map_err(too_slow)?;
+    let (beacons, complete) = within_bytes(beacons, MAX_LIST_BYTES);
+    Ok(Json(BeaconList { beacons, complete }).into_response())
 }
 
 #[cfg(test)]

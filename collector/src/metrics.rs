@@ -5,15 +5,18 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a request was refused, as the `reason` label says it.
-pub const REASONS: [&str; 9] = [
+pub const REASONS: [&str; 12] = [
     "malformed_json",
     "invalid_beacon",
     "wrong_version",
     "too_large",
     "content_type",
     "origin_not_allowed",
-    "rate_limited",
+    "origin_missing",
+    "rate_limited_client",
+    "rate_limited_portal",
     "store_unavailable",
+    "report_timeout",
     "unauthorized",
 ];
 

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use crate::cli::AllowedOrigins;
 use crate::error::Error;
 use crate::http;
+use crate::ratelimit::ClientAddr;
 use crate::store::{GroupCommit, SqliteStore, Store};
 use std::time::Duration;
 
@@ -46,6 +47,33 @@ impl StoreSpec {
     }
 }
 
+/// How many connections the collector holds and how long a client may take to send a request:
+/// a slow or half-open client gives its connection back instead of holding it for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Open connections at most; past it, new ones are closed at once.
+    pub max_connections: usize,
+    /// Open connections at most from one client address (0: no cap). Off behind a reverse
+    /// proxy (`--client-ip-header`), where every connection comes from the proxy.
+    pub max_connections_per_client: usize,
+    /// Time a client has to send a request's headers (also between requests on a kept-alive
+    /// connection).
+    pub header_timeout: Duration,
+    /// Time a client has between two pieces of a request's body.
+    pub body_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: 1024,
+            max_connections_per_client: 128,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// What `serve` needs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -53,8 +81,10 @@ pub struct ServeConfig {
     pub store: StoreSpec,
     /// Address to bind; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// Origins, body limit, processing token, rate limit.
+    /// Origins, body limit, tokens, rate limits.
     pub options: http::Options,
+    /// Connection caps and timeouts.
+    pub connections: ConnectionLimits,
 }
 
 impl ServeConfig {
@@ -67,6 +97,7 @@ impl ServeConfig {
                 origins: allow_origins,
                 ..http::Options::default()
             },
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -109,16 +140,125 @@ pub async fn serve(config: ServeConfig) -> Result<RunningServer, Error> {
             source,
         })?;
     let addr = listener.local_addr().map_err(Error::Server)?;
+    let per_client = if config.options.client_ip_header.is_some() {
+        0
+    } else {
+        config.connections.max_connections_per_client
+    };
     let app = http::router(store, config.options);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(accept_loop(
+        listener,
+        app,
+        config.connections,
+        per_client,
+        stopped,
+    ));
     Ok(RunningServer { addr, stop, task })
+}
+
+/// Open connections per client address, so that one client cannot take every slot.
+#[derive(Debug, Default)]
+struct ClientSlots(std::sync::Mutex<std::collections::HashMap<ClientAddr, usize>>);
+
+/// One connection's slot; given back on drop.
+struct ClientSlot {
+    slots: Arc<ClientSlots>,
+    client: ClientAddr,
+}
+
+impl ClientSlots {
+    fn take(slots: &Arc<ClientSlots>, client: ClientAddr, cap: usize) -> Option<ClientSlot> {
+        let mut map = slots
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let open = map.entry(client).or_insert(0);
+        if cap > 0 && *open >= cap {
+            return None;
+        }
+        *open += 1;
+        Some(ClientSlot {
+            slots: slots.clone(),
+            client,
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut map = self
+            .slots
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(open) = map.get_mut(&self.client) {
+            *open -= 1;
+            if *open == 0 {
+                map.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// Accepts connections within the caps and serves each (HTTP/1.1, header and body timeouts)
+/// until `stopped`; then lets requests in flight finish (at most ten seconds).
+async fn accept_loop(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: ConnectionLimits,
+    per_client: usize,
+    mut stopped: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let slots = Arc::new(ClientSlots::default());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stopped => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(_) => {
+                // Out of descriptors or a connection reset while queued: wait, do not spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            continue; // over the cap: closed at once
+        };
+        let Some(slot) = ClientSlots::take(&slots, ClientAddr::of(peer.ip()), per_client) else {
+            continue;
+        };
+        let service = tower::ServiceBuilder::new()
+            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                limits.body_timeout,
+            ))
+            .service(app.clone())
+            .map_request(move |mut req: axum::http::Request<_>| {
+                req.extensions_mut().insert(http::Peer(peer));
+                req
+            });
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = watched.await;
+            drop((permit, slot));
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// `journey-collector serve`: serves until SIGINT or SIGTERM. Prints exactly one

@@ -6,7 +6,10 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use common::{beacon, request, TempDir};
+use common::{beacon, request, TempDir, READ_TOKEN, SENDER_TOKEN};
+
+/// The sender token's header, for beacons posted without an `Origin`.
+const SENDER: (&str, &str) = ("authorization", "Bearer test-sender-token-0123456789");
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
@@ -17,6 +20,8 @@ fn serve(args: &[&str]) -> (Child, SocketAddr) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
+        .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
+        .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -46,7 +51,7 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
         addr,
         "POST",
         "/v1/beacons",
-        &[("content-type", "text/plain;charset=UTF-8")],
+        &[("content-type", "text/plain;charset=UTF-8"), SENDER],
         beacon("0123456789abcdef", 0).to_string().as_bytes(),
     );
     assert_eq!(r.status, 202, "{}", r.text());
@@ -54,7 +59,7 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
         addr,
         "POST",
         "/v1/beacons",
-        &[("content-type", "application/json")],
+        &[("content-type", "application/json"), SENDER],
         b"[1]",
     );
     assert_eq!(r.status, 400);
@@ -191,7 +196,7 @@ fn a_crash_mid_load_loses_no_acknowledged_beacon() {
                             addr,
                             "POST",
                             "/v1/beacons",
-                            &[("content-type", "text/plain")],
+                            &[("content-type", "text/plain"), SENDER],
                             batch.to_string().as_bytes(),
                         )
                         .status
@@ -254,7 +259,7 @@ fn refusal_logs_carry_no_value_and_stay_bounded() {
             addr,
             "POST",
             "/v1/beacons",
-            &[("content-type", content_type)],
+            &[("content-type", content_type), SENDER],
             bad.to_string().as_bytes(),
         );
         assert!(r.status == 400 || r.status == 415, "{}", r.status);

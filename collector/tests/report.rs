@@ -123,7 +123,7 @@ fn processing_events() -> Value {
     .iter()
     .enumerate()
     {
-        let dossier = format!("h{i:03}");
+        let dossier = common::dossier(&format!("h{i:03}"));
         events.push(json!({"dossier": dossier, "service": "1.001234", "channel": channel, "event": "received", "at_ms": t0}));
         events.push(json!({"dossier": dossier, "service": "1.001234", "channel": channel, "event": "returned", "at_ms": t0 + days * day}));
     }
@@ -300,10 +300,23 @@ fn processing_events_need_the_token_and_the_right_shape() {
         r.json()["details"][0]
             .as_str()
             .unwrap()
-            .contains("never personal data"),
+            .contains("never the code itself"),
         "{}",
         r.text()
     );
+    // A raw dossier code is linked to a citizen: only its hash is accepted.
+    let raw_code = r#"[{"dossier":"000.00.12.H29-240101-0001","service":"1.001234","channel":"online","event":"received","at_ms":1795000000000}]"#;
+    assert_eq!(post(&auth, raw_code).status, 400);
+    let hashed = raw_code.replace(
+        "000.00.12.H29-240101-0001",
+        &common::dossier("H29-240101-0001"),
+    );
+    assert_eq!(post(&auth, &hashed).status, 202, "a hash is accepted");
+    // The token is checked before the body is read: a wrong token with 2 MB is 401, not 413;
+    // the right token with more than the processing limit is 413.
+    let big = format!("[{}]", " ".repeat(2 << 20));
+    assert_eq!(post("Bearer wrong-token-0000000000", &big).status, 401);
+    assert_eq!(post(&auth, &big).status, 413);
     let r = post(
         &auth,
         r#"[{"dossier":"a","service":"1.0","channel":"online","event":"received","at_ms":1,"name":"x"}]"#,

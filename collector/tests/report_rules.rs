@@ -367,7 +367,7 @@ fn the_target_passes_only_under_it() {
 #[test]
 fn negative_shares_round_half_away_from_zero() {
     let both = Both::start("rule_rounding");
-    let event = |dossier: &str, channel: &str, event: &str, at: i64| json!({"dossier": dossier, "service": "1.001234", "channel": channel, "event": event, "at_ms": at});
+    let event = |dossier: &str, channel: &str, event: &str, at: i64| json!({"dossier": common::dossier(dossier), "service": "1.001234", "channel": channel, "event": event, "at_ms": at});
     // In person 400 s; online 481 s: online is 20.25 % longer, shown −20.3 (not −20.2).
     both.processing(json!([
         event("h-p1", "in_person", "received", DAY),

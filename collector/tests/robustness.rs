@@ -65,7 +65,7 @@ fn the_body_limit_is_configurable() {
 fn a_flood_from_one_origin_is_slowed_the_others_are_not() {
     let srv = TestServer::start_with(|c| {
         c.options.origins = AllowedOrigins::Any;
-        c.options.rate_per_origin = 1; // ten requests of burst
+        c.options.rate_per_portal = 1; // ten requests of burst
     });
     let post = |origin: &str, n: u64| {
         srv.request(
@@ -91,7 +91,7 @@ fn a_flood_from_one_origin_is_slowed_the_others_are_not() {
         202,
         "another portal is not slowed"
     );
-    assert!(srv.metric(&format!("{REJECTED}{{reason=\"rate_limited\"}}")) >= 4);
+    assert!(srv.metric(&format!("{REJECTED}{{reason=\"rate_limited_portal\"}}")) >= 4);
     assert_eq!(srv.metric("journey_collector_beacons_accepted_total"), 11);
 }
 

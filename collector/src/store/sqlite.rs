@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS beacons (
 );
 CREATE INDEX IF NOT EXISTS beacons_journey_seq ON beacons (journey, seq);
 CREATE INDEX IF NOT EXISTS beacons_service ON beacons (service);
+CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
 ";
 
 /// Version 2: the columns and tables the report reads (added to a version-1 file in place,
@@ -126,11 +127,71 @@ latest AS (
     ) WHERE rank = 1
 )";
 
-/// A SQLite beacon database.
+/// Longest a report (or a list) may read before it is stopped.
+pub const READ_BUDGET: Duration = Duration::from_secs(20);
+/// Read connections kept open between reads.
+const IDLE_READERS: usize = 4;
+
+/// A SQLite beacon database: one write connection, and read-only connections for reports and
+/// lists (WAL: readers never wait for the writer, nor the writer for them).
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    /// The device and inode of the file opened (Unix), to notice it removed or replaced.
+    identity: Option<(u64, u64)>,
+    /// Set once the file is found removed or replaced: the error every write gets since.
+    lost: Mutex<Option<String>>,
+}
+
+/// The device and inode of `path`, or `None` where it has none (or cannot be read).
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// A read connection borrowed from the pool, returned on drop; stopped past its budget.
+struct Reader<'a> {
+    store: &'a SqliteStore,
+    conn: Option<Connection>,
+    interrupted: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            // A reader whose handler cannot be cleared is not kept.
+            if conn.progress_handler(0, None::<fn() -> bool>).is_err() {
+                return;
+            }
+            let mut idle = self
+                .store
+                .readers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
 }
 
 impl SqliteStore {
@@ -168,6 +229,83 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_owned(),
             conn: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            identity: file_identity(path),
+            lost: Mutex::new(None),
+        })
+    }
+
+    /// A read-only connection whose queries stop after `budget`.
+    fn reader(&self, budget: Duration) -> Result<Reader<'_>, Error> {
+        use rusqlite::OpenFlags;
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut conn = match pooled {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                conn
+            }
+        };
+        let deadline = std::time::Instant::now() + budget;
+        let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = interrupted.clone();
+        conn.progress_handler(
+            10_000,
+            Some(move || {
+                let over = std::time::Instant::now() > deadline;
+                if over {
+                    flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                over
+            }),
+        )?;
+        Ok(Reader {
+            store: self,
+            conn: Some(conn),
+            interrupted,
+        })
+    }
+
+    /// Fails when the file is no longer the one opened. The first time, what the open file
+    /// holds is copied beside it (`PATH.rescued-MS.db`), so nothing acknowledged is lost.
+    fn check_file(&self, conn: &Connection) -> Result<(), Error> {
+        let mut lost = self.lost.lock().unwrap_or_else(PoisonError::into_inner);
+        if lost.is_none() {
+            let Some(opened) = self.identity else {
+                return Ok(());
+            };
+            if file_identity(&self.path) == Some(opened) {
+                return Ok(());
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis());
+            let rescue = PathBuf::from(format!("{}.rescued-{now}.db", self.path.display()));
+            let copied = conn.execute("VACUUM INTO ?1", params![rescue.to_string_lossy()]);
+            *lost = Some(match copied {
+                Ok(_) => format!("; stored beacons copied to {}", rescue.display()),
+                Err(e) => format!(
+                    "; copying the stored beacons to {} failed: {e}",
+                    rescue.display()
+                ),
+            });
+            eprintln!(
+                "journey-collector: database file {} was removed or replaced{}",
+                self.path.display(),
+                lost.as_deref().unwrap_or_default()
+            );
+        }
+        Err(Error::DbReplaced {
+            path: self.path.clone(),
+            rescue: lost.clone().unwrap_or_default(),
         })
     }
 
@@ -189,68 +327,9 @@ impl SqliteStore {
     }
 }
 
-impl Store for SqliteStore {
-    fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>> {
-        let mut conn = self.conn();
-        let tx = match conn.transaction() {
-            Ok(tx) => tx,
-            Err(e) => {
-                return batches
-                    .iter()
-                    .map(|_| Err(Error::Store(e.to_string())))
-                    .collect()
-            }
-        };
-        // One savepoint per batch: a batch that fails is undone alone.
-        let mut outcomes: Vec<Result<InsertOutcome, Error>> = Vec::with_capacity(batches.len());
-        for batch in batches {
-            let outcome = tx.execute_batch("SAVEPOINT batch").and_then(|()| {
-                let result = insert_batch(&tx, batch);
-                match &result {
-                    Ok(_) => tx.execute_batch("RELEASE batch")?,
-                    Err(_) => tx.execute_batch("ROLLBACK TO batch; RELEASE batch")?,
-                }
-                result
-            });
-            outcomes.push(outcome.map_err(Error::from));
-        }
-        if let Err(e) = tx.commit() {
-            return batches
-                .iter()
-                .map(|_| Err(Error::Store(format!("commit failed: {e}"))))
-                .collect();
-        }
-        outcomes
-    }
-
-    fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT received_ms, body FROM (
-                 SELECT rowid, received_ms, body FROM beacons
-                 WHERE ?1 IS NULL OR journey = ?1
-                 ORDER BY rowid DESC LIMIT ?2
-             ) ORDER BY rowid ASC",
-        )?;
-        let rows = stmt.query_map(params![query.journey, query.limit], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (received_ms, body) = row?;
-            let beacon = RawValue::from_string(body).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
-            })?;
-            out.push(StoredBeacon {
-                received_ms,
-                beacon,
-            });
-        }
-        Ok(out)
-    }
-
-    fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
-        let conn = self.conn();
+impl SqliteStore {
+    /// The report's rows, read on `conn`.
+    fn read_report(&self, conn: &Connection, filter: &Filter) -> Result<ReportInput, Error> {
         let p = params![filter.from_ms, filter.to_ms, filter.service, filter.portal];
         let journeys = conn
             .prepare_cached(&format!(
@@ -408,9 +487,91 @@ impl Store for SqliteStore {
             processing,
         })
     }
+}
+
+impl Store for SqliteStore {
+    fn insert_many(&self, batches: &[Batch<'_>]) -> Vec<Result<InsertOutcome, Error>> {
+        let mut conn = self.conn();
+        if let Err(e) = self.check_file(&conn) {
+            let text = e.to_string();
+            return batches
+                .iter()
+                .map(|_| Err(Error::Store(text.clone())))
+                .collect();
+        }
+        let tx = match conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                return batches
+                    .iter()
+                    .map(|_| Err(Error::Store(e.to_string())))
+                    .collect()
+            }
+        };
+        // One savepoint per batch: a batch that fails is undone alone.
+        let mut outcomes: Vec<Result<InsertOutcome, Error>> = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let outcome = tx.execute_batch("SAVEPOINT batch").and_then(|()| {
+                let result = insert_batch(&tx, batch);
+                match &result {
+                    Ok(_) => tx.execute_batch("RELEASE batch")?,
+                    Err(_) => tx.execute_batch("ROLLBACK TO batch; RELEASE batch")?,
+                }
+                result
+            });
+            outcomes.push(outcome.map_err(Error::from));
+        }
+        if let Err(e) = tx.commit() {
+            return batches
+                .iter()
+                .map(|_| Err(Error::Store(format!("commit failed: {e}"))))
+                .collect();
+        }
+        outcomes
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
+        let conn = self.reader(READ_BUDGET)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT received_ms, body FROM (
+                 SELECT rowid, received_ms, body FROM beacons
+                 WHERE ?1 IS NULL OR journey = ?1
+                 ORDER BY rowid DESC LIMIT ?2
+             ) ORDER BY rowid ASC",
+        )?;
+        let rows = stmt.query_map(params![query.journey, query.limit], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (received_ms, body) = row?;
+            let beacon = RawValue::from_string(body).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+            })?;
+            out.push(StoredBeacon {
+                received_ms,
+                beacon,
+            });
+        }
+        Ok(out)
+    }
+
+    fn report_input(&self, filter: &Filter) -> Result<ReportInput, Error> {
+        let conn = self.reader(READ_BUDGET)?;
+        self.read_report(&conn, filter).map_err(|e| {
+            if conn.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+                Error::TooSlow {
+                    seconds: READ_BUDGET.as_secs(),
+                }
+            } else {
+                e
+            }
+        })
+    }
 
     fn insert_processing(&self, events: &[ProcessingEvent]) -> Result<InsertOutcome, Error> {
         let mut conn = self.conn();
+        self.check_file(&conn)?;
         let tx = conn.transaction()?;
         for e in events {
             let column = if e.event == "received" {
@@ -433,9 +594,14 @@ impl Store for SqliteStore {
         })
     }
 
-    /// Whether a write could be made now: takes the write lock and lets it go.
+    /// Whether a write commits now, to the file opened: one real write (a row in `health`).
     fn ping(&self) -> Result<(), Error> {
-        self.conn().execute_batch("BEGIN IMMEDIATE; ROLLBACK")?;
+        let conn = self.conn();
+        self.check_file(&conn)?;
+        conn.execute(
+            "INSERT OR REPLACE INTO health (id, at_ms) VALUES (1, ?1)",
+            params![crate::clock::system_now_ms()],
+        )?;
         Ok(())
     }
 

@@ -37,6 +37,11 @@ impl Drop for TempDir {
     }
 }
 
+/// The read token every test collector is started with.
+pub const READ_TOKEN: &str = "test-read-token-0123456789";
+/// The sender token every test collector is started with (for Origin-less beacons).
+pub const SENDER_TOKEN: &str = "test-sender-token-0123456789";
+
 /// A collector running in-process on its own runtime.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -60,6 +65,10 @@ impl TestServer {
             "127.0.0.1:0".parse().unwrap(),
             AllowedOrigins::None,
         );
+        config.options.read_token = Some(READ_TOKEN.into());
+        config.options.sender_token = Some(SENDER_TOKEN.into());
+        // Tests read their own writes at once; the cache has its own test.
+        config.options.report_cache = Duration::ZERO;
         adjust(&mut config);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -76,7 +85,35 @@ impl TestServer {
         }
     }
 
+    /// One request as an operator or a portal sends it: a GET carries the read token, and a
+    /// beacon POST without `Origin` the sender token, unless `headers` has an `authorization`.
     pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        let has = |name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+        let token = if has("authorization") {
+            None
+        } else if method == "GET" {
+            Some(READ_TOKEN)
+        } else if method == "POST" && path == "/v1/beacons" && !has("origin") {
+            Some(SENDER_TOKEN)
+        } else {
+            None
+        };
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(b) = &bearer {
+            all.push(("authorization", b));
+        }
+        request(self.addr, method, path, &all, body)
+    }
+
+    /// One request exactly as given: no token added.
+    pub fn anonymous(
         &self,
         method: &str,
         path: &str,
@@ -249,4 +286,11 @@ pub fn try_get(port: u16, path: &str) -> Option<String> {
     stream.read_to_end(&mut raw).ok()?;
     let response = parse_response(&raw);
     (response.status == 200).then(|| response.text())
+}
+
+/// An opaque dossier key as the back office sends it (32 lowercase hex digits) made from a
+/// readable test name: the name's bytes in hex, padded with `a`.
+pub fn dossier(name: &str) -> String {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{hex:a>32}")
 }

@@ -63,7 +63,8 @@ fn start_server(clock: &Clock, store: Option<StoreSpec>) -> TestServer {
         c.options.clock = clock;
         c.options.processing_token = Some(TOKEN.into());
         c.options.origins = AllowedOrigins::Any;
-        c.options.rate_per_origin = 1_000_000;
+        c.options.rate_per_client = 0;
+        c.options.rate_per_portal = 0;
         if let Some(store) = store {
             c.store = store;
         }

@@ -82,7 +82,7 @@ fn queue(
 pub fn posts(rng: &mut Rng) -> Vec<Post> {
     let mut timed: Vec<(i64, Event)> = Vec::new();
     for _ in 0..36 {
-        let dossier = format!("h-{}", rng.hex_id(12));
+        let dossier = rng.hex_id(32);
         let service = *rng.pick(&["1.001234", "2.002154"]);
         let channel = *rng.pick(&["online", "in_person"]);
         let returned = rng.step(
@@ -162,7 +162,7 @@ fn exact_pair(rng: &mut Rng, timed: &mut Vec<(i64, Event)>) {
             },
         ));
     };
-    let online = format!("h-{}", rng.hex_id(12));
+    let online = rng.hex_id(32);
     let returned = day + 14 * HOUR_MS;
     push(
         slot_after(returned - 481_000_000),
@@ -178,7 +178,7 @@ fn exact_pair(rng: &mut Rng, timed: &mut Vec<(i64, Event)>) {
         "returned",
         returned,
     );
-    let in_person = format!("h-{}", rng.hex_id(12));
+    let in_person = rng.hex_id(32);
     let returned = day + 20 * HOUR_MS;
     let received = returned - 400_000_000;
     let wrong = received + 350_000_000;
@@ -203,7 +203,7 @@ fn exact_pair(rng: &mut Rng, timed: &mut Vec<(i64, Event)>) {
         "returned",
         returned,
     );
-    let backwards = format!("h-{}", rng.hex_id(12));
+    let backwards = rng.hex_id(32);
     push(
         slot_after(day + 3 * HOUR_MS),
         &backwards,
@@ -218,7 +218,7 @@ fn exact_pair(rng: &mut Rng, timed: &mut Vec<(i64, Event)>) {
         "returned",
         day + HOUR_MS,
     );
-    let unreturned = format!("h-{}", rng.hex_id(12));
+    let unreturned = rng.hex_id(32);
     push(
         slot_after(day),
         &unreturned,
@@ -226,7 +226,7 @@ fn exact_pair(rng: &mut Rng, timed: &mut Vec<(i64, Event)>) {
         "received",
         day - 2 * DAY_MS,
     );
-    let unreceived = format!("h-{}", rng.hex_id(12));
+    let unreceived = rng.hex_id(32);
     push(
         slot_after(day + 5 * HOUR_MS),
         &unreceived,
