@@ -11,7 +11,8 @@
 // SKIP_COLLECTOR_BUILD=1 skips `cargo build -p journey-collector` and uses the binary already in
 // target/debug/journey-collector (startCollector still builds it if it is missing) — for running
 // the demo while the collector's code is being changed, or offline.
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemo } from '../demo/server.mjs';
 import { ROOT, step } from './lib.mjs';
@@ -70,7 +71,15 @@ mkdirSync(join(ROOT, 'target', 'demo'), { recursive: true });
 const db = join(ROOT, 'target', 'demo', 'journey.db');
 // The portal answers on 127.0.0.1; a person may also type localhost.
 const portalOrigins = [`http://127.0.0.1:${PORTAL_PORT}`, `http://localhost:${PORTAL_PORT}`];
-const collector = await startCollector({ db, port: COLLECTOR_PORT, allowOrigins: portalOrigins });
+// Reading the collector takes a token, as it would for an operator: kept in a file of the
+// demo's (created once, readable by this user only) and given to the collector by path.
+const tokenFile = join(ROOT, 'target', 'demo', 'read-token');
+if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600 });
+const readToken = readFileSync(tokenFile, 'utf8').trim();
+const collector = await startCollector({
+  db, port: COLLECTOR_PORT, allowOrigins: portalOrigins,
+  extra: ['--read-token-file', tokenFile], env: { JOURNEY_COLLECTOR_READ_TOKEN: readToken },
+});
 const portal = await startDemo({ port: PORTAL_PORT, collectorUrl: collector.beaconsUrl });
 
 const shutdown = async () => {
@@ -88,8 +97,10 @@ journey-probe demo is running.
 
   Portal (open this):   ${portal.url}/dich-vu/1.001234
   Collector:            ${collector.url}   (beacons stored in ${db})
-  Beacons received:     ${collector.url}/v1/beacons
   QCVN dashboard:       ${collector.url}/dashboard
+                        the browser asks for a login: any user name, and the read token
+                        ${readToken}   (kept in ${tokenFile})
+  Beacons received:     curl -H "Authorization: Bearer $(cat ${tokenFile})" ${collector.url}/v1/beacons
   On the command line:  target/debug/journey-collector list --db ${db}
                         target/debug/journey-collector report --db ${db}
 

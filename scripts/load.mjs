@@ -15,6 +15,7 @@ const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY || 32);
 const LIMIT_S = 60;
 const BIN = join(ROOT, 'target', 'release', 'journey-collector');
 const EXAMPLE = JSON.parse(readFileSync(join(ROOT, 'schema', 'examples', 'beacon.json'), 'utf8'));
+const ORIGIN = 'http://load.example';
 
 /** Request `i`'s body: 1–3 distinct valid beacons (unique ids, a journey per 10 requests). */
 function body(i) {
@@ -44,7 +45,7 @@ async function hammer(url, count, offset = 0) {
     const { text, beacons } = body(i + offset);
     const t0 = process.hrtime.bigint();
     const req = http.request({ agent, host: target.hostname, port: target.port, path: '/v1/beacons', method: 'POST',
-      headers: { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) } }, (res) => {
+      headers: { 'content-type': 'text/plain', origin: ORIGIN, 'content-length': Buffer.byteLength(text) } }, (res) => {
       res.resume();
       res.on('end', () => {
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -80,7 +81,9 @@ try {
       bin: BIN,
       quiet: true,
       ...(clickhouse ? { store: `clickhouse:${clickhouse.url}/?database=load` } : { db: join(dir, 'load.db') }),
-      extra: ['--rate-limit', '0'],
+      allowOrigins: [ORIGIN],
+      // The limits in place, set above what one loopback client sends, so their cost is measured.
+      extra: ['--rate-limit', '100000', '--portal-rate-limit', '100000'],
     });
     try {
       await hammer(collector.url, 300, 1e7); // warm-up: connections, caches, tables

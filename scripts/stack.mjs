@@ -1,6 +1,7 @@
 // Starts the pieces a person (npm run demo) or a test (npm test) needs: the reference
 // collector (the real Rust binary, real SQLite file) and the demo portal.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -29,14 +30,22 @@ export function freePort() {
 
 /**
  * Starts `journey-collector serve` (on the SQLite file `db`, or on `store`, e.g.
- * `clickhouse:http://…`) and resolves once it prints its listening line.
- * @returns {Promise<{ url: string, beaconsUrl: string, stop: () => Promise<void>, stored: (query?: string) => Promise<any[]> }>}
+ * `clickhouse:http://…`) and resolves once it prints its listening line. It reads with a read
+ * token of its own (`readToken`, passed in the environment as an operator would), which
+ * `stored()` and `read()` send.
+ * @returns {Promise<{ url: string, beaconsUrl: string, readToken: string, stop: () => Promise<void>, stored: (query?: string) => Promise<any[]>, read: (path: string) => Promise<Response> }>}
  */
-export function startCollector({ db, store, port = 0, allowOrigins = [], quiet = false, bin = COLLECTOR_BIN, extra = [] }) {
+export function startCollector({ db, store, port = 0, allowOrigins = [], quiet = false, bin = COLLECTOR_BIN, extra = [], env = {} }) {
   if (bin === COLLECTOR_BIN && !existsSync(COLLECTOR_BIN)) buildCollector();
   const args = ['serve', ...(store ? ['--store', store] : ['--db', db]), '--listen', `127.0.0.1:${port}`, ...extra];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const readToken = env.JOURNEY_COLLECTOR_READ_TOKEN || `read-${randomBytes(16).toString('hex')}`;
+  const child = spawn(bin, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, JOURNEY_COLLECTOR_READ_TOKEN: readToken, ...env },
+  });
+  const read = (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${readToken}` } });
+  let url;
   let log = '';
   child.stderr.on('data', (d) => {
     log += d;
@@ -53,13 +62,15 @@ export function startCollector({ db, store, port = 0, allowOrigins = [], quiet =
       const match = line.match(/^journey-collector listening on (http:\/\/\S+)$/);
       if (!match) return;
       clearTimeout(timer);
-      const url = match[1];
+      url = match[1];
       resolve({
         url,
         beaconsUrl: `${url}/v1/beacons`,
+        readToken,
+        read,
         log: () => log,
         stored: async (query = '') => {
-          const response = await fetch(`${url}/v1/beacons?limit=1000${query}`);
+          const response = await read(`/v1/beacons?limit=1000${query}`);
           if (!response.ok) throw new Error(`GET /v1/beacons answered ${response.status}`);
           return (await response.json()).beacons;
         },

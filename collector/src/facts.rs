@@ -15,6 +15,9 @@ pub struct Facts {
     pub outcome: Option<String>,
     /// `journey.duration_ms` (login to submission).
     pub duration_ms: Option<i64>,
+    /// `journey.since_login_ms`: the journey clock when the beacon was made (it stops at the
+    /// submission, so no true beacon of a journey shows more than its end's duration).
+    pub since_login_ms: Option<i64>,
     /// `journey.active_ms`.
     pub active_ms: Option<i64>,
     /// `journey.hidden_ms`.
@@ -193,6 +196,7 @@ pub fn read(beacon: &Value) -> Facts {
         logged_in: j("logged_in").and_then(Value::as_bool).unwrap_or(false),
         outcome: text(j("outcome")),
         duration_ms: int(j("duration_ms")),
+        since_login_ms: int(j("since_login_ms")),
         active_ms: int(j("active_ms")),
         hidden_ms: int(j("hidden_ms")),
         target_s: int(j("target_s")).unwrap_or(0),

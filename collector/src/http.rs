@@ -664,6 +664,7 @@ async fn post_beacons(
         .map_err(unavailable)?;
     state.metrics.store_write(started.elapsed().as_secs_f64());
     state.metrics.stored(outcome.accepted, outcome.duplicates);
+    state.metrics.second_ends(outcome.second_ends);
     Ok((StatusCode::ACCEPTED, Json(outcome)).into_response())
 }
 

@@ -34,6 +34,7 @@ pub struct Metrics {
     store_micros: AtomicU64,
     store_buckets: [AtomicU64; BUCKETS.len()],
     processing_events: AtomicU64,
+    second_ends: AtomicU64,
     reports: AtomicU64,
     redacted: [AtomicU64; REDACTED.len()],
 }
@@ -50,6 +51,11 @@ impl Metrics {
     /// A `POST /v1/beacons` arrived.
     pub fn request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Ends stored for journeys that already had one (kept, not used).
+    pub fn second_ends(&self, n: usize) {
+        self.second_ends.fetch_add(n as u64, Ordering::Relaxed);
     }
 
     /// A batch was stored.
@@ -135,6 +141,11 @@ impl Metrics {
             "journey_collector_processing_events_total",
             "Back-office processing events stored.",
             get(&self.processing_events),
+        );
+        counter(
+            "journey_collector_second_ends_total",
+            "Ends stored for a journey that already had one: kept, not used (the first wins).",
+            get(&self.second_ends),
         );
         counter(
             "journey_collector_reports_total",

@@ -380,3 +380,68 @@ fn sqlite_and_clickhouse_give_the_same_report_and_clickhouse_may_come_and_go() {
         2
     );
 }
+
+/// A page beacon of journey `j` whose clock showed `since_ms`.
+fn page_beacon(id: &str, j: &str, seq: u64, since_ms: i64) -> Value {
+    let mut b = beacon(id, seq);
+    b["journey"]["id"] = json!(j);
+    b["journey"]["since_login_ms"] = json!(since_ms);
+    b
+}
+
+/// An end of journey `j` (`submitted` with `duration_ms`, or `abandoned`).
+fn end_beacon(id: &str, j: &str, seq: u64, outcome: &str, duration_ms: i64) -> Value {
+    let mut end = beacon(id, seq);
+    end["trigger"] = json!(outcome);
+    end["journey"] = json!({
+        "id": j, "logged_in": true, "since_login_ms": duration_ms, "outcome": outcome,
+        "active_ms": duration_ms / 2, "hidden_ms": 0, "blocked_ms": 0, "failed": 0, "target_s": 300
+    });
+    if outcome == "submitted" {
+        end["journey"]["duration_ms"] = json!(duration_ms);
+        end["journey"]["met"] = json!(duration_ms <= 300_000);
+    }
+    end["page"] = json!({"n": 1, "path": "/dich-vu/1.001234/bien-nhan/:id", "t_ms": 100});
+    let o = end.as_object_mut().unwrap();
+    o.remove("fields");
+    o.remove("forms");
+    end
+}
+
+/// Forged ends (a journey id someone learnt, a new beacon id, "submitted in 1 s") are not
+/// counted, the first true end of a journey wins, and both stores agree. Answer key: journey A
+/// submitted in 240 s (a forged 1 s end came first), journey B never submitted (only a forged
+/// end), journey C submitted in 180 s (a later "abandoned" is a second end): 2 submitted, mean
+/// 210 s, and two second ends counted on each store.
+#[test]
+fn forged_and_second_ends_are_not_counted_on_either_store() {
+    let ch = ClickHouse::start();
+    let url = ch.url();
+    let sqlite = TestServer::start_with(|_| {});
+    let clickhouse = TestServer::start_with(|c| c.store = StoreSpec::ClickHouse(url));
+    let (a, b, c) = (jid(101), jid(102), jid(103));
+    let sequence = [
+        page_beacon("a000000000000001", &a, 0, 60_000),
+        page_beacon("a000000000000002", &a, 1, 200_000),
+        end_beacon("f000000000000001", &a, 9, "submitted", 1_000),
+        end_beacon("a000000000000003", &a, 2, "submitted", 240_000),
+        page_beacon("b000000000000001", &b, 0, 120_000),
+        end_beacon("f000000000000002", &b, 0, "submitted", 1_000),
+        page_beacon("c000000000000001", &c, 0, 90_000),
+        end_beacon("c000000000000002", &c, 1, "submitted", 180_000),
+        end_beacon("c000000000000003", &c, 2, "abandoned", 180_000),
+    ];
+    for srv in [&sqlite, &clickhouse] {
+        for beacon in &sequence {
+            let r = srv.post(beacon);
+            assert_eq!(r.status, 202, "{}", r.text());
+        }
+    }
+    let (s, h) = (report(&sqlite, ""), report(&clickhouse, ""));
+    assert_eq!(s, h, "the same report on both stores");
+    assert_eq!(s["journeys"]["submitted"], 2, "{}", s["journeys"]);
+    assert_eq!(s["criterion2"]["duration"]["mean_ms"], 210_000);
+    for srv in [&sqlite, &clickhouse] {
+        assert_eq!(srv.metric("journey_collector_second_ends_total"), 2);
+    }
+}

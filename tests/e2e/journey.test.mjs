@@ -206,7 +206,7 @@ describe('after the receipt, the service\'s page is no new journey', () => {
     for (const { beacon } of after) {
       assert.equal(beacon.journey.logged_in, false, `a page read after a submission: ${JSON.stringify(beacon.journey)}`);
     }
-    const report = await (await fetch(`${collector.url}/v1/report`)).json();
+    const report = await (await collector.read(`/v1/report`)).json();
     const j = report.journeys;
     assert.equal(j.started, j.submitted, `every started journey of this file was submitted: ${JSON.stringify(j)}`);
     assert.equal(j.in_progress, 0, JSON.stringify(j));

@@ -133,7 +133,7 @@ test('submitted citizens answered the satisfaction question, and the collector c
     const expected = c.rating === 'dismissed' ? { answered: false } : { answered: true, score: Number(c.rating.split(':')[0]), ...(c.rating.includes(':') ? { reasons: ['too_slow'] } : {}) };
     assert.deepEqual(stored.satisfaction, expected, `citizen ${c.citizen}`);
   }
-  const report = await (await fetch(`${collector.url}/v1/report`)).json();
+  const report = await (await collector.read(`/v1/report`)).json();
   assert.equal(report.criterion4.answered + report.criterion4.dismissed, rated.length);
 });
 
@@ -147,7 +147,7 @@ test('the same seed gives the same citizens', () => {
 test('the collector\'s dashboard shows these journeys, readable at desktop and phone widths', async () => {
   const shots = join(ROOT, 'target', 'screenshots');
   mkdirSync(shots, { recursive: true });
-  const report = await (await fetch(`${collector.url}/v1/report`)).json();
+  const report = await (await collector.read(`/v1/report`)).json();
   assert.equal(report.journeys.submitted, summary.submitted, 'the report counts what the citizens did');
   assert.equal(report.journeys.started, summary.citizens.length, 'one started journey per citizen: no phantom journey after a receipt');
   assert.equal(report.criterion2.histogram.reduce((a, b) => a + b, 0), summary.submitted);
@@ -162,7 +162,8 @@ test('the collector\'s dashboard shows these journeys, readable at desktop and p
   try {
     for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['mobile', { width: 390, height: 844 }]]) {
       // The dashboard's CSP forbids any script; axe is injected past it for the check only.
-      const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: true });
+      // The operator's browser asks for the read token (Basic: any user name, the token as password).
+      const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: true, httpCredentials: { username: 'operator', password: collector.readToken } });
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`${collector.url}/dashboard`);

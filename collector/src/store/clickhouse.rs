@@ -28,7 +28,7 @@ const TABLES: [&str; 5] = [
         active_ms Nullable(Int64), last_field Nullable(String), rating Nullable(Int64),
         reasons Nullable(String), ttfb_ms Nullable(Int64), server_ms Nullable(Int64),
         fcp_ms Nullable(Int64), lcp_ms Nullable(Int64), cls_x1000 Nullable(Int64),
-        inp_ms Nullable(Int64), inp_field Nullable(String))
+        inp_ms Nullable(Int64), inp_field Nullable(String), since_login_ms Nullable(Int64))
      ENGINE = ReplacingMergeTree ORDER BY id",
     "CREATE TABLE IF NOT EXISTS steps (beacon String, journey String, idx Int64, name String,
         ms Int64, active_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
@@ -93,6 +93,16 @@ impl ClickHouseStore {
         )?;
         for table in TABLES {
             store.run(table)?;
+        }
+        // Columns added since the first layout, for tables an older collector created (the
+        // ClickHouse Debian ships has no `ADD COLUMN IF NOT EXISTS`).
+        let has_since = store.run(&format!(
+            "SELECT count() FROM system.columns WHERE database = {} AND table = 'beacons'
+               AND name = 'since_login_ms' FORMAT TSV",
+            quote(&store.database)
+        ))?;
+        if has_since.trim() == "0" {
+            store.run("ALTER TABLE beacons ADD COLUMN since_login_ms Nullable(Int64)")?;
         }
         Ok(store)
     }
@@ -177,6 +187,7 @@ impl ClickHouseStore {
                 .map(|_| InsertOutcome {
                     accepted: 0,
                     duplicates: 0,
+                    second_ends: 0,
                 })
                 .collect());
         }
@@ -191,13 +202,39 @@ impl ClickHouseStore {
         ))?;
         let mut seen: std::collections::HashSet<&str> =
             known.iter().map(|k| k.id.as_str()).collect();
+        // Journeys that already have an end: a new end of theirs is kept but never used.
+        let ending: Vec<String> = all
+            .iter()
+            .filter(|b| crate::store::sqlite::is_end(&b.trigger))
+            .map(|b| quote(&b.journey))
+            .collect();
+        #[derive(Deserialize)]
+        struct Ended {
+            journey: String,
+        }
+        let mut ended: std::collections::HashSet<String> = if ending.is_empty() {
+            std::collections::HashSet::new()
+        } else {
+            self.rows::<Ended>(&format!(
+                "SELECT DISTINCT journey FROM beacons FINAL WHERE journey IN ({})
+                   AND trigger IN ('submitted', 'abandoned', 'expired')",
+                ending.join(",")
+            ))?
+            .into_iter()
+            .map(|e| e.journey)
+            .collect()
+        };
         let (mut steps, mut forms, mut fields, mut rows) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut outcomes = Vec::with_capacity(batches.len());
         for batch in batches {
             let mut accepted = 0;
+            let mut second_ends = 0;
             for b in batch.beacons.iter().filter(|b| seen.insert(b.id.as_str())) {
                 accepted += 1;
+                if crate::store::sqlite::is_end(&b.trigger) && !ended.insert(b.journey.clone()) {
+                    second_ends += 1;
+                }
                 let f = &b.facts;
                 let sp = f.speed.clone().unwrap_or_default();
                 for (i, s) in f.steps.iter().enumerate() {
@@ -218,11 +255,13 @@ impl ClickHouseStore {
                     "duration_ms": f.duration_ms, "active_ms": f.active_ms, "last_field": f.last_field,
                     "rating": f.rating, "reasons": f.reasons,
                     "ttfb_ms": sp.ttfb_ms, "server_ms": sp.server_ms, "fcp_ms": sp.fcp_ms, "lcp_ms": sp.lcp_ms,
-                    "cls_x1000": sp.cls_x1000, "inp_ms": sp.inp_ms, "inp_field": sp.inp_field}));
+                    "cls_x1000": sp.cls_x1000, "inp_ms": sp.inp_ms, "inp_field": sp.inp_field,
+                    "since_login_ms": f.since_login_ms}));
             }
             outcomes.push(InsertOutcome {
                 accepted,
                 duplicates: batch.beacons.len() - accepted,
+                second_ends,
             });
         }
         // Side tables first, beacons last: a batch cut short is not seen (see the module doc).
@@ -250,22 +289,31 @@ impl ClickHouseStore {
         let end_key =
             "(trigger NOT IN ('submitted', 'abandoned', 'expired'), received_ms, seq, id)";
         let rating_key = "(received_ms, seq, id)";
+        // An end counts only if plausible: its duration no shorter (within 2 s) than the
+        // journey clock any beacon of the journey showed (the clock stops at the submission).
+        let end = "isNotNull(outcome) AND (isNull(duration_ms) OR duration_ms + 2000 >= max_since)";
         format!(
             "SELECT journey, min(received_ms) AS first_ms, max(received_ms) AS last_ms,
                 max(logged_in) AS started,
                 if(countIf(trigger != 'rating') > 0, minIf(service, trigger != 'rating'), min(service)) AS svc,
                 if(countIf(trigger != 'rating') > 0, minIf(portal, trigger != 'rating'), min(portal)) AS prt,
-                countIf(isNotNull(outcome)) AS ended,
-                argMinIf(id, {end_key}, isNotNull(outcome)) AS end_id,
-                argMinIf(ifNull(outcome, ''), {end_key}, isNotNull(outcome)) AS end_outcome,
-                argMinIf(ifNull(duration_ms, -1), {end_key}, isNotNull(outcome)) AS end_duration,
-                argMinIf(ifNull(active_ms, -1), {end_key}, isNotNull(outcome)) AS end_active,
-                argMinIf(ifNull(last_field, ''), {end_key}, isNotNull(outcome)) AS end_field,
+                countIf({end}) AS ended,
+                argMinIf(id, {end_key}, {end}) AS end_id,
+                argMinIf(ifNull(outcome, ''), {end_key}, {end}) AS end_outcome,
+                argMinIf(ifNull(duration_ms, -1), {end_key}, {end}) AS end_duration,
+                argMinIf(ifNull(active_ms, -1), {end_key}, {end}) AS end_active,
+                argMinIf(ifNull(last_field, ''), {end_key}, {end}) AS end_field,
                 argMaxIf(path, (seq, received_ms, id), trigger != 'rating') AS last_path,
                 countIf(trigger = 'rating') AS rated,
                 argMinIf(ifNull(rating, -1), {rating_key}, trigger = 'rating') AS first_rating,
                 argMinIf(ifNull(reasons, ''), {rating_key}, trigger = 'rating') AS first_reasons
              FROM beacons FINAL
+             ANY LEFT JOIN (
+                SELECT journey, max(if(trigger != 'rating', ifNull(since_login_ms, 0), 0)) AS max_since
+                FROM beacons FINAL
+                WHERE journey IN (SELECT journey FROM beacons FINAL
+                                  WHERE received_ms >= {from} AND received_ms < {to})
+                GROUP BY journey) USING journey
              WHERE journey IN (SELECT journey FROM beacons FINAL
                                WHERE received_ms >= {from} AND received_ms < {to})
              GROUP BY journey HAVING {having}"
@@ -500,6 +548,7 @@ impl Store for ClickHouseStore {
         Ok(InsertOutcome {
             accepted: events.len(),
             duplicates: 0,
+            second_ends: 0,
         })
     }
 

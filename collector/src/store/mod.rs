@@ -22,12 +22,16 @@ use crate::report::{Filter, ReportInput};
 use crate::validate::Beacon;
 
 /// Result of storing one batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct InsertOutcome {
     /// Items newly stored.
     pub accepted: usize,
     /// Items skipped because their id was already stored (or repeated in the batch).
     pub duplicates: usize,
+    /// Ends (`submitted`, `abandoned`, `expired`) stored for a journey that already had one:
+    /// kept, never used (the first wins), counted in `/metrics` — not told to the sender.
+    #[serde(skip)]
+    pub second_ends: usize,
 }
 
 /// One stored beacon with its receipt time, as listed.
@@ -99,6 +103,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         .unwrap_or(Ok(InsertOutcome {
             accepted: 0,
             duplicates: 0,
+            second_ends: 0,
         }))
     }
     /// The most recent `query.limit` beacons (of one journey if asked), oldest first.

@@ -16,7 +16,7 @@ use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, Ste
 use crate::report::{Filter, ReportInput};
 
 /// `PRAGMA user_version` of the layout this collector creates.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS beacons (
@@ -83,6 +83,15 @@ ALTER TABLE beacons ADD COLUMN inp_ms INTEGER;
 ALTER TABLE beacons ADD COLUMN inp_field TEXT;
 ";
 
+/// Version 5: the journey clock of each beacon, for the plausibility of ends.
+const CREATE_V5: &str = "
+ALTER TABLE beacons ADD COLUMN since_login_ms INTEGER;
+";
+
+/// How far (ms) a beacon's journey clock may pass its journey's end before the end is taken
+/// for a forgery: the clock stops at the submission, so a true end is never passed.
+pub const END_SLACK_MS: i64 = 2_000;
+
 /// The journeys a report covers (parameters ?1 from, ?2 to, ?3 service, ?4 portal), as the
 /// README's "How the report counts" defines them: those whose first beacon was received in the
 /// period (found through the beacons received in it), with the service and portal of their
@@ -92,20 +101,23 @@ WITH picked AS (SELECT DISTINCT journey FROM beacons WHERE received_ms >= ?1 AND
 j AS (
     SELECT b.journey AS journey, MIN(b.received_ms) AS first_ms, MAX(b.received_ms) AS last_ms,
         MAX(b.logged_in) AS started,
+        MAX(CASE WHEN b.trigger <> 'rating' THEN COALESCE(b.since_login_ms, 0) ELSE 0 END) AS max_since,
         COALESCE(MIN(CASE WHEN b.trigger <> 'rating' THEN b.service END), MIN(b.service)) AS svc,
         COALESCE(MIN(CASE WHEN b.trigger <> 'rating' THEN b.portal END), MIN(b.portal)) AS prt
     FROM beacons b WHERE b.journey IN (SELECT journey FROM picked) GROUP BY b.journey
     HAVING first_ms >= ?1 AND first_ms < ?2 AND (?3 IS NULL OR svc = ?3) AND (?4 IS NULL OR prt = ?4)
 )";
 
-/// Each covered journey with the beacon that speaks for its end (the first `submitted`,
-/// `abandoned` or `expired` received — same millisecond: lower seq, then lower id — else the
+/// Each covered journey with the beacon that speaks for its end: of its plausible ends (a
+/// duration no shorter, within [`END_SLACK_MS`], than the journey clock any of its beacons
+/// showed), the first `submitted`, `abandoned` or `expired` received — same millisecond: lower seq, then lower id — else the
 /// first that only repeats an outcome), its first rating, and its last beacon other than a
 /// rating (highest seq, then the latest received, then the highest id).
 const ENDS: &str = ",
 je AS (
     SELECT j.*,
         (SELECT e.id FROM beacons e WHERE e.journey = j.journey AND e.outcome IS NOT NULL
+           AND (e.duration_ms IS NULL OR e.duration_ms + 2000 >= j.max_since)
          ORDER BY e.trigger NOT IN ('submitted', 'abandoned', 'expired'), e.received_ms, e.seq, e.id
          LIMIT 1) AS end_id,
         (SELECT r.id FROM beacons r WHERE r.journey = j.journey AND r.trigger = 'rating'
@@ -591,6 +603,7 @@ impl Store for SqliteStore {
         Ok(InsertOutcome {
             accepted: events.len(),
             duplicates: 0,
+            second_ends: 0,
         })
     }
 
@@ -610,21 +623,35 @@ impl Store for SqliteStore {
     }
 }
 
+/// Whether a beacon of this trigger ends its journey.
+pub fn is_end(trigger: &str) -> bool {
+    matches!(trigger, "submitted" | "abandoned" | "expired")
+}
+
 /// Inserts one batch inside the open transaction; its outcome.
 fn insert_batch(
     tx: &rusqlite::Transaction<'_>,
     batch: &Batch<'_>,
 ) -> rusqlite::Result<InsertOutcome> {
     let mut accepted = 0;
+    let mut second_ends = 0;
     for b in batch.beacons {
         let sp = b.facts.speed.clone().unwrap_or_default();
+        let earlier_end = is_end(&b.trigger)
+            && tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM beacons WHERE journey = ?1 AND id <> ?2
+                         AND trigger IN ('submitted', 'abandoned', 'expired'))",
+                )?
+                .query_row(params![b.journey, b.id], |r| r.get::<_, bool>(0))?;
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO beacons (id, received_ms, journey, seq, trigger, service, path, body,
                      portal, page_n, logged_in, outcome, duration_ms, active_ms, last_field,
-                     rating, reasons, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field)
+                     rating, reasons, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field,
+                     since_login_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+                     ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
                  ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
@@ -652,15 +679,18 @@ fn insert_batch(
                 sp.cls_x1000,
                 sp.inp_ms,
                 sp.inp_field,
+                b.facts.since_login_ms,
             ])?;
         if inserted == 1 {
             insert_facts(tx, &b.id, &b.facts)?;
             accepted += 1;
+            second_ends += usize::from(earlier_end);
         }
     }
     Ok(InsertOutcome {
         accepted,
         duplicates: batch.beacons.len() - accepted,
+        second_ends,
     })
 }
 
@@ -711,6 +741,9 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if !has("lcp_ms")? {
         tx.execute_batch(CREATE_V4)?;
     }
+    if !has("since_login_ms")? {
+        tx.execute_batch(CREATE_V5)?;
+    }
     let old: Vec<(String, String)> = tx
         .prepare("SELECT id, body FROM beacons")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -725,7 +758,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             "UPDATE beacons SET page_n = ?2, logged_in = ?3, outcome = ?4, duration_ms = ?5,
                 active_ms = ?6, last_field = ?7, rating = ?8, reasons = ?9, ttfb_ms = ?10,
                 server_ms = ?11, fcp_ms = ?12, lcp_ms = ?13, cls_x1000 = ?14, inp_ms = ?15,
-                inp_field = ?16 WHERE id = ?1",
+                inp_field = ?16, since_login_ms = ?17 WHERE id = ?1",
             params![
                 id,
                 facts.page_n,
@@ -742,7 +775,8 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
                 sp.lcp_ms,
                 sp.cls_x1000,
                 sp.inp_ms,
-                sp.inp_field
+                sp.inp_field,
+                facts.since_login_ms
             ],
         )?;
         tx.execute("DELETE FROM steps WHERE beacon = ?1", [&id])?;
@@ -802,7 +836,8 @@ mod tests {
             out,
             InsertOutcome {
                 accepted: 2,
-                duplicates: 1
+                duplicates: 1,
+                second_ends: 0,
             }
         );
         let out = store
@@ -812,7 +847,8 @@ mod tests {
             out,
             InsertOutcome {
                 accepted: 1,
-                duplicates: 1
+                duplicates: 1,
+                second_ends: 0,
             }
         );
 
@@ -886,7 +922,8 @@ mod tests {
             *outcomes[2].as_ref().unwrap(),
             InsertOutcome {
                 accepted: 1,
-                duplicates: 1
+                duplicates: 1,
+                second_ends: 0,
             },
             "a duplicate of an earlier batch in the same write"
         );
