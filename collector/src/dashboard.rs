@@ -8,9 +8,11 @@ use std::fmt::Write;
 use crate::report::render::minutes;
 use crate::report::{Count, KeyShare, Report, StepStat};
 
-/// Escapes text for HTML.
+/// Escapes text for HTML (control and direction-changing characters written out, see
+/// [`crate::report::render::printable`]).
 pub fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::report::render::printable(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -156,6 +156,15 @@ impl BeaconValidator {
         {
             return Err(BodyError::Version(v.to_string()));
         }
+        // Control characters are refused before the gate could redact them: no true beacon
+        // has one, and the schema says so (keys and sources).
+        let mut problems = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            control_characters(i, item, &mut String::new(), &mut problems);
+        }
+        if !problems.is_empty() {
+            return Err(BodyError::Invalid(cap_details(problems)));
+        }
         let redacted: Vec<Vec<crate::gate::Redaction>> = items
             .iter_mut()
             .map(|item| crate::gate::redact(item, slugs))
@@ -319,5 +328,43 @@ mod tests {
         };
         assert_eq!(d.len(), MAX_DETAILS);
         assert_eq!(d[MAX_DETAILS - 1], "… and 11 more problems");
+    }
+}
+
+/// Adds a problem for every string (value or member name) of beacon `index` that holds a
+/// control character (C0, DEL, C1), naming where — never the text.
+fn control_characters(index: usize, value: &Value, path: &mut String, problems: &mut Vec<String>) {
+    let report = |path: &str, problems: &mut Vec<String>| {
+        problems.push(format!(
+            "beacon {index}: {}: holds a control character; keys, sources and paths are printable text",
+            if path.is_empty() { "/" } else { path }
+        ));
+    };
+    match value {
+        Value::String(text) if text.chars().any(char::is_control) => report(path, problems),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push('/');
+                path.push_str(&i.to_string());
+                control_characters(index, item, path, problems);
+                path.truncate(len);
+            }
+        }
+        Value::Object(members) => {
+            for (name, item) in members {
+                let len = path.len();
+                path.push('/');
+                if name.chars().any(char::is_control) {
+                    path.push_str("(a member name)");
+                    report(path, problems);
+                } else {
+                    path.push_str(name);
+                    control_characters(index, item, path, problems);
+                }
+                path.truncate(len);
+            }
+        }
+        _ => {}
     }
 }

@@ -146,3 +146,49 @@ fn a_locked_store_answers_503_and_nothing_accepted_is_lost() {
         2
     );
 }
+
+/// A key with a control character is refused by the schema; one already stored (by an older
+/// collector) prints escaped in every text output, never as a terminal escape sequence.
+#[test]
+fn control_characters_are_refused_and_never_printed() {
+    let srv = TestServer::start(AllowedOrigins::None);
+    let mut b = beacon("00000000000000c1", 0);
+    b["forms"][0]["fields"][0]["key"] = json!("ho\u{1b}[2Jten");
+    let r = srv.post(&b);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("/forms/0/fields/0/key"), "{}", r.text());
+    let mut b = beacon("00000000000000c2", 0);
+    b["forms"][0]["fields"][0]["source"] = json!("CSDL\u{9b}31m");
+    assert_eq!(srv.post(&b).status, 400, "a C1 control in a source");
+
+    // Stored before the schema refused it: the Markdown, CSV and dashboard write it out.
+    assert_eq!(srv.post(&beacon("00000000000000c3", 0)).status, 202);
+    rusqlite::Connection::open(&srv.db)
+        .unwrap()
+        .execute(
+            "UPDATE fields SET key = 'ho\u{1b}[2Jten' WHERE key = 'so_dien_thoai'",
+            [],
+        )
+        .unwrap();
+    for format in [
+        journey_collector::ReportFormat::Markdown,
+        journey_collector::ReportFormat::Csv,
+    ] {
+        let mut out = Vec::new();
+        journey_collector::report_command(
+            &journey_collector::ReportArgs {
+                store: journey_collector::StoreSpec::Sqlite(srv.db.clone()),
+                query: String::new(),
+                format,
+                now_ms: None,
+            },
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'), "{format:?} prints no escape");
+        assert!(text.contains("ho\\u{001b}[2Jten"), "{format:?}: {text}");
+    }
+    let page = srv.get("/dashboard").text();
+    assert!(!page.contains('\u{1b}') && page.contains("ho\\u{001b}[2Jten"));
+}

@@ -422,7 +422,7 @@ pub fn spread(values: &mut [i64]) -> Option<Spread> {
     let rank = |p: usize| values[(p * n).div_ceil(100).max(1) - 1];
     Some(Spread {
         n: n as i64,
-        mean_ms: mean(values.iter().sum(), n as i64),
+        mean_ms: mean(total(values.iter().copied()), n as i64),
         median_ms: rank(50),
         p75_ms: rank(75),
         p90_ms: rank(90),
@@ -455,7 +455,7 @@ pub fn build(input: &ReportInput, filter: &Filter, targets: Targets, now_ms: i64
         histogram[(d / 60_000).clamp(0, HISTOGRAM_MINUTES - 1) as usize] += 1;
     }
     let within = durations.iter().filter(|&&d| d < target_ms).count() as i64;
-    let (sum, n) = (durations.iter().sum::<i64>(), durations.len() as i64);
+    let (sum, n) = (total(durations.iter().copied()), durations.len() as i64);
     let duration = spread(&mut durations);
     let criterion2 = Criterion2 {
         target_ms,
@@ -521,9 +521,20 @@ fn count_journeys(rows: &[input::JourneyRow], now_ms: i64) -> Journeys {
 }
 
 /// Per step, over `submitted` journeys with a duration: mean time (over all of them), share,
+/// The sum of `values`, saturating: forged rows cannot overflow a report (a panic in a debug
+/// build, a wrapped negative sum in a release one).
+fn total(values: impl Iterator<Item = i64>) -> i64 {
+    values.fold(0i64, i64::saturating_add)
+}
+
+/// Adds `value` to `sum`, saturating (see [`total`]).
+fn add(sum: &mut i64, value: i64) {
+    *sum = sum.saturating_add(value);
+}
+
 /// position; in journey order.
 fn step_stats(rows: &[input::StepRow], submitted: i64) -> Vec<StepStat> {
-    let total: i64 = rows.iter().map(|s| s.ms_sum).sum();
+    let total: i64 = total(rows.iter().map(|s| s.ms_sum));
     let mut steps: Vec<StepStat> = rows
         .iter()
         .map(|s| StepStat {
@@ -565,13 +576,13 @@ fn top_shares(mut items: Vec<KeyShare>) -> Vec<KeyShare> {
 }
 
 fn criterion1(input: &ReportInput) -> Criterion1 {
-    let fields: i64 = input.fields.iter().map(|f| f.views).sum();
+    let fields: i64 = total(input.fields.iter().map(|f| f.views));
     let prefilled_rows = input
         .fields
         .iter()
         .filter(|f| PREFILL.contains(&f.origin.as_str()));
-    let prefilled: i64 = prefilled_rows.clone().map(|f| f.views).sum();
-    let overwritten: i64 = prefilled_rows.clone().map(|f| f.overwritten).sum();
+    let prefilled: i64 = total(prefilled_rows.clone().map(|f| f.views));
+    let overwritten: i64 = total(prefilled_rows.clone().map(|f| f.overwritten));
     let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_key: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for f in prefilled_rows {
@@ -579,18 +590,18 @@ fn criterion1(input: &ReportInput) -> Criterion1 {
             "declared" => f.source.clone().unwrap_or_else(|| "declared".into()),
             other => other.to_string(),
         };
-        *by_source.entry(source).or_default() += f.views;
+        add(by_source.entry(source).or_default(), f.views);
         let entry = by_key.entry(&f.key).or_default();
-        entry.0 += f.overwritten;
-        entry.1 += f.views;
+        add(&mut entry.0, f.overwritten);
+        add(&mut entry.1, f.views);
     }
     let (forms, forms_with_prefill) = input.forms;
     let mut seen: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for f in &input.fields {
         let e = seen.entry(&f.key).or_default();
-        e.1 += f.views;
+        add(&mut e.1, f.views);
         if PREFILL.contains(&f.origin.as_str()) {
-            e.0 += f.views;
+            add(&mut e.0, f.views);
         }
     }
     let mut coverage: Vec<KeyShare> = seen
@@ -653,11 +664,11 @@ fn friction(input: &ReportInput, now_ms: i64) -> Friction {
     let mut corrections: BTreeMap<&str, i64> = BTreeMap::new();
     let mut hesitation: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for f in &input.fields {
-        *invalid.entry(&f.key).or_default() += f.invalid;
-        *corrections.entry(&f.key).or_default() += f.corrections;
+        add(invalid.entry(&f.key).or_default(), f.invalid);
+        add(corrections.entry(&f.key).or_default(), f.corrections);
         let h = hesitation.entry(&f.key).or_default();
-        h.0 += f.hesitation_sum;
-        h.1 += f.hesitation_count;
+        add(&mut h.0, f.hesitation_sum);
+        add(&mut h.1, f.hesitation_count);
     }
     let counts = |m: BTreeMap<&str, i64>| {
         top(m
@@ -837,7 +848,7 @@ fn services(rows: &[input::JourneyRow], target_ms: i64) -> Vec<ServiceRow> {
             e.submitted += 1;
             if let Some(d) = j.duration_ms {
                 e.timed += 1;
-                e.sum += d;
+                add(&mut e.sum, d);
             }
         }
     }

@@ -31,8 +31,33 @@ fn verdict(pass: Option<bool>) -> &'static str {
     }
 }
 
+/// `text` with every character that could steer a terminal or reorder what a reader sees
+/// written as `\u{XXXX}`: control characters (C0, DEL, C1: escape sequences) and the
+/// invisible ones that change direction or break lines (U+061C, U+200E–U+200F, U+2028–U+202E,
+/// U+2066–U+2069). The schema refuses control characters already; this is the last gate of
+/// every text output, so that data stored before (or by another collector) cannot print them.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("\\u{{{:04x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// One CSV field, quoted when it needs to be.
 fn csv_field(text: &str) -> String {
+    let text = &printable(text);
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -242,7 +267,7 @@ pub fn csv(report: &Report) -> String {
 }
 
 fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|")
+    printable(text).replace('|', "\\|")
 }
 
 fn spread_row(label: &str, s: Option<Spread>) -> String {
@@ -497,4 +522,20 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn printable_escapes_what_steers_a_terminal_or_reorders_text() {
+        assert_eq!(printable("ho_ten"), "ho_ten");
+        assert_eq!(printable("Họ và tên"), "Họ và tên");
+        assert_eq!(printable("a\u{1b}[31mb"), "a\\u{001b}[31mb");
+        assert_eq!(
+            printable("x\u{202e}y\u{9b}z\n"),
+            "x\\u{202e}y\\u{009b}z\\u{000a}"
+        );
+    }
 }

@@ -475,3 +475,31 @@ fn pass_and_fail_are_decided_exactly_not_from_rounded_figures() {
         (Some(30.0), Some(true))
     );
 }
+
+#[test]
+fn forged_sums_cannot_overflow_the_report() {
+    let huge = |name: &str| StepRow {
+        name: name.into(),
+        journeys: 1,
+        ms_sum: i64::MAX,
+        active_sum: i64::MAX,
+        position_sum: 1,
+    };
+    let mut phone = field("so_dien_thoai", "user", i64::MAX);
+    phone.invalid = i64::MAX;
+    phone.corrections = i64::MAX;
+    phone.hesitation_sum = i64::MAX;
+    let input = ReportInput {
+        journeys: vec![submitted("a", i64::MAX), submitted("b", i64::MAX)],
+        steps: vec![huge("/buoc-1"), huge("/buoc-2")],
+        fields: vec![phone.clone(), phone],
+        ..ReportInput::default()
+    };
+    // Before: "attempt to add with overflow" in a debug build.
+    let r = build(&input, &Filter::default(), Targets::for_year(2026), NOW);
+    assert_eq!(r.criterion2.steps.len(), 2);
+    assert!(
+        r.criterion2.duration.unwrap().mean_ms > 0,
+        "saturated, not wrapped"
+    );
+}
