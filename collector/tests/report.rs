@@ -445,3 +445,85 @@ fn forged_and_second_ends_are_not_counted_on_either_store() {
         assert_eq!(srv.metric("journey_collector_second_ends_total"), 2);
     }
 }
+
+/// Two collectors behind a load balancer can both store a resent beacon before either sees
+/// the other's copy; if the bodies differ, ClickHouse must keep the first received, as SQLite
+/// keeps the first stored, and never mix the two bodies' side rows. And two forms with the same
+/// key on one page are two forms on both stores. The race is made for certain by writing the
+/// second body's rows straight into ClickHouse, as the losing collector would have.
+#[test]
+fn clickhouse_keeps_the_first_of_two_racing_bodies_and_both_forms_of_one_key() {
+    let ch = ClickHouse::start();
+    let url = ch.url_for("race");
+    let sqlite = TestServer::start_with(|_| {});
+    let clickhouse = TestServer::start_with(|c| c.store = StoreSpec::ClickHouse(url.clone()));
+    let mut first = page_beacon("d000000000000001", &jid(201), 0, 60_000);
+    let mut twin = first["forms"][0].clone();
+    twin["total"] = json!(2);
+    twin["prefilled"] = json!(0);
+    twin["typed"] = json!(2);
+    twin["overwritten"] = json!(0);
+    twin["fields"] = json!([
+        {"key": "so_dien_thoai", "origin": "user"},
+        {"key": "email", "origin": "user"}
+    ]);
+    first["forms"].as_array_mut().unwrap().push(twin);
+    for srv in [&sqlite, &clickhouse] {
+        assert_eq!(srv.post(&first).status, 202);
+    }
+    // The losing collector's copy: received a second later, every field typed.
+    let later = common::now_ms() + 1_000;
+    let ver = (i64::MAX - later) as u64;
+    let id = "d000000000000001";
+    let journey = jid(201);
+    let insert = |table: &str, rows: Vec<Value>| {
+        let body: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        let base = url.split('?').next().unwrap();
+        ureq::post(&format!(
+            "{base}?database=race&query=INSERT%20INTO%20{table}%20FORMAT%20JSONEachRow"
+        ))
+        .send(body.as_bytes())
+        .unwrap();
+    };
+    insert(
+        "forms",
+        vec![
+            json!({"beacon": id, "journey": journey, "idx": 0, "key": "form-buoc-1",
+        "total": 4, "prefilled": 0, "typed": 4, "overwritten": 0, "ver": ver}),
+        ],
+    );
+    insert(
+        "fields",
+        (0..4)
+            .map(|i| {
+                json!({"beacon": id, "journey": journey, "idx": i, "form": "form-buoc-1",
+        "key": format!("k{i}"), "origin": "user", "overwritten": 0, "invalid": 0, "corrections": 0,
+        "ver": ver})
+            })
+            .collect(),
+    );
+    insert(
+        "beacons",
+        vec![
+            json!({"id": id, "received_ms": later, "journey": journey, "seq": 0,
+        "trigger": "pagehide", "service": "1.001234", "path": "/dich-vu/1.001234/buoc-1",
+        "body": "{}", "portal": "unknown", "page_n": 2, "logged_in": 1, "since_login_ms": 60_000,
+        "ver": ver}),
+        ],
+    );
+    let (s, h) = (report(&sqlite, ""), report(&clickhouse, ""));
+    assert_eq!(s, h, "the same report on both stores");
+    assert_eq!(
+        clickhouse.stored().len(),
+        1,
+        "one beacon, the first body: {:?}",
+        clickhouse.stored()
+    );
+    assert_ne!(
+        clickhouse.stored()[0]["beacon"],
+        json!({}),
+        "the first body is kept"
+    );
+    let forms = s["criterion1"]["forms"].clone();
+    assert_eq!(forms, json!(2), "two forms of one key: {}", s["criterion1"]);
+}

@@ -28,17 +28,18 @@ const TABLES: [&str; 5] = [
         active_ms Nullable(Int64), last_field Nullable(String), rating Nullable(Int64),
         reasons Nullable(String), ttfb_ms Nullable(Int64), server_ms Nullable(Int64),
         fcp_ms Nullable(Int64), lcp_ms Nullable(Int64), cls_x1000 Nullable(Int64),
-        inp_ms Nullable(Int64), inp_field Nullable(String), since_login_ms Nullable(Int64))
-     ENGINE = ReplacingMergeTree ORDER BY id",
+        inp_ms Nullable(Int64), inp_field Nullable(String), since_login_ms Nullable(Int64),
+        ver UInt64)
+     ENGINE = ReplacingMergeTree(ver) ORDER BY id",
     "CREATE TABLE IF NOT EXISTS steps (beacon String, journey String, idx Int64, name String,
-        ms Int64, active_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
-    "CREATE TABLE IF NOT EXISTS forms (beacon String, journey String, key String, total Int64,
-        prefilled Int64, typed Int64, overwritten Int64)
-     ENGINE = ReplacingMergeTree ORDER BY (beacon, key)",
+        ms Int64, active_ms Int64, ver UInt64) ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
+    "CREATE TABLE IF NOT EXISTS forms (beacon String, journey String, idx Int64, key String,
+        total Int64, prefilled Int64, typed Int64, overwritten Int64, ver UInt64)
+     ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
     "CREATE TABLE IF NOT EXISTS fields (beacon String, journey String, idx Int64, form String,
         key String, origin String, source Nullable(String), overwritten UInt8, invalid Int64,
-        corrections Int64, hesitation_ms Nullable(Int64))
-     ENGINE = ReplacingMergeTree ORDER BY (beacon, idx)",
+        corrections Int64, hesitation_ms Nullable(Int64), ver UInt64)
+     ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
     "CREATE TABLE IF NOT EXISTS processing (dossier String, service String, channel String,
         event String, at_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (dossier, service, event)",
 ];
@@ -51,6 +52,18 @@ pub struct ClickHouseStore {
     /// The database name.
     database: String,
     agent: ureq::Agent,
+}
+
+/// The row version of a beacon received at `received_ms`: `ReplacingMergeTree(ver)` keeps the
+/// highest, so the earliest received body of an id wins, as the first stored does in SQLite.
+fn version(received_ms: i64) -> u64 {
+    u64::try_from(i64::MAX.saturating_sub(received_ms.max(0))).unwrap_or(0)
+}
+
+/// Side-table rows of the beacons `ids` selects, in the version the beacons table kept: two
+/// racing bodies of one beacon never mix their rows.
+fn kept(ids: &str) -> String {
+    format!("(beacon, ver) IN (SELECT id, ver FROM beacons FINAL WHERE id IN ({ids}))")
 }
 
 /// A string as a ClickHouse literal.
@@ -95,14 +108,26 @@ impl ClickHouseStore {
             store.run(table)?;
         }
         // Columns added since the first layout, for tables an older collector created (the
-        // ClickHouse Debian ships has no `ADD COLUMN IF NOT EXISTS`).
-        let has_since = store.run(&format!(
-            "SELECT count() FROM system.columns WHERE database = {} AND table = 'beacons'
-               AND name = 'since_login_ms' FORMAT TSV",
-            quote(&store.database)
-        ))?;
-        if has_since.trim() == "0" {
-            store.run("ALTER TABLE beacons ADD COLUMN since_login_ms Nullable(Int64)")?;
+        // ClickHouse Debian ships has no `ADD COLUMN IF NOT EXISTS`). Their engine stays
+        // unversioned: there, of two racing bodies of one beacon the last is kept.
+        for (table, column, kind) in [
+            ("beacons", "since_login_ms", "Nullable(Int64)"),
+            ("beacons", "ver", "UInt64"),
+            ("steps", "ver", "UInt64"),
+            ("forms", "ver", "UInt64"),
+            ("forms", "idx", "Int64"),
+            ("fields", "ver", "UInt64"),
+        ] {
+            let has = store.run(&format!(
+                "SELECT count() FROM system.columns WHERE database = {} AND table = {}
+                   AND name = {} FORMAT TSV",
+                quote(&store.database),
+                quote(table),
+                quote(column)
+            ))?;
+            if has.trim() == "0" {
+                store.run(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+            }
         }
         Ok(store)
     }
@@ -237,17 +262,19 @@ impl ClickHouseStore {
                 }
                 let f = &b.facts;
                 let sp = f.speed.clone().unwrap_or_default();
+                let ver = version(batch.received_ms);
                 for (i, s) in f.steps.iter().enumerate() {
-                    steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms, "active_ms": s.active_ms}));
+                    steps.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "name": s.name, "ms": s.ms,
+                        "active_ms": s.active_ms, "ver": ver}));
                 }
-                for form in &f.forms {
-                    forms.push(json!({"beacon": b.id, "journey": b.journey, "key": form.key, "total": form.total,
-                        "prefilled": form.prefilled, "typed": form.typed, "overwritten": form.overwritten}));
+                for (i, form) in f.forms.iter().enumerate() {
+                    forms.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "key": form.key, "total": form.total,
+                        "prefilled": form.prefilled, "typed": form.typed, "overwritten": form.overwritten, "ver": ver}));
                 }
                 for (i, x) in f.fields.iter().enumerate() {
                     fields.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "form": x.form, "key": x.key,
                         "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten),
-                        "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms}));
+                        "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms, "ver": ver}));
                 }
                 rows.push(json!({"id": b.id, "received_ms": batch.received_ms, "journey": b.journey, "seq": b.seq,
                     "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": batch.portal,
@@ -256,7 +283,7 @@ impl ClickHouseStore {
                     "rating": f.rating, "reasons": f.reasons,
                     "ttfb_ms": sp.ttfb_ms, "server_ms": sp.server_ms, "fcp_ms": sp.fcp_ms, "lcp_ms": sp.lcp_ms,
                     "cls_x1000": sp.cls_x1000, "inp_ms": sp.inp_ms, "inp_field": sp.inp_field,
-                    "since_login_ms": f.since_login_ms}));
+                    "since_login_ms": f.since_login_ms, "ver": ver}));
             }
             outcomes.push(InsertOutcome {
                 accepted,
@@ -425,6 +452,7 @@ impl Store for ClickHouseStore {
         ))?;
         let journeys = journeys.into_iter().map(Journey::row).collect();
         let compact = |sql: String| self.compact_rows::<Vec<Value>>(&sql);
+        let kept_latest = kept(&latest);
         let int = |v: &Value| v.as_i64().unwrap_or(0);
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         let steps = compact(format!(
@@ -432,11 +460,13 @@ impl Store for ClickHouseStore {
                  SELECT beacon, name, sum(ms) AS step_ms, sum(active_ms) AS step_active,
                      min(idx) AS first_idx
                  FROM steps FINAL
-                 WHERE beacon IN (SELECT end_id FROM ({covered})
-                                  WHERE started > 0 AND ended > 0 AND end_outcome = 'submitted'
-                                    AND end_duration >= 0)
+                 WHERE {}
                  GROUP BY beacon, name)
-             GROUP BY name ORDER BY name"
+             GROUP BY name ORDER BY name",
+            kept(&format!(
+                "SELECT end_id FROM ({covered}) WHERE started > 0 AND ended > 0
+                   AND end_outcome = 'submitted' AND end_duration >= 0"
+            ))
         ))?
         .iter()
         .map(|r| StepRow {
@@ -450,7 +480,7 @@ impl Store for ClickHouseStore {
         let fields = compact(format!(
             "SELECT key, origin, source, count(), sum(overwritten), sum(invalid), sum(corrections),
                 sum(ifNull(hesitation_ms, 0)), count(hesitation_ms)
-             FROM fields FINAL WHERE beacon IN ({latest})
+             FROM fields FINAL WHERE {kept_latest}
              GROUP BY key, origin, source ORDER BY key, origin, source"
         ))?
         .iter()
@@ -468,7 +498,7 @@ impl Store for ClickHouseStore {
         .collect();
         let keys = compact(format!(
             "SELECT key, uniqExact(journey), uniqExactIf(journey, origin = 'user')
-             FROM fields FINAL WHERE beacon IN ({latest}) GROUP BY key ORDER BY key"
+             FROM fields FINAL WHERE {kept_latest} GROUP BY key ORDER BY key"
         ))?
         .iter()
         .map(|r| KeyJourneys {
@@ -478,13 +508,13 @@ impl Store for ClickHouseStore {
         })
         .collect();
         let forms = compact(format!(
-            "SELECT count(), sum(prefilled > 0) FROM forms FINAL WHERE beacon IN ({latest})"
+            "SELECT count(), sum(prefilled > 0) FROM forms FINAL WHERE {kept_latest}"
         ))?
         .first()
         .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
         let form_journeys = compact(format!(
             "SELECT uniqExact(journey), uniqExactIf(journey, prefilled > 0) FROM forms FINAL
-             WHERE beacon IN ({latest})"
+             WHERE {kept_latest}"
         ))?
         .first()
         .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
