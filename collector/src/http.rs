@@ -1,13 +1,18 @@
 //! The HTTP API: routes, CORS, request checks and JSON error replies.
 //!
-//! - `POST /v1/beacons`: one beacon or an array of 1–50, validated, stored once.
-//! - `GET /v1/beacons?limit=N&journey=ID`: stored beacons, oldest first.
+//! - `POST /v1/beacons`: one beacon or an array of 1–50 from an allowed `Origin` (or with the
+//!   sender token), validated, stored once; rate-limited per client address and per portal.
+//! - `GET /v1/beacons?limit=N&journey=ID`: stored beacons, oldest first (read token).
 //! - `OPTIONS /v1/beacons`: CORS preflight.
-//! - `GET /v1/report?service=…&portal=…&from=…&to=…&target_seconds=…`: the QCVN report (JSON).
-//! - `POST /v1/processing`: back-office processing events (criterion 3), with a bearer token.
-//! - `GET /dashboard?service=…&portal=…&from=…&to=…`: the report as a page (Vietnamese).
+//! - `GET /v1/report?service=…&portal=…&from=…&to=…&target_seconds=…`: the QCVN report (JSON;
+//!   read token unless `--public-reports`).
+//! - `POST /v1/processing`: back-office processing events (criterion 3), with a bearer token
+//!   checked before the body is read.
+//! - `GET /dashboard?service=…&portal=…&from=…&to=…`: the report as a page (Vietnamese; read
+//!   token, which a browser sends as the password of its login prompt, unless
+//!   `--public-reports`).
 //! - `GET /metrics`: Prometheus counters.
-//! - `GET /healthz`: `ok`, or 503 when the store does not answer.
+//! - `GET /healthz`: `ok` once a real write committed to the file opened, else 503.
 
 use std::sync::Arc;
 
