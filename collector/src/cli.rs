@@ -100,7 +100,7 @@ report  Print the QCVN report of a service or the whole portal over a period.
 #[derive(Debug, Clone)]
 pub enum Command {
     /// Run the HTTP collector.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Print stored beacons.
     List(ListArgs),
     /// Print a report.
@@ -599,12 +599,12 @@ fn parse_serve(
         crate::http::PROCESSING_TOKEN_ENV,
         read_env,
     )?;
-    Ok(Command::Serve(ServeConfig {
+    Ok(Command::Serve(Box::new(ServeConfig {
         store: default_store(store),
         listen: listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("default address")),
         options,
         connections,
-    }))
+    })))
 }
 
 fn parse_list(mut flags: Flags) -> Result<Command, CliError> {
@@ -734,7 +734,7 @@ mod tests {
 
     fn serve(args: &[&str]) -> ServeConfig {
         match parse(args.iter().copied()).unwrap() {
-            Command::Serve(c) => c,
+            Command::Serve(c) => *c,
             other => panic!("{other:?}"),
         }
     }
@@ -826,7 +826,7 @@ mod tests {
             .collect();
         let read = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         match parse_with_env(args.iter().copied(), &read)? {
-            Command::Serve(c) => Ok(c),
+            Command::Serve(c) => Ok(*c),
             other => panic!("{other:?}"),
         }
     }

@@ -57,7 +57,7 @@ pub fn run(command: Command) -> Result<(), Error> {
             .enable_all()
             .build()
             .map_err(Error::Server)?
-            .block_on(run_until_signal(config)),
+            .block_on(run_until_signal(*config)),
     }
 }
 

@@ -234,6 +234,44 @@ fn extract(v: &Value) -> Beacon {
     }
 }
 
+/// Adds a problem for every string (value or member name) of beacon `index` that holds a
+/// control character (C0, DEL, C1), naming where — never the text.
+fn control_characters(index: usize, value: &Value, path: &mut String, problems: &mut Vec<String>) {
+    let report = |path: &str, problems: &mut Vec<String>| {
+        problems.push(format!(
+            "beacon {index}: {}: holds a control character; keys, sources and paths are printable text",
+            if path.is_empty() { "/" } else { path }
+        ));
+    };
+    match value {
+        Value::String(text) if text.chars().any(char::is_control) => report(path, problems),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push('/');
+                path.push_str(&i.to_string());
+                control_characters(index, item, path, problems);
+                path.truncate(len);
+            }
+        }
+        Value::Object(members) => {
+            for (name, item) in members {
+                let len = path.len();
+                path.push('/');
+                if name.chars().any(char::is_control) {
+                    path.push_str("(a member name)");
+                    report(path, problems);
+                } else {
+                    path.push_str(name);
+                    control_characters(index, item, path, problems);
+                }
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,43 +366,5 @@ mod tests {
         };
         assert_eq!(d.len(), MAX_DETAILS);
         assert_eq!(d[MAX_DETAILS - 1], "… and 11 more problems");
-    }
-}
-
-/// Adds a problem for every string (value or member name) of beacon `index` that holds a
-/// control character (C0, DEL, C1), naming where — never the text.
-fn control_characters(index: usize, value: &Value, path: &mut String, problems: &mut Vec<String>) {
-    let report = |path: &str, problems: &mut Vec<String>| {
-        problems.push(format!(
-            "beacon {index}: {}: holds a control character; keys, sources and paths are printable text",
-            if path.is_empty() { "/" } else { path }
-        ));
-    };
-    match value {
-        Value::String(text) if text.chars().any(char::is_control) => report(path, problems),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&i.to_string());
-                control_characters(index, item, path, problems);
-                path.truncate(len);
-            }
-        }
-        Value::Object(members) => {
-            for (name, item) in members {
-                let len = path.len();
-                path.push('/');
-                if name.chars().any(char::is_control) {
-                    path.push_str("(a member name)");
-                    report(path, problems);
-                } else {
-                    path.push_str(name);
-                    control_characters(index, item, path, problems);
-                }
-                path.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
