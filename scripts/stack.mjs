@@ -32,17 +32,20 @@ export function freePort() {
  * Starts `journey-collector serve` (on the SQLite file `db`, or on `store`, e.g.
  * `clickhouse:http://…`) and resolves once it prints its listening line. It reads with a read
  * token of its own (`readToken`, passed in the environment as an operator would), which
- * `stored()` and `read()` send.
- * @returns {Promise<{ url: string, beaconsUrl: string, readToken: string, stop: () => Promise<void>, stored: (query?: string) => Promise<any[]>, read: (path: string) => Promise<Response> }>}
+ * `stored()` and `read()` send, and a sender token (`senderToken`) for beacons posted without
+ * an Origin.
+ * @returns {Promise<{ url: string, beaconsUrl: string, readToken: string, senderToken: string, stop: () => Promise<void>, stored: (query?: string) => Promise<any[]>, read: (path: string) => Promise<Response> }>}
  */
 export function startCollector({ db, store, port = 0, allowOrigins = [], quiet = false, bin = COLLECTOR_BIN, extra = [], env = {} }) {
   if (bin === COLLECTOR_BIN && !existsSync(COLLECTOR_BIN)) buildCollector();
   const args = ['serve', ...(store ? ['--store', store] : ['--db', db]), '--listen', `127.0.0.1:${port}`, ...extra];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
   const readToken = env.JOURNEY_COLLECTOR_READ_TOKEN || `read-${randomBytes(16).toString('hex')}`;
+  // For beacons a server relays (no Origin): a test that re-posts what a page sent.
+  const senderToken = env.JOURNEY_COLLECTOR_SENDER_TOKEN || `sender-${randomBytes(16).toString('hex')}`;
   const child = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, JOURNEY_COLLECTOR_READ_TOKEN: readToken, ...env },
+    env: { ...process.env, JOURNEY_COLLECTOR_READ_TOKEN: readToken, JOURNEY_COLLECTOR_SENDER_TOKEN: senderToken, ...env },
   });
   const read = (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${readToken}` } });
   let url;
@@ -67,6 +70,7 @@ export function startCollector({ db, store, port = 0, allowOrigins = [], quiet =
         url,
         beaconsUrl: `${url}/v1/beacons`,
         readToken,
+        senderToken,
         read,
         log: () => log,
         stored: async (query = '') => {

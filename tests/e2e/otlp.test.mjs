@@ -115,8 +115,11 @@ test('OTLP log records reach a cross-origin /v1/logs, while visible and as the p
       beacons.push(beacon);
     }
   }
-  // The beacons the records carry are the schema's beacons: the real collector accepts them.
-  const answer = await fetch(collector.beaconsUrl, { method: 'POST', body: JSON.stringify(beacons) });
+  // The beacons the records carry are the schema's beacons: the real collector accepts them
+  // from a server that relays them (no Origin, so with the sender token).
+  const answer = await fetch(collector.beaconsUrl, {
+    method: 'POST', body: JSON.stringify(beacons), headers: { authorization: `Bearer ${collector.senderToken}` },
+  });
   assert.equal(answer.status, 202, await answer.text()); // all stored
   const stored = await collector.stored(`&journey=${journey}`);
   // A beacon whose answer the page did not live to read is sent again (same id): stored once.
