@@ -210,8 +210,11 @@ struct ErrorBody {
 struct BeaconList {
     beacons: Vec<StoredBeacon>,
     /// False when older beacons of the page were left out to keep it under
-    /// [`MAX_LIST_BYTES`]; ask again with a smaller `limit`.
+    /// [`MAX_LIST_BYTES`]; they come on the next page.
     complete: bool,
+    /// The query of the next page back (`before=…`), when there may be older beacons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
 }
 
 /// The most recent of `beacons` (oldest first) that fit in `max_bytes`; whether all did.
@@ -970,7 +973,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Parses `limit` and `journey`; anything else is refused by name.
 fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
     let bad = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid query", detail);
-    let (mut limit, mut journey) = (None, None);
+    let (mut limit, mut journey, mut before) = (None, None, None);
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
@@ -1001,9 +1004,21 @@ fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
                     return Err(bad("journey given more than once".into()));
                 }
             }
+            "before" => {
+                let ok = (1..=120).contains(&value.len())
+                    && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.');
+                if !ok {
+                    return Err(bad(format!(
+                        "before '{value}': expected the cursor a page's next gave"
+                    )));
+                }
+                if before.replace(value.to_owned()).is_some() {
+                    return Err(bad("before given more than once".into()));
+                }
+            }
             other => {
                 return Err(bad(format!(
-                    "unknown query parameter '{other}'; accepted: limit, journey"
+                    "unknown query parameter '{other}'; accepted: limit, journey, before"
                 )))
             }
         }
@@ -1011,6 +1026,7 @@ fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
     Ok(ListQuery {
         limit: limit.unwrap_or(DEFAULT_GET_LIMIT),
         journey,
+        before,
     })
 }
 
@@ -1022,12 +1038,27 @@ async fn get_beacons(
     require_reader(&state, &headers, false)?;
     let query = parse_list_query(uri.query())?;
     let store = state.store.clone();
-    let beacons = tokio::task::spawn_blocking(move || store.list(&query))
+    let asked = query.clone();
+    let beacons = tokio::task::spawn_blocking(move || store.list(&asked))
         .await
         .map_err(|e| internal("store task", e))?
-        .map_err(too_slow)?;
+        .map_err(|e| match e {
+            crate::error::Error::Usage(detail) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid query", detail)
+            }
+            other => too_slow(other),
+        })?;
+    let full = beacons.len() == query.limit as usize;
     let (beacons, complete) = within_bytes(beacons, MAX_LIST_BYTES);
-    Ok(Json(BeaconList { beacons, complete }).into_response())
+    let next = (full || !complete)
+        .then(|| beacons.first().map(|b| format!("before={}", b.cursor)))
+        .flatten();
+    Ok(Json(BeaconList {
+        beacons,
+        complete,
+        next,
+    })
+    .into_response())
 }
 
 #[cfg(test)]
@@ -1066,7 +1097,8 @@ mod tests {
             parse_list_query(None).unwrap(),
             ListQuery {
                 limit: 100,
-                journey: None
+                journey: None,
+                before: None,
             }
         );
         let j = "0123456789abcdef0123456789abcdef";
@@ -1074,7 +1106,8 @@ mod tests {
             parse_list_query(Some(&format!("limit=1000&journey={j}"))).unwrap(),
             ListQuery {
                 limit: 1000,
-                journey: Some(j.into())
+                journey: Some(j.into()),
+                before: None,
             }
         );
         for (q, needle) in [

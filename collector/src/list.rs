@@ -14,6 +14,7 @@ pub fn list(args: &ListArgs, out: &mut dyn Write) -> Result<(), Error> {
     let beacons = store.list(&ListQuery {
         limit: args.limit,
         journey: None,
+        before: None,
     })?;
     match args.format {
         ListFormat::Json => write_json(&beacons, out),
@@ -102,6 +103,7 @@ mod tests {
         let rows = vec![StoredBeacon {
             received_ms: 0,
             beacon: RawValue::from_string(body.into()).unwrap(),
+            cursor: String::new(),
         }];
         let mut out = Vec::new();
         write_table(&rows, &mut out).unwrap();

@@ -527,3 +527,52 @@ fn clickhouse_keeps_the_first_of_two_racing_bodies_and_both_forms_of_one_key() {
     let forms = s["criterion1"]["forms"].clone();
     assert_eq!(forms, json!(2), "two forms of one key: {}", s["criterion1"]);
 }
+
+/// `GET /v1/beacons` pages back in time on both stores: following `next` gives every beacon
+/// once, newest page first, each page oldest first.
+#[test]
+fn beacon_lists_page_back_on_both_stores() {
+    let ch = ClickHouse::start();
+    let url = ch.url_for("paging");
+    let sqlite = TestServer::start_with(|_| {});
+    let clickhouse = TestServer::start_with(|c| c.store = StoreSpec::ClickHouse(url));
+    let posted: Vec<String> = (0..25).map(|n| format!("e{n:015x}")).collect();
+    for srv in [&sqlite, &clickhouse] {
+        for (n, id) in posted.iter().enumerate() {
+            assert_eq!(
+                srv.post(&page_beacon(id, &jid(300 + n), 0, 1_000)).status,
+                202
+            );
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut query = String::from("limit=10");
+        let mut pages = 0;
+        loop {
+            let r = srv.get(&format!("/v1/beacons?{query}"));
+            assert_eq!(r.status, 200, "{}", r.text());
+            let page = r.json();
+            let ids: Vec<String> = page["beacons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["beacon"]["id"].as_str().unwrap().to_owned())
+                .collect();
+            seen.splice(0..0, ids);
+            pages += 1;
+            match page["next"].as_str() {
+                Some(next) => query = format!("limit=10&{next}"),
+                None => break,
+            }
+            assert!(pages < 5, "paging ends");
+        }
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 25, "every beacon once: {seen:?}");
+        assert_eq!(pages, 3);
+    }
+    let r = sqlite.get("/v1/beacons?before=zz");
+    assert_eq!(r.status, 400);
+    let r = sqlite.get("/v1/beacons?before=1.2.3");
+    assert_eq!(r.status, 400, "another store's cursor: {}", r.text());
+}

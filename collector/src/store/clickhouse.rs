@@ -417,17 +417,49 @@ impl Store for ClickHouseStore {
     }
 
     fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
-        let cond = query
-            .journey
-            .as_ref()
-            .map_or(String::new(), |j| format!("WHERE journey = {}", quote(j)));
+        let mut conds = Vec::new();
+        if let Some(j) = &query.journey {
+            conds.push(format!("journey = {}", quote(j)));
+        }
+        if let Some(cursor) = &query.before {
+            // `received_ms.seq.journey.id`, as the rows below write it.
+            let bad = || {
+                Error::Usage(format!(
+                    "before '{cursor}': not a cursor of this store's listing"
+                ))
+            };
+            let mut parts = cursor.splitn(4, '.');
+            let (Some(ms), Some(seq), Some(journey), Some(id)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad());
+            };
+            let (ms, seq) = (
+                ms.parse::<i64>().map_err(|_| bad())?,
+                seq.parse::<i64>().map_err(|_| bad())?,
+            );
+            conds.push(format!(
+                "(received_ms, journey, seq, id) < ({ms}, {}, {seq}, {})",
+                quote(journey),
+                quote(id)
+            ));
+        }
+        let cond = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
         #[derive(Deserialize)]
         struct Row {
             received_ms: i64,
             body: String,
+            journey: String,
+            seq: i64,
+            id: String,
         }
         let mut rows: Vec<Row> = self.rows(&format!(
-            "SELECT received_ms, body FROM beacons FINAL {cond} ORDER BY received_ms DESC, journey DESC, seq DESC LIMIT {}",
+            "SELECT received_ms, body, journey, seq, id FROM beacons FINAL {cond}
+             ORDER BY received_ms DESC, journey DESC, seq DESC, id DESC LIMIT {}",
             query.limit
         ))?;
         rows.reverse();
@@ -435,6 +467,7 @@ impl Store for ClickHouseStore {
             .map(|r| {
                 Ok(StoredBeacon {
                     received_ms: r.received_ms,
+                    cursor: format!("{}.{}.{}.{}", r.received_ms, r.seq, r.journey, r.id),
                     beacon: serde_json::value::RawValue::from_string(r.body)
                         .map_err(|e| Error::Store(format!("stored body is not JSON: {e}")))?,
                 })

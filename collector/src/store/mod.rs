@@ -41,15 +41,20 @@ pub struct StoredBeacon {
     pub received_ms: i64,
     /// The beacon exactly as stored (compact JSON).
     pub beacon: Box<RawValue>,
+    /// Where it stands in its store's listing order: `before` of the next page (opaque).
+    #[serde(skip)]
+    pub cursor: String,
 }
 
 /// Which beacons to list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListQuery {
     /// At most this many: the most recent ones, returned oldest first.
     pub limit: u32,
     /// Only beacons of this journey id.
     pub journey: Option<String>,
+    /// Only beacons listed before this one (a [`StoredBeacon::cursor`]): the next page back.
+    pub before: Option<String>,
 }
 
 /// A back-office processing event (criterion 3): a dossier received or its result returned,

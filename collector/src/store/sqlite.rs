@@ -544,25 +544,38 @@ impl Store for SqliteStore {
 
     fn list(&self, query: &ListQuery) -> Result<Vec<StoredBeacon>, Error> {
         let conn = self.reader(READ_BUDGET)?;
+        let before = match &query.before {
+            None => None,
+            Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| {
+                Error::Usage(format!(
+                    "before '{cursor}': not a cursor of this store's listing"
+                ))
+            })?),
+        };
         let mut stmt = conn.prepare_cached(
-            "SELECT received_ms, body FROM (
+            "SELECT received_ms, body, rowid FROM (
                  SELECT rowid, received_ms, body FROM beacons
-                 WHERE ?1 IS NULL OR journey = ?1
+                 WHERE (?1 IS NULL OR journey = ?1) AND (?3 IS NULL OR rowid < ?3)
                  ORDER BY rowid DESC LIMIT ?2
              ) ORDER BY rowid ASC",
         )?;
-        let rows = stmt.query_map(params![query.journey, query.limit], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        let rows = stmt.query_map(params![query.journey, query.limit, before], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (received_ms, body) = row?;
+            let (received_ms, body, rowid) = row?;
             let beacon = RawValue::from_string(body).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
             })?;
             out.push(StoredBeacon {
                 received_ms,
                 beacon,
+                cursor: rowid.to_string(),
             });
         }
         Ok(out)
@@ -856,6 +869,7 @@ mod tests {
             .list(&ListQuery {
                 limit: 100,
                 journey: None,
+                before: None,
             })
             .unwrap();
         let ids: Vec<_> = all.iter().map(|b| b.beacon.get()).collect();
@@ -873,6 +887,7 @@ mod tests {
             .list(&ListQuery {
                 limit: 2,
                 journey: None,
+                before: None,
             })
             .unwrap();
         assert_eq!(last2.len(), 2);
@@ -882,6 +897,7 @@ mod tests {
             .list(&ListQuery {
                 limit: 100,
                 journey: Some("j1".into()),
+                before: None,
             })
             .unwrap();
         assert_eq!(j1.len(), 2);
@@ -931,6 +947,7 @@ mod tests {
             .list(&ListQuery {
                 limit: 10,
                 journey: None,
+                before: None,
             })
             .unwrap()
             .iter()
@@ -959,7 +976,8 @@ mod tests {
             grouped
                 .list(&ListQuery {
                     limit: 100,
-                    journey: Some("jg".into())
+                    journey: Some("jg".into()),
+                    before: None,
                 })
                 .unwrap()
                 .len(),
@@ -1017,7 +1035,8 @@ mod tests {
             store
                 .list(&ListQuery {
                     limit: 5,
-                    journey: None
+                    journey: None,
+                    before: None,
                 })
                 .unwrap()
                 .len(),
