@@ -898,12 +898,7 @@ async fn post_processing(
         ));
     };
     // The token is checked before a byte of the body is read.
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+    if !carries_token(req.headers(), token) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -6,10 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use common::{beacon, request, TempDir, READ_TOKEN, SENDER_TOKEN};
-
-/// The sender token's header, for beacons posted without an `Origin`.
-const SENDER: (&str, &str) = ("authorization", "Bearer test-sender-token-0123456789");
+use common::{beacon, request, TempDir, READ_TOKEN, SENDER_HEADER as SENDER, SENDER_TOKEN};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
@@ -294,4 +291,9 @@ fn refusal_logs_carry_no_value_and_stay_bounded() {
         "{}",
         refusals[0]
     );
+}
+
+#[test]
+fn the_sender_header_carries_the_sender_token() {
+    assert_eq!(SENDER.1, format!("Bearer {SENDER_TOKEN}"));
 }

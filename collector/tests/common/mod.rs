@@ -41,6 +41,8 @@ impl Drop for TempDir {
 pub const READ_TOKEN: &str = "test-read-token-0123456789";
 /// The sender token every test collector is started with (for Origin-less beacons).
 pub const SENDER_TOKEN: &str = "test-sender-token-0123456789";
+/// The `authorization` header carrying [`SENDER_TOKEN`].
+pub const SENDER_HEADER: (&str, &str) = ("authorization", "Bearer test-sender-token-0123456789");
 
 /// A collector running in-process on its own runtime.
 pub struct TestServer {
