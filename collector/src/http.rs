@@ -17,8 +17,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -120,6 +119,9 @@ struct AppState {
     rate: Arc<RateLimits>,
     refusals: Arc<crate::refusal_log::RefusalLog>,
     reports: Arc<ReportCache>,
+    /// One health check at a time, and when one last committed.
+    health: Arc<tokio::sync::Mutex<()>>,
+    health_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// How long a report is served again for the same query, by default.
@@ -135,7 +137,7 @@ const CACHED_REPORTS: usize = 64;
 struct ReportCache {
     ttl: std::time::Duration,
     recent: std::sync::Mutex<Vec<(String, std::time::Instant, Arc<report::Report>)>>,
-    slots: tokio::sync::Semaphore,
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl ReportCache {
@@ -178,6 +180,8 @@ pub struct ApiError {
     pub details: Vec<String>,
     /// The `/metrics` reason it is counted under, if any.
     pub reason: Option<&'static str>,
+    /// What the log says beyond the answer (for the operator, never sent to the client).
+    pub log: Option<String>,
 }
 
 impl ApiError {
@@ -188,6 +192,7 @@ impl ApiError {
             error: error.into(),
             details: vec![detail.into()],
             reason: None,
+            log: None,
         }
     }
 
@@ -242,11 +247,14 @@ struct Counted(&'static str);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let reason = if self.details.is_empty() {
+        let mut reason = if self.details.is_empty() {
             self.error.clone()
         } else {
             format!("{}: {}", self.error, self.details.join("; "))
         };
+        if let Some(log) = &self.log {
+            reason = format!("{reason} ({log})");
+        }
         let body = ErrorBody {
             error: self.error,
             details: self.details,
@@ -285,8 +293,10 @@ pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
         reports: Arc::new(ReportCache {
             ttl: options.report_cache,
             recent: std::sync::Mutex::new(Vec::new()),
-            slots: tokio::sync::Semaphore::new(REPORTS_AT_ONCE),
+            slots: Arc::new(tokio::sync::Semaphore::new(REPORTS_AT_ONCE)),
         }),
+        health: Arc::new(tokio::sync::Mutex::new(())),
+        health_at: Arc::new(std::sync::Mutex::new(None)),
         options: Arc::new(options),
     };
     let beacons = Router::new()
@@ -297,8 +307,7 @@ pub fn router(store: Arc<dyn Store>, options: Options) -> Router {
                 .options(preflight)
                 .fallback(method_not_allowed),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), cors))
-        .layer(DefaultBodyLimit::max(state.options.max_body_bytes));
+        .route_layer(middleware::from_fn_with_state(state.clone(), cors));
     Router::new()
         .route("/healthz", get(healthz).fallback(method_not_allowed))
         .route("/metrics", get(metrics).fallback(method_not_allowed))
@@ -395,12 +404,28 @@ async fn preflight() -> Response {
         .into_response()
 }
 
+/// How long one `/healthz` write answers for the next calls (a flood of health checks costs
+/// one write a second, not one each).
+const HEALTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.ping())
-        .await
-        .map_err(|e| internal("store task", e))?
-        .map_err(unavailable)?;
+    let _one_at_a_time = state.health.lock().await;
+    let recent = state
+        .health_at
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .filter(|at| at.elapsed() < HEALTH_TTL);
+    if recent.is_none() {
+        let store = state.store.clone();
+        tokio::task::spawn_blocking(move || store.ping())
+            .await
+            .map_err(|e| internal("store task", e))?
+            .map_err(unavailable)?;
+        *state
+            .health_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
+    }
     Ok("ok")
 }
 
@@ -415,14 +440,17 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// The store does not answer: the client should retry (the probe keeps the beacons).
+/// The store does not answer: the client should retry (the probe keeps the beacons). What
+/// went wrong (a store's address, a file's path) goes to the log, not to the client.
 fn unavailable(e: crate::error::Error) -> ApiError {
-    ApiError::new(
+    let mut refusal = ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "store unavailable",
-        format!("{e}; nothing was stored, retry later"),
+        "nothing was stored, retry later",
     )
-    .counted("store_unavailable")
+    .counted("store_unavailable");
+    refusal.log = Some(e.to_string());
+    refusal
 }
 
 async fn not_found(method: Method, uri: Uri) -> ApiError {
@@ -596,13 +624,48 @@ fn portal_of(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> 
     }
 }
 
+/// The whole of a request's body must arrive within this (a client that sends a byte every
+/// few seconds would otherwise hold its connection for days).
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads a body of at most `max` bytes within [`BODY_DEADLINE`].
+async fn read_body(body: axum::body::Body, max: usize) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(BODY_DEADLINE, axum::body::to_bytes(body, max)).await {
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body too slow",
+            format!(
+                "the body did not arrive within {} s",
+                BODY_DEADLINE.as_secs()
+            ),
+        )),
+        Ok(Err(e)) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            Err(if too_large {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body too large",
+                    format!("at most {max} bytes per request"),
+                )
+                .counted("too_large")
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "cannot read body", e.to_string())
+            })
+        }
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
+}
+
 async fn post_beacons(
     State(state): State<AppState>,
     peer: Option<axum::Extension<Peer>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    req: Request,
 ) -> Result<Response, ApiError> {
     state.metrics.request();
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    // The address's token is spent before a byte of the body is read.
     if let Some(client) = client_of(&state.options, peer.map(|p| p.0), &headers) {
         if !state.rate.allow_client(client) {
             return Err(too_many(
@@ -616,19 +679,7 @@ async fn post_beacons(
     }
     let portal = portal_of(&state, &headers)?;
     check_content_type(&headers)?;
-    let max = state.options.max_body_bytes;
-    let body = body.map_err(|rej| {
-        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body too large",
-                format!("at most {max} bytes per request"),
-            )
-            .counted("too_large")
-        } else {
-            ApiError::new(rej.status(), "cannot read body", rej.body_text())
-        }
-    })?;
+    let body = read_body(body, state.options.max_body_bytes).await?;
     let beacons = BeaconValidator::get()
         .parse_body_gated(&body, &state.options.step_slugs)
         .map_err(|e| match e {
@@ -637,18 +688,21 @@ async fn post_beacons(
                 error: "invalid beacon".into(),
                 details,
                 reason: Some("invalid_beacon"),
+                log: None,
             },
             BodyError::Version(_) => ApiError {
                 status: StatusCode::BAD_REQUEST,
                 error: e.to_string(),
                 details: Vec::new(),
                 reason: Some("wrong_version"),
+                log: None,
             },
             other => ApiError {
                 status: StatusCode::BAD_REQUEST,
                 error: other.to_string(),
                 details: Vec::new(),
                 reason: Some("malformed_json"),
+                log: None,
             },
         })?;
     if !state.rate.allow_portal(&portal) {
@@ -794,7 +848,8 @@ async fn report_of(state: &AppState, query: Option<&str>) -> Result<Arc<report::
         return Ok(report);
     }
     let budget = crate::store::sqlite::READ_BUDGET;
-    let _slot = tokio::time::timeout(budget, state.reports.slots.acquire())
+    // The slot goes with the read itself: a client that hangs up does not free it early.
+    let slot = tokio::time::timeout(budget, state.reports.slots.clone().acquire_owned())
         .await
         .map_err(|_| {
             too_slow(crate::error::Error::TooSlow {
@@ -808,10 +863,14 @@ async fn report_of(state: &AppState, query: Option<&str>) -> Result<Arc<report::
     }
     let store = state.store.clone();
     let f = filter.clone();
-    let input = tokio::task::spawn_blocking(move || store.report_input(&f))
-        .await
-        .map_err(|e| internal("store task", e))?
-        .map_err(too_slow)?;
+    let input = tokio::task::spawn_blocking(move || {
+        let input = store.report_input(&f);
+        drop(slot);
+        input
+    })
+    .await
+    .map_err(|e| internal("store task", e))?
+    .map_err(too_slow)?;
     state.metrics.report();
     let report = Arc::new(report::build(&input, &filter, targets, now));
     state.reports.put(key, report.clone());
@@ -906,16 +965,7 @@ async fn post_processing(
         )
         .counted("unauthorized"));
     }
-    let body = axum::body::to_bytes(req.into_body(), MAX_PROCESSING_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body too large",
-                format!("at most {MAX_PROCESSING_BODY_BYTES} bytes of processing events per request (or the body could not be read)"),
-            )
-            .counted("too_large")
-        })?;
+    let body = read_body(req.into_body(), MAX_PROCESSING_BODY_BYTES).await?;
     let events: Vec<ProcessingEvent> = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -948,6 +998,7 @@ async fn post_processing(
             error: "invalid processing events".into(),
             details: problems,
             reason: Some("invalid_beacon"),
+            log: None,
         });
     }
     let store = state.store.clone();

@@ -51,10 +51,12 @@ impl StoreSpec {
 /// a slow or half-open client gives its connection back instead of holding it for ever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
-    /// Open connections at most; past it, new ones are closed at once.
+    /// Open connections at most, and never more than the process's open-file limit less 64;
+    /// past it, new ones are closed at once.
     pub max_connections: usize,
-    /// Open connections at most from one client address (0: no cap). Off behind a reverse
-    /// proxy (`--client-ip-header`), where every connection comes from the proxy.
+    /// Open connections at most from one client address (0: no cap), and never more than a
+    /// quarter of [`ConnectionLimits::max_connections`]. Off behind a reverse proxy
+    /// (`--client-ip-header`), where every connection comes from the proxy.
     pub max_connections_per_client: usize,
     /// Time a client has to send a request's headers (also between requests on a kept-alive
     /// connection).
@@ -140,21 +142,32 @@ pub async fn serve(config: ServeConfig) -> Result<RunningServer, Error> {
             source,
         })?;
     let addr = listener.local_addr().map_err(Error::Server)?;
+    let mut limits = config.connections;
+    if let Some(files) = open_file_limit() {
+        // Keep descriptors for the database, its readers and a rescue copy.
+        limits.max_connections = limits.max_connections.min(files.saturating_sub(64).max(16));
+    }
+    // One client may hold at most a quarter of the connections, whatever the caps.
     let per_client = if config.options.client_ip_header.is_some() {
         0
     } else {
-        config.connections.max_connections_per_client
+        config
+            .connections
+            .max_connections_per_client
+            .min(limits.max_connections / 4)
+            .max(1)
     };
     let app = http::router(store, config.options);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(accept_loop(
-        listener,
-        app,
-        config.connections,
-        per_client,
-        stopped,
-    ));
+    let task = tokio::spawn(accept_loop(listener, app, limits, per_client, stopped));
     Ok(RunningServer { addr, stop, task })
+}
+
+/// The process's soft limit of open files (Linux: `/proc/self/limits`), if it can be read.
+fn open_file_limit() -> Option<usize> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 /// Open connections per client address, so that one client cannot take every slot.

@@ -237,10 +237,17 @@ fn extract(v: &Value) -> Beacon {
 /// Adds a problem for every string (value or member name) of beacon `index` that holds a
 /// control character (C0, DEL, C1), naming where — never the text.
 fn control_characters(index: usize, value: &Value, path: &mut String, problems: &mut Vec<String>) {
+    if problems.len() > MAX_DETAILS {
+        return; // enough said: a hostile body cannot make the answer grow with it
+    }
     let report = |path: &str, problems: &mut Vec<String>| {
         problems.push(format!(
             "beacon {index}: {}: holds a control character; keys, sources and paths are printable text",
-            if path.is_empty() { "/" } else { path }
+            if path.is_empty() {
+                "/".to_owned()
+            } else {
+                crate::refusal_log::cut(path, 200).to_string()
+            }
         ));
     };
     match value {

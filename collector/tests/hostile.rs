@@ -492,3 +492,38 @@ fn origin_less_beacons_need_the_sender_token_and_reads_need_the_read_token() {
         assert_eq!(r.status, status, "{path}");
     }
 }
+
+#[test]
+fn a_body_sent_a_byte_at_a_time_is_cut_off() {
+    let dir = TempDir::new("hostile-drip");
+    let srv = Collector::start(&dir.0.join("j.db"), &[], None);
+    let mut stream = connect_from("127.0.0.2", srv.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let body = fresh(1).to_string();
+    let head = format!(
+        "POST /v1/beacons HTTP/1.1\r\nhost: x\r\norigin: {PORTAL}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // One byte every 2 s: each piece within the 10 s between pieces, the whole never done.
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    for byte in body.bytes() {
+        if stream.write_all(&[byte]).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        if started.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+    }
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "answered {text:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "cut within the 10 s deadline"
+    );
+}

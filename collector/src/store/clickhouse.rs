@@ -228,7 +228,7 @@ impl ClickHouseStore {
         let mut seen: std::collections::HashSet<&str> =
             known.iter().map(|k| k.id.as_str()).collect();
         // Journeys that already have an end: a new end of theirs is kept but never used.
-        let ending: Vec<String> = all
+        let ending: std::collections::BTreeSet<String> = all
             .iter()
             .filter(|b| crate::store::sqlite::is_end(&b.trigger))
             .map(|b| quote(&b.journey))
@@ -243,7 +243,7 @@ impl ClickHouseStore {
             self.rows::<Ended>(&format!(
                 "SELECT DISTINCT journey FROM beacons FINAL WHERE journey IN ({})
                    AND trigger IN ('submitted', 'abandoned', 'expired')",
-                ending.join(",")
+                ending.into_iter().collect::<Vec<_>>().join(",")
             ))?
             .into_iter()
             .map(|e| e.journey)

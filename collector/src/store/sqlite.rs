@@ -250,6 +250,19 @@ impl SqliteStore {
     /// A read-only connection whose queries stop after `budget`.
     fn reader(&self, budget: Duration) -> Result<Reader<'_>, Error> {
         use rusqlite::OpenFlags;
+        // A replaced file would be read as if it were this one: refused like the writes.
+        let lost = self
+            .lost
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if lost.is_some() || (self.identity.is_some() && file_identity(&self.path) != self.identity)
+        {
+            return Err(Error::DbReplaced {
+                path: self.path.clone(),
+                rescue: lost.unwrap_or_default(),
+            });
+        }
         let pooled = self
             .readers
             .lock()
