@@ -30,10 +30,15 @@ struct Collector {
 
 impl Collector {
     fn start(db: &Path, args: &[&str], max_files: Option<u32>) -> Collector {
-        let mut command = match max_files {
-            Some(n) => {
+        Collector::start_under(db, args, max_files.map(|n| format!("ulimit -n {n}")))
+    }
+
+    /// [`Collector::start`] under the shell limits `limits` (e.g. `ulimit -n 160`).
+    fn start_under(db: &Path, args: &[&str], limits: Option<String>) -> Collector {
+        let mut command = match limits {
+            Some(limits) => {
                 let mut c = Command::new("sh");
-                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), BIN]);
+                c.args(["-c", &format!("{limits} && exec \"$0\" \"$@\""), BIN]);
                 c
             }
             None => Command::new(BIN),
@@ -526,4 +531,124 @@ fn a_body_sent_a_byte_at_a_time_is_cut_off() {
         started.elapsed() < Duration::from_secs(20),
         "cut within the 10 s deadline"
     );
+}
+
+/// A full disk: the first collector answered 503 to writes but `/healthz` still said ok. A
+/// file-size limit (SIGXFSZ ignored, so a write past it fails with EFBIG as on a full disk)
+/// stands in for the disk; it is set once the tables exist.
+#[test]
+fn a_full_disk_fails_healthz_and_loses_nothing_acknowledged() {
+    let dir = TempDir::new("hostile-full");
+    let db = dir.0.join("j.db");
+    drop(Collector::start(&db, &[], None));
+    let srv = Collector::start_under(&db, &[], Some("trap '' XFSZ && ulimit -f 2000".into()));
+    let mut acknowledged = Vec::new();
+    let mut refused = None;
+    for n in 0..2_000 {
+        let b = fresh(n);
+        match srv.citizen(&b) {
+            Some(202) => acknowledged.push(b["id"].as_str().unwrap().to_owned()),
+            other => {
+                refused = other;
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        refused,
+        Some(503),
+        "the disk filled: {} stored first",
+        acknowledged.len()
+    );
+    let health = srv.send(
+        "127.0.0.1",
+        "GET",
+        "/healthz",
+        &[],
+        b"",
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        health.map(|r| r.status),
+        Some(503),
+        "healthz tells the truth"
+    );
+    drop(srv);
+    let stored: std::collections::HashSet<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT id FROM beacons")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        acknowledged.len() > 10,
+        "{} acknowledged",
+        acknowledged.len()
+    );
+    assert!(
+        acknowledged.iter().all(|id| stored.contains(id)),
+        "every acknowledged beacon is on disk"
+    );
+}
+
+/// One `GET /v1/beacons` could return 61 MB: a page is now at most 4 MiB, and says so.
+#[test]
+fn a_page_of_beacons_is_bounded_in_bytes() {
+    let dir = TempDir::new("hostile-page");
+    let srv = Collector::start(&dir.0.join("j.db"), &[], None);
+    // Beacons of about 8 KB: 100 fields described each.
+    let mut big = fresh(0);
+    let field = big["forms"][0]["fields"][3].clone();
+    big["forms"][0]["fields"] = json!((0..100)
+        .map(|i| {
+            let mut f = field.clone();
+            f["key"] = json!(format!(
+                "truong_{}",
+                ["a", "b", "c", "d", "e", "f", "g", "h", "i", "k"][i % 10].repeat(1 + i / 10)
+            ));
+            f
+        })
+        .collect::<Vec<_>>());
+    let size = big.to_string().len();
+    let per_request = 60_000 / size;
+    let mut n = 0u64;
+    while (n as usize) * size < 5 << 20 {
+        let batch: Vec<Value> = (0..per_request as u64)
+            .map(|k| {
+                let mut b = big.clone();
+                b["id"] = json!(format!("{:016x}", 0xb16_0000_0000_u64 + n + k));
+                b["journey"]["id"] = json!(format!("{:032x}", 0xb16_0000_0000_u64 + n + k));
+                b
+            })
+            .collect();
+        let r = srv
+            .send(
+                "127.0.0.1",
+                "POST",
+                "/v1/beacons",
+                &[("content-type", "text/plain"), ("origin", PORTAL)],
+                Value::Array(batch).to_string().as_bytes(),
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        assert_eq!(r.status, 202, "{}", r.text());
+        n += per_request as u64;
+    }
+    let page = srv.get("/v1/beacons?limit=1000");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.len() <= (4 << 20) + 4096,
+        "{} bytes",
+        page.body.len()
+    );
+    let json = page.json();
+    assert_eq!(json["complete"], false, "the byte bound cut the page");
+    let next = json["next"].as_str().expect("a next page");
+    let older = srv.get(&format!("/v1/beacons?limit=1000&{next}"));
+    assert_eq!(older.status, 200);
+    let total = json["beacons"].as_array().unwrap().len()
+        + older.json()["beacons"].as_array().unwrap().len();
+    assert_eq!(total as u64, n, "the two pages hold every beacon once");
 }

@@ -155,6 +155,16 @@ pub struct SqliteStore {
     identity: Option<(u64, u64)>,
     /// Set once the file is found removed or replaced: the error every write gets since.
     lost: Mutex<Option<String>>,
+    /// Why the last beacon write failed for want of storage, until one commits again.
+    failing: Mutex<Option<String>>,
+}
+
+/// Whether SQLite failed for want of storage (full disk, an I/O error, a read-only file),
+/// rather than for the data.
+fn is_storage_failure(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{CannotOpen, DiskFull, ReadOnly, SystemIoFailure};
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, DiskFull | SystemIoFailure | ReadOnly | CannotOpen))
 }
 
 /// The device and inode of `path`, or `None` where it has none (or cannot be read).
@@ -244,7 +254,13 @@ impl SqliteStore {
             readers: Mutex::new(Vec::new()),
             identity: file_identity(path),
             lost: Mutex::new(None),
+            failing: Mutex::new(None),
         })
+    }
+
+    /// Records how the last beacon write went (`Some`: why it failed for want of storage).
+    fn write_failed(&self, why: Option<String>) {
+        *self.failing.lock().unwrap_or_else(PoisonError::into_inner) = why;
     }
 
     /// A read-only connection whose queries stop after `budget`.
@@ -547,11 +563,19 @@ impl Store for SqliteStore {
             outcomes.push(outcome.map_err(Error::from));
         }
         if let Err(e) = tx.commit() {
+            self.write_failed(Some(format!("commit failed: {e}")));
             return batches
                 .iter()
                 .map(|_| Err(Error::Store(format!("commit failed: {e}"))))
                 .collect();
         }
+        // A batch the disk refused (full, an I/O error) says the store cannot take writes, even
+        // if a smaller write (the health check's) would still fit; one that committed says it can.
+        let refused = outcomes.iter().find_map(|o| match o {
+            Err(Error::Db(e)) if is_storage_failure(e) => Some(e.to_string()),
+            _ => None,
+        });
+        self.write_failed(refused);
         outcomes
     }
 
@@ -637,6 +661,9 @@ impl Store for SqliteStore {
     fn ping(&self) -> Result<(), Error> {
         let conn = self.conn();
         self.check_file(&conn)?;
+        if let Some(why) = self.failing.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+            return Err(Error::Store(format!("the last beacon write failed: {why}")));
+        }
         conn.execute(
             "INSERT OR REPLACE INTO health (id, at_ms) VALUES (1, ?1)",
             params![crate::clock::system_now_ms()],
