@@ -661,7 +661,12 @@ impl Store for SqliteStore {
     fn ping(&self) -> Result<(), Error> {
         let conn = self.conn();
         self.check_file(&conn)?;
-        if let Some(why) = self.failing.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+        if let Some(why) = self
+            .failing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
             return Err(Error::Store(format!("the last beacon write failed: {why}")));
         }
         conn.execute(
