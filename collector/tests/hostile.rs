@@ -98,6 +98,11 @@ impl Collector {
         .map(|r| r.status)
     }
 
+    /// `GET /healthz` from 127.0.0.1, answered within `wait`.
+    fn health(&self, wait: Duration) -> Option<common::Response> {
+        self.send("127.0.0.1", "GET", "/healthz", &[], b"", wait)
+    }
+
     fn get(&self, path: &str) -> common::Response {
         read(self.addr, path)
     }
@@ -261,14 +266,7 @@ fn half_open_connections_do_not_take_the_collector_offline() {
         }
     }
     let started = Instant::now();
-    let health = srv.send(
-        "127.0.0.1",
-        "GET",
-        "/healthz",
-        &[],
-        b"",
-        Duration::from_secs(1),
-    );
+    let health = srv.health(Duration::from_secs(1));
     assert_eq!(
         health.map(|r| r.status),
         Some(200),
@@ -387,14 +385,7 @@ fn a_removed_database_refuses_writes_and_loses_nothing_acknowledged() {
         Some(503),
         "refused, so the probe keeps it"
     );
-    let health = srv.send(
-        "127.0.0.1",
-        "GET",
-        "/healthz",
-        &[],
-        b"",
-        Duration::from_secs(5),
-    );
+    let health = srv.health(Duration::from_secs(5));
     assert_eq!(health.map(|r| r.status), Some(503));
     let rescued: Vec<_> = std::fs::read_dir(&dir.0)
         .unwrap()
@@ -560,14 +551,7 @@ fn a_full_disk_fails_healthz_and_loses_nothing_acknowledged() {
         "the disk filled: {} stored first",
         acknowledged.len()
     );
-    let health = srv.send(
-        "127.0.0.1",
-        "GET",
-        "/healthz",
-        &[],
-        b"",
-        Duration::from_secs(5),
-    );
+    let health = srv.health(Duration::from_secs(5));
     assert_eq!(
         health.map(|r| r.status),
         Some(503),
