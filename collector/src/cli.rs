@@ -154,52 +154,6 @@ pub enum ReportFormat {
     Markdown,
 }
 
-/// Which browser origins may send beacons (the `Origin` request header).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum AllowedOrigins {
-    /// Only these exact origins; empty means no browser may send.
-    #[default]
-    None,
-    /// These exact origins.
-    List(Vec<String>),
-    /// Any origin (`--allow-origin '*'`).
-    Any,
-}
-
-impl AllowedOrigins {
-    /// Whether a request with this `Origin` header value is allowed.
-    pub fn allows(&self, origin: &str) -> bool {
-        match self {
-            AllowedOrigins::None => false,
-            AllowedOrigins::Any => true,
-            AllowedOrigins::List(list) => list.iter().any(|o| o == origin),
-        }
-    }
-
-    /// Human description for error messages and the startup log.
-    pub fn describe(&self) -> String {
-        match self {
-            AllowedOrigins::None => "none (start with --allow-origin ORIGIN)".into(),
-            AllowedOrigins::Any => "*".into(),
-            AllowedOrigins::List(list) => list.join(", "),
-        }
-    }
-
-    fn add(&mut self, origin: String) {
-        *self = match std::mem::take(self) {
-            AllowedOrigins::Any => AllowedOrigins::Any,
-            _ if origin == "*" => AllowedOrigins::Any,
-            AllowedOrigins::None => AllowedOrigins::List(vec![origin]),
-            AllowedOrigins::List(mut list) => {
-                if !list.contains(&origin) {
-                    list.push(origin);
-                }
-                AllowedOrigins::List(list)
-            }
-        }
-    }
-}
-
 /// A command line that cannot be run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CliError {
@@ -727,6 +681,7 @@ fn is_origin(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::AllowedOrigins;
 
     fn err(args: &[&str]) -> String {
         parse(args.iter().copied()).unwrap_err().to_string()

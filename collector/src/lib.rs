@@ -24,7 +24,6 @@
 
 pub mod cli;
 pub mod clock;
-pub mod dashboard;
 pub mod error;
 pub mod facts;
 pub mod gate;
@@ -34,14 +33,16 @@ pub mod metrics;
 pub mod period;
 pub mod ratelimit;
 pub mod refusal_log;
+pub mod render;
 pub mod report;
 pub mod server;
 pub mod store;
 pub mod validate;
 
-pub use cli::{AllowedOrigins, Command, ListArgs, ListFormat, ReportArgs, ReportFormat};
+pub use cli::{Command, ListArgs, ListFormat, ReportArgs, ReportFormat};
 pub use clock::Clock;
 pub use error::Error;
+pub use http::AllowedOrigins;
 pub use server::{run_until_signal, serve, RunningServer, ServeConfig, StoreSpec};
 
 /// Runs a parsed command to completion (`serve` blocks until SIGINT/SIGTERM).
@@ -65,14 +66,14 @@ pub fn run(command: Command) -> Result<(), Error> {
 pub fn report_command(args: &ReportArgs, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let store = args.store.open_existing()?;
     let now = args.now_ms.unwrap_or_else(clock::system_now_ms);
-    let (filter, targets) = http::parse_report_query(Some(&args.query), now)
-        .map_err(|e| Error::Usage(e.details.join("; ")))?;
+    let (filter, targets) =
+        report::query::parse(Some(&args.query), now).map_err(|e| Error::Usage(e.detail))?;
     let input = store.report_input(&filter)?;
     let report = report::build(&input, &filter, targets, now);
     let text = match args.format {
-        ReportFormat::Json => report::render::json(&report),
-        ReportFormat::Csv => report::render::csv(&report),
-        ReportFormat::Markdown => report::render::markdown(&report),
+        ReportFormat::Json => render::json(&report),
+        ReportFormat::Csv => render::csv(&report),
+        ReportFormat::Markdown => render::markdown(&report),
     };
     out.write_all(text.as_bytes()).map_err(Error::Output)
 }

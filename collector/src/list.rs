@@ -47,7 +47,7 @@ pub fn write_table(beacons: &[StoredBeacon], out: &mut dyn Write) -> std::io::Re
         writeln!(
             out,
             "{:<23}  {:<8}  {:>5}  {:<9}  {:<12}  {}",
-            format_utc_ms(b.received_ms),
+            crate::period::format_utc_ms(b.received_ms),
             journey,
             seq,
             s("/trigger"),
@@ -61,41 +61,10 @@ pub fn write_table(beacons: &[StoredBeacon], out: &mut dyn Write) -> std::io::Re
     out.flush()
 }
 
-/// `YYYY-MM-DD HH:MM:SS.mmm` in UTC for epoch milliseconds.
-pub fn format_utc_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    // Civil-from-days (H. Hinnant), proleptic Gregorian.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{millis:03}",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::value::RawValue;
-
-    #[test]
-    fn utc_formatting() {
-        assert_eq!(format_utc_ms(0), "1970-01-01 00:00:00.000");
-        assert_eq!(format_utc_ms(951_782_400_123), "2000-02-29 00:00:00.123");
-        assert_eq!(format_utc_ms(1_763_833_801_005), "2025-11-22 17:50:01.005");
-    }
 
     #[test]
     fn table_and_json_lines() {

@@ -9,9 +9,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::cli::AllowedOrigins;
 use crate::error::Error;
 use crate::http;
+use crate::http::AllowedOrigins;
 use crate::ratelimit::ClientAddr;
 use crate::store::{GroupCommit, SqliteStore, Store};
 use std::time::Duration;

@@ -8,7 +8,7 @@
 //! the store.
 
 pub mod input;
-pub mod render;
+pub mod query;
 
 pub use input::{Filter, ReportInput};
 

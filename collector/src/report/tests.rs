@@ -1,5 +1,6 @@
 use super::input::*;
 use super::*;
+use crate::render;
 
 const NOW: i64 = 1_795_000_000_000;
 

@@ -5,13 +5,13 @@
 
 use std::fmt::Write;
 
-use crate::report::render::minutes;
+use super::minutes;
 use crate::report::{Count, KeyShare, Report, StepStat};
 
 /// Escapes text for HTML (control and direction-changing characters written out, see
-/// [`crate::report::render::printable`]).
+/// [`super::printable`]).
 pub fn esc(text: &str) -> String {
-    crate::report::render::printable(text)
+    super::printable(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -260,8 +260,8 @@ pub fn page(report: &Report, query: &str) -> String {
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{} — Chất lượng trải nghiệm dịch vụ công trực tuyến</title><style>{STYLE}</style></head><body><header><h1>Chất lượng trải nghiệm dịch vụ công trực tuyến</h1><p>{} · {} → {} (UTC) · journey-probe</p></header><main>",
         esc(&scope),
         esc(&scope),
-        if f.from_ms == 0 { "từ đầu".to_string() } else { esc(&crate::list::format_utc_ms(f.from_ms)[..10]) },
-        esc(&crate::list::format_utc_ms(f.to_ms - 1)[..10]),
+        if f.from_ms == 0 { "từ đầu".to_string() } else { esc(&crate::period::format_utc_ms(f.from_ms)[..10]) },
+        esc(&crate::period::format_utc_ms(f.to_ms - 1)[..10]),
     );
     let keep: Vec<&str> = query
         .split('&')
