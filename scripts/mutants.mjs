@@ -31,14 +31,14 @@ export const MUTANTS = [
   },
   {
     error: 'a mean exactly at the target passes',
-    file: 'collector/src/report/mod.rs',
+    file: 'collector/src/report/stats.rs',
     from: 'i128::from(sum) < i128::from(target) * i128::from(n)',
     to: 'i128::from(sum) <= i128::from(target) * i128::from(n)',
     figure: '/criterion2/pass',
   },
   {
     error: 'negative shares rounded toward zero',
-    file: 'collector/src/report/mod.rs',
+    file: 'collector/src/report/stats.rs',
     from: '(num - den / 2) / den',
     to: '(num + den / 2) / den',
     figure: '/criterion3/shorter_pct',

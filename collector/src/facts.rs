@@ -98,12 +98,9 @@ pub struct FieldFact {
     pub source: Option<String>,
     /// A pre-filled value the citizen changed.
     pub overwritten: bool,
-    /// Validation failures.
-    pub invalid: i64,
-    /// Runs of deletions.
-    pub corrections: i64,
-    /// First focus to first input, ms.
-    pub hesitation_ms: Option<i64>,
+    /// The counters of [`crate::counters::COUNTERS`] the beacon carries, by name, in the
+    /// table's order (an absent counter has no row: zero, or a duration not measured).
+    pub counters: Vec<(&'static str, i64)>,
 }
 
 fn int(v: Option<&Value>) -> Option<i64> {
@@ -161,9 +158,10 @@ pub fn read(beacon: &Value) -> Facts {
                 origin: text(field.get("origin")).unwrap_or_default(),
                 source: text(field.get("source")),
                 overwritten: flag("overwritten"),
-                invalid: int(field.get("invalid")).unwrap_or(0),
-                corrections: int(field.get("corrections")).unwrap_or(0),
-                hesitation_ms: int(field.get("hesitation_ms")),
+                counters: crate::counters::COUNTERS
+                    .iter()
+                    .filter_map(|c| Some((c.name, int(field.get(c.name))?)))
+                    .collect(),
             });
         }
     }

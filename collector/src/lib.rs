@@ -24,6 +24,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod counters;
 pub mod error;
 pub mod facts;
 pub mod gate;

@@ -496,8 +496,16 @@ fn clickhouse_keeps_the_first_of_two_racing_bodies_and_both_forms_of_one_key() {
         (0..4)
             .map(|i| {
                 json!({"beacon": id, "journey": journey, "idx": i, "form": "form-buoc-1",
-        "key": format!("k{i}"), "origin": "user", "overwritten": 0, "invalid": 0, "corrections": 0,
-        "ver": ver})
+        "key": format!("k{i}"), "origin": "user", "overwritten": 0, "ver": ver})
+            })
+            .collect(),
+    );
+    insert(
+        "field_counters",
+        (0..4)
+            .map(|i| {
+                json!({"beacon": id, "idx": i, "key": format!("k{i}"), "name": "corrections",
+        "value": 9, "ver": ver})
             })
             .collect(),
     );

@@ -130,12 +130,9 @@ pub fn csv(report: &Report) -> String {
         );
     }
     add("criterion1", "pass", pass(c1.pass));
-    for (m, list) in [
-        ("invalid", &report.friction.invalid),
-        ("corrections", &report.friction.corrections),
-        ("hesitation_ms", &report.friction.hesitation_ms),
-        ("abandoned_at", &report.friction.abandoned_at),
-    ] {
+    let fr = &report.friction;
+    let lists = fr.counters.iter().map(|(c, list)| (c.name, list));
+    for (m, list) in lists.chain([("abandoned_at", &fr.abandoned_at)]) {
         for c in list {
             add("friction", &format!("{m}:{}", c.name), c.count.to_string());
         }

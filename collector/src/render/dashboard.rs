@@ -386,25 +386,18 @@ pub fn page(report: &Report, query: &str) -> String {
         ["Trường", "Tự nhập", ""],
         &share_rows(&c1.typed_often),
     );
-    out.push_str("</section><section aria-labelledby=\"s-f\"><h2 id=\"s-f\">Điểm vướng trên biểu mẫu</h2><h3>Lỗi nhập nhiều nhất</h3>");
+    out.push_str(
+        "</section><section aria-labelledby=\"s-f\"><h2 id=\"s-f\">Điểm vướng trên biểu mẫu</h2>",
+    );
     let fr = &report.friction;
-    bar_table(
-        &mut out,
-        ["Trường", "Lỗi", ""],
-        &count_rows(&fr.invalid, "lỗi"),
-    );
-    out.push_str("<h3>Sửa nhiều nhất</h3>");
-    bar_table(
-        &mut out,
-        ["Trường", "Lần sửa", ""],
-        &count_rows(&fr.corrections, "lần"),
-    );
-    out.push_str("<h3>Do dự lâu nhất</h3>");
-    bar_table(
-        &mut out,
-        ["Trường", "ms", ""],
-        &count_rows(&fr.hesitation_ms, "ms"),
-    );
+    for (counter, list) in &fr.counters {
+        let _ = write!(out, "<h3>{}</h3>", esc(counter.short));
+        bar_table(
+            &mut out,
+            ["Trường", counter.unit, ""],
+            &count_rows(list, counter.unit),
+        );
+    }
     out.push_str("<h3>Nơi hành trình bị bỏ dở</h3>");
     bar_table(
         &mut out,

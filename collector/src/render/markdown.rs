@@ -142,24 +142,9 @@ pub fn markdown(report: &Report) -> String {
     );
     out.push_str("\n## Điểm vướng (form friction)\n");
     let fr = &report.friction;
-    count_table(
-        &mut out,
-        "Lỗi nhập nhiều nhất (most validation failures)",
-        "lỗi",
-        &fr.invalid,
-    );
-    count_table(
-        &mut out,
-        "Sửa nhiều nhất (most corrections)",
-        "lần sửa",
-        &fr.corrections,
-    );
-    count_table(
-        &mut out,
-        "Do dự lâu nhất (longest hesitation)",
-        "ms",
-        &fr.hesitation_ms,
-    );
+    for (counter, list) in &fr.counters {
+        count_table(&mut out, counter.title, counter.unit, list);
+    }
     count_table(
         &mut out,
         "Nơi hành trình bị bỏ dở (where abandoned journeys stopped)",

@@ -87,14 +87,20 @@ pub struct FieldRow {
     pub views: i64,
     /// Of them, the citizen changed the pre-filled value.
     pub overwritten: i64,
-    /// Validation failures in all of them.
-    pub invalid: i64,
-    /// Runs of deletions in all of them.
-    pub corrections: i64,
-    /// Sum of the hesitations measured, ms.
-    pub hesitation_sum: i64,
-    /// How many hesitations were measured.
-    pub hesitation_count: i64,
+}
+
+/// One counter of one field key (see [`crate::counters`]), over the last beacon of every
+/// page view of the journeys that began in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterRow {
+    /// The field's key.
+    pub key: String,
+    /// The counter's name.
+    pub name: String,
+    /// Its values summed.
+    pub sum: i64,
+    /// Page views that carried it.
+    pub views: i64,
 }
 
 /// One field key: in how many journeys it appeared, and in how many the citizen typed it.
@@ -137,6 +143,8 @@ pub struct ReportInput {
     pub steps: Vec<StepRow>,
     /// Fields by key and origin.
     pub fields: Vec<FieldRow>,
+    /// Counters by field key and name.
+    pub counters: Vec<CounterRow>,
     /// Fields by key: journeys and typed journeys.
     pub keys: Vec<KeyJourneys>,
     /// Forms seen (last beacon per page view), and of them with any pre-filled field.

@@ -1,4 +1,5 @@
 use super::input::*;
+use super::stats::*;
 use super::*;
 use crate::render;
 
@@ -38,11 +39,26 @@ fn field(key: &str, origin: &str, views: i64) -> FieldRow {
         source: (origin == "declared").then(|| "CSDLQG-DC".into()),
         views,
         overwritten: 0,
-        invalid: 0,
-        corrections: 0,
-        hesitation_sum: 0,
-        hesitation_count: 0,
     }
+}
+
+fn counter(key: &str, name: &str, sum: i64, views: i64) -> CounterRow {
+    CounterRow {
+        key: key.into(),
+        name: name.into(),
+        sum,
+        views,
+    }
+}
+
+/// The friction list of one counter.
+fn friction_of<'r>(r: &'r Report, name: &str) -> &'r [Count] {
+    &r.friction
+        .counters
+        .iter()
+        .find(|(c, _)| c.name == name)
+        .unwrap_or_else(|| panic!("no counter {name}"))
+        .1
 }
 
 #[test]
@@ -186,12 +202,16 @@ fn steps_show_where_the_time_goes() {
 fn criterion_one_counts_prefill_overwrites_and_typed_keys() {
     let mut ho_ten = field("ho_ten", "declared", 10);
     ho_ten.overwritten = 3;
-    let mut phone = field("so_dien_thoai", "user", 9);
-    phone.invalid = 4;
-    phone.corrections = 2;
-    phone.hesitation_sum = 9_000;
-    phone.hesitation_count = 3;
+    let phone = field("so_dien_thoai", "user", 9);
     let input = ReportInput {
+        counters: vec![
+            counter("so_dien_thoai", "invalid", 4, 2),
+            counter("so_dien_thoai", "corrections", 2, 1),
+            counter("so_dien_thoai", "hesitation_ms", 9_000, 3),
+            counter("so_dien_thoai", "refocus", 5, 4),
+            counter("email", "refocus", 7, 2),
+            counter("email", "focus_ms", 0, 2),
+        ],
         fields: vec![
             ho_ten,
             field("gioi_tinh", "server", 10),
@@ -246,13 +266,36 @@ fn criterion_one_counts_prefill_overwrites_and_typed_keys() {
         (Some(50.0), Some(false))
     );
     assert_eq!(
-        r.friction.invalid[0],
-        Count {
+        friction_of(&r, "invalid"),
+        [Count {
             name: "so_dien_thoai".into(),
             count: 4
-        }
+        }]
     );
-    assert_eq!(r.friction.hesitation_ms[0].count, 3_000);
+    assert_eq!(
+        friction_of(&r, "hesitation_ms"),
+        [Count {
+            name: "so_dien_thoai".into(),
+            count: 3_000
+        }],
+        "a duration is a mean over the views that measured it"
+    );
+    assert_eq!(
+        friction_of(&r, "refocus"),
+        [
+            Count {
+                name: "email".into(),
+                count: 7
+            },
+            Count {
+                name: "so_dien_thoai".into(),
+                count: 5
+            }
+        ],
+        "a count is a total, most first"
+    );
+    assert_eq!(friction_of(&r, "focus_ms"), [], "a zero mean is not listed");
+    assert_eq!(friction_of(&r, "pastes"), [], "a counter nobody sent");
 }
 
 #[test]
@@ -486,11 +529,14 @@ fn forged_sums_cannot_overflow_the_report() {
         active_sum: i64::MAX,
         position_sum: 1,
     };
-    let mut phone = field("so_dien_thoai", "user", i64::MAX);
-    phone.invalid = i64::MAX;
-    phone.corrections = i64::MAX;
-    phone.hesitation_sum = i64::MAX;
+    let phone = field("so_dien_thoai", "user", i64::MAX);
     let input = ReportInput {
+        counters: vec![
+            counter("so_dien_thoai", "invalid", i64::MAX, 1),
+            counter("so_dien_thoai", "invalid", i64::MAX, 1),
+            counter("so_dien_thoai", "hesitation_ms", i64::MAX, i64::MAX),
+            counter("so_dien_thoai", "hesitation_ms", i64::MAX, i64::MAX),
+        ],
         journeys: vec![submitted("a", i64::MAX), submitted("b", i64::MAX)],
         steps: vec![huge("/buoc-1"), huge("/buoc-2")],
         fields: vec![phone.clone(), phone],

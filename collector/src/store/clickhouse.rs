@@ -17,11 +17,11 @@ use serde_json::{json, Value};
 
 use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
-use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::input::{CounterRow, FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
 use crate::report::{Filter, ReportInput};
 use crate::validate::Beacon;
 
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS beacons (id String, received_ms Int64, journey String, seq Int64,
         trigger String, service String, path String, body String, portal String, page_n Int64,
         logged_in UInt8, outcome Nullable(String), duration_ms Nullable(Int64),
@@ -37,9 +37,11 @@ const TABLES: [&str; 5] = [
         total Int64, prefilled Int64, typed Int64, overwritten Int64, ver UInt64)
      ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
     "CREATE TABLE IF NOT EXISTS fields (beacon String, journey String, idx Int64, form String,
-        key String, origin String, source Nullable(String), overwritten UInt8, invalid Int64,
-        corrections Int64, hesitation_ms Nullable(Int64), ver UInt64)
+        key String, origin String, source Nullable(String), overwritten UInt8, ver UInt64)
      ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
+    "CREATE TABLE IF NOT EXISTS field_counters (beacon String, idx Int64, key String,
+        name String, value Int64, ver UInt64)
+     ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx, name)",
     "CREATE TABLE IF NOT EXISTS processing (dossier String, service String, channel String,
         event String, at_ms Int64) ENGINE = ReplacingMergeTree ORDER BY (dossier, service, event)",
 ];
@@ -104,6 +106,7 @@ impl ClickHouseStore {
             None,
             &format!("CREATE DATABASE IF NOT EXISTS {}", store.database),
         )?;
+        let had_counters = store.has_table("field_counters")?;
         for table in TABLES {
             store.run(table)?;
         }
@@ -129,7 +132,46 @@ impl ClickHouseStore {
                 store.run(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
             }
         }
+        if !had_counters {
+            store.counters_from_columns()?;
+        }
         Ok(store)
+    }
+
+    /// Whether `table` exists in the database.
+    fn has_table(&self, table: &str) -> Result<bool, Error> {
+        let n = self.run(&format!(
+            "SELECT count() FROM system.tables WHERE database = {} AND name = {} FORMAT TSV",
+            quote(&self.database),
+            quote(table)
+        ))?;
+        Ok(n.trim() != "0")
+    }
+
+    /// A database an older collector made keeps its counters as columns of `fields`: they
+    /// become rows of `field_counters` once, when that table is created.
+    fn counters_from_columns(&self) -> Result<(), Error> {
+        for (column, present) in [
+            ("invalid", "invalid > 0"),
+            ("corrections", "corrections > 0"),
+            ("hesitation_ms", "isNotNull(hesitation_ms)"),
+        ] {
+            let has = self.run(&format!(
+                "SELECT count() FROM system.columns WHERE database = {} AND table = 'fields'
+                   AND name = {} FORMAT TSV",
+                quote(&self.database),
+                quote(column)
+            ))?;
+            if has.trim() != "0" {
+                self.run(&format!(
+                    "INSERT INTO field_counters (beacon, idx, key, name, value, ver)
+                     SELECT beacon, idx, key, {}, assumeNotNull({column}), ver
+                     FROM fields WHERE {present}",
+                    quote(column)
+                ))?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement (or a query with its `FORMAT`) in `database`; returns the body.
@@ -249,8 +291,8 @@ impl ClickHouseStore {
             .map(|e| e.journey)
             .collect()
         };
-        let (mut steps, mut forms, mut fields, mut rows) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut steps, mut forms, mut fields, mut counters, mut rows) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut outcomes = Vec::with_capacity(batches.len());
         for batch in batches {
             let mut accepted = 0;
@@ -273,8 +315,11 @@ impl ClickHouseStore {
                 }
                 for (i, x) in f.fields.iter().enumerate() {
                     fields.push(json!({"beacon": b.id, "journey": b.journey, "idx": i, "form": x.form, "key": x.key,
-                        "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten),
-                        "invalid": x.invalid, "corrections": x.corrections, "hesitation_ms": x.hesitation_ms, "ver": ver}));
+                        "origin": x.origin, "source": x.source, "overwritten": u8::from(x.overwritten), "ver": ver}));
+                    for (name, value) in &x.counters {
+                        counters.push(json!({"beacon": b.id, "idx": i, "key": x.key, "name": name,
+                            "value": value, "ver": ver}));
+                    }
                 }
                 rows.push(json!({"id": b.id, "received_ms": batch.received_ms, "journey": b.journey, "seq": b.seq,
                     "trigger": b.trigger, "service": b.service, "path": b.path, "body": b.body, "portal": batch.portal,
@@ -295,6 +340,7 @@ impl ClickHouseStore {
         self.insert_rows("steps", &steps)?;
         self.insert_rows("forms", &forms)?;
         self.insert_rows("fields", &fields)?;
+        self.insert_rows("field_counters", &counters)?;
         self.insert_rows("beacons", &rows)?;
         Ok(outcomes)
     }
@@ -511,8 +557,7 @@ impl Store for ClickHouseStore {
         })
         .collect();
         let fields = compact(format!(
-            "SELECT key, origin, source, count(), sum(overwritten), sum(invalid), sum(corrections),
-                sum(ifNull(hesitation_ms, 0)), count(hesitation_ms)
+            "SELECT key, origin, source, count(), sum(overwritten)
              FROM fields FINAL WHERE {kept_latest}
              GROUP BY key, origin, source ORDER BY key, origin, source"
         ))?
@@ -523,10 +568,19 @@ impl Store for ClickHouseStore {
             source: r[2].as_str().map(str::to_owned),
             views: int(&r[3]),
             overwritten: int(&r[4]),
-            invalid: int(&r[5]),
-            corrections: int(&r[6]),
-            hesitation_sum: int(&r[7]),
-            hesitation_count: int(&r[8]),
+        })
+        .collect();
+        let counters = compact(format!(
+            "SELECT key, name, sum(value), count()
+             FROM field_counters FINAL WHERE {kept_latest}
+             GROUP BY key, name ORDER BY key, name"
+        ))?
+        .iter()
+        .map(|r| CounterRow {
+            key: text(&r[0]),
+            name: text(&r[1]),
+            sum: int(&r[2]),
+            views: int(&r[3]),
         })
         .collect();
         let keys = compact(format!(
@@ -595,6 +649,7 @@ impl Store for ClickHouseStore {
             journeys,
             steps,
             fields,
+            counters,
             keys,
             forms,
             form_journeys,

@@ -12,11 +12,11 @@ use serde_json::value::RawValue;
 use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
 use crate::facts::Facts;
-use crate::report::input::{FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::input::{CounterRow, FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
 use crate::report::{Filter, ReportInput};
 
 /// `PRAGMA user_version` of the layout this collector creates.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS beacons (
@@ -86,6 +86,21 @@ ALTER TABLE beacons ADD COLUMN inp_field TEXT;
 /// Version 5: the journey clock of each beacon, for the plausibility of ends.
 const CREATE_V5: &str = "
 ALTER TABLE beacons ADD COLUMN since_login_ms INTEGER;
+";
+
+/// Version 6: per-field counters as rows (one per counter a beacon carries, see
+/// [`crate::counters`]), so that a new counter needs no migration; the fields table loses its
+/// counter columns.
+const CREATE_V6: &str = "
+DROP TABLE IF EXISTS fields;
+CREATE TABLE fields (
+    beacon TEXT NOT NULL, idx INTEGER NOT NULL, form TEXT NOT NULL, key TEXT NOT NULL,
+    origin TEXT NOT NULL, source TEXT, overwritten INTEGER NOT NULL, PRIMARY KEY (beacon, idx)
+);
+CREATE TABLE field_counters (
+    beacon TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    value INTEGER NOT NULL, PRIMARY KEY (beacon, idx, name)
+);
 ";
 
 /// How far (ms) a beacon's journey clock may pass its journey's end before the end is taken
@@ -429,8 +444,7 @@ impl SqliteStore {
         let fields = conn
             .prepare_cached(&format!(
                 "{JOURNEYS}{LATEST}
-                 SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten), SUM(f.invalid),
-                    SUM(f.corrections), COALESCE(SUM(f.hesitation_ms), 0), COUNT(f.hesitation_ms)
+                 SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten)
                  FROM fields f WHERE f.beacon IN (SELECT id FROM latest)
                  GROUP BY f.key, f.origin, f.source ORDER BY f.key, f.origin, f.source"
             ))?
@@ -441,10 +455,22 @@ impl SqliteStore {
                     source: r.get(2)?,
                     views: r.get(3)?,
                     overwritten: r.get(4)?,
-                    invalid: r.get(5)?,
-                    corrections: r.get(6)?,
-                    hesitation_sum: r.get(7)?,
-                    hesitation_count: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let counters = conn
+            .prepare_cached(&format!(
+                "{JOURNEYS}{LATEST}
+                 SELECT c.key, c.name, SUM(c.value), COUNT(*)
+                 FROM field_counters c WHERE c.beacon IN (SELECT id FROM latest)
+                 GROUP BY c.key, c.name ORDER BY c.key, c.name"
+            ))?
+            .query_map(p, |r| {
+                Ok(CounterRow {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    sum: r.get(2)?,
+                    views: r.get(3)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -522,6 +548,7 @@ impl SqliteStore {
             journeys,
             steps,
             fields,
+            counters,
             keys,
             forms,
             form_journeys,
@@ -766,12 +793,26 @@ fn insert_facts(tx: &rusqlite::Transaction<'_>, id: &str, facts: &Facts) -> rusq
         )?
         .execute(params![id, f.key, f.total, f.prefilled, f.typed, f.overwritten])?;
     }
-    for f in &facts.fields {
+    for (i, f) in facts.fields.iter().enumerate() {
         tx.prepare_cached(
-            "INSERT INTO fields (beacon, form, key, origin, source, overwritten, invalid, corrections, hesitation_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO fields (beacon, idx, form, key, origin, source, overwritten)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
-        .execute(params![id, f.form, f.key, f.origin, f.source, f.overwritten, f.invalid, f.corrections, f.hesitation_ms])?;
+        .execute(params![
+            id,
+            i as i64,
+            f.form,
+            f.key,
+            f.origin,
+            f.source,
+            f.overwritten
+        ])?;
+        for (name, value) in &f.counters {
+            tx.prepare_cached(
+                "INSERT INTO field_counters (beacon, idx, key, name, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![id, i as i64, f.key, name, value])?;
+        }
     }
     Ok(())
 }
@@ -801,6 +842,17 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if !has("since_login_ms")? {
         tx.execute_batch(CREATE_V5)?;
+    }
+    let has_counters = tx
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'field_counters'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .is_some();
+    if !has_counters {
+        tx.execute_batch(CREATE_V6)?;
     }
     let old: Vec<(String, String)> = tx
         .prepare("SELECT id, body FROM beacons")?
@@ -840,6 +892,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute("DELETE FROM steps WHERE beacon = ?1", [&id])?;
         tx.execute("DELETE FROM forms WHERE beacon = ?1", [&id])?;
         tx.execute("DELETE FROM fields WHERE beacon = ?1", [&id])?;
+        tx.execute("DELETE FROM field_counters WHERE beacon = ?1", [&id])?;
         insert_facts(&tx, &id, &facts)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

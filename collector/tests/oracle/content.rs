@@ -31,6 +31,7 @@ fn untouched(key: &str, origin: Origin) -> Field {
         corrections: 0,
         pastes: 0,
         invalid: 0,
+        refocus: 0,
     }
 }
 
@@ -39,6 +40,7 @@ fn traces(rng: &mut Rng, field: &mut Field, typed: bool, slow: bool) {
     let scale = if slow { 3 } else { 1 };
     field.focus_ms = rng.step(500, 20_000 * scale, 100);
     field.visits = rng.range(1, 3);
+    field.refocus = rng.range(0, field.visits - 1);
     if typed {
         if rng.chance(75) {
             field.hesitation_ms = Some(rng.step(100, 6_000 * scale, 100));
@@ -128,6 +130,7 @@ pub fn refused_again(rng: &mut Rng, before: &Realized, refused: &[usize]) -> Rea
             corrections: 0,
             pastes: 0,
             invalid: 0,
+            refocus: 0,
             ..f.clone()
         })
         .collect();

@@ -170,6 +170,7 @@ pub struct Field {
     pub corrections: i64,
     pub pastes: i64,
     pub invalid: i64,
+    pub refocus: i64,
 }
 
 /// `forms[]`.
@@ -381,6 +382,7 @@ fn field_json(f: &Field) -> Value {
         ("corrections", f.corrections),
         ("pastes", f.pastes),
         ("invalid", f.invalid),
+        ("refocus", f.refocus),
     ] {
         if v > 0 {
             o.insert(name.into(), json!(v));

@@ -124,26 +124,41 @@ pub fn criterion1(covered: &[&JourneyFacts<'_>]) -> Value {
     })
 }
 
-/// Form friction: invalid, corrections, hesitation per key; where abandoned journeys stopped.
+/// Form friction: per counter and key, a count's total or a duration's mean over the page
+/// views that measured it (the README's "How the report counts"); where abandoned journeys
+/// stopped.
 pub fn friction(covered: &[&JourneyFacts<'_>]) -> Value {
-    let mut invalid: BTreeMap<String, i64> = BTreeMap::new();
-    let mut corrections: BTreeMap<String, i64> = BTreeMap::new();
-    let mut hesitations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (_, beacon) in page_views(covered) {
-        for f in beacon.forms.iter().flat_map(|form| &form.fields) {
-            *invalid.entry(f.key.clone()).or_default() += f.invalid;
-            *corrections.entry(f.key.clone()).or_default() += f.corrections;
-            if let Some(h) = f.hesitation_ms {
-                let acc = hesitations.entry(f.key.clone()).or_default();
-                acc.0 += h;
-                acc.1 += 1;
+    // (name, is a duration, the value a field carries: None when the beacon leaves it out).
+    type Read = fn(&crate::model::Field) -> Option<i64>;
+    let counters: [(&str, bool, Read); 7] = [
+        ("invalid", false, |f| (f.invalid > 0).then_some(f.invalid)),
+        ("corrections", false, |f| {
+            (f.corrections > 0).then_some(f.corrections)
+        }),
+        ("hesitation_ms", true, |f| f.hesitation_ms),
+        ("pastes", false, |f| (f.pastes > 0).then_some(f.pastes)),
+        ("visits", false, |f| (f.visits > 0).then_some(f.visits)),
+        ("refocus", false, |f| (f.refocus > 0).then_some(f.refocus)),
+        ("focus_ms", true, |f| (f.focus_ms > 0).then_some(f.focus_ms)),
+    ];
+    let mut out = serde_json::Map::new();
+    for (name, duration, read) in counters {
+        let mut acc: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (_, beacon) in page_views(covered) {
+            for f in beacon.forms.iter().flat_map(|form| &form.fields) {
+                if let Some(v) = read(f) {
+                    let a = acc.entry(f.key.clone()).or_default();
+                    a.0 += v;
+                    a.1 += 1;
+                }
             }
         }
+        let figures: BTreeMap<String, i64> = acc
+            .into_iter()
+            .map(|(k, (sum, n))| (k, if duration { mean(sum, n) } else { sum }))
+            .collect();
+        out.insert(name.into(), top_list(&figures));
     }
-    let hesitation: BTreeMap<String, i64> = hesitations
-        .into_iter()
-        .map(|(k, (sum, n))| (k, mean(sum, n)))
-        .collect();
     let mut abandoned_at: BTreeMap<String, i64> = BTreeMap::new();
     for j in covered
         .iter()
@@ -163,12 +178,8 @@ pub fn friction(covered: &[&JourneyFacts<'_>]) -> Value {
         };
         *abandoned_at.entry(place).or_default() += 1;
     }
-    json!({
-        "invalid": top_list(&invalid),
-        "corrections": top_list(&corrections),
-        "hesitation_ms": top_list(&hesitation),
-        "abandoned_at": top_list(&abandoned_at),
-    })
+    out.insert("abandoned_at".into(), top_list(&abandoned_at));
+    Value::Object(out)
 }
 
 /// p75 of each figure over `speeds` (`null` where none has it).
