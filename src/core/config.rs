@@ -330,7 +330,12 @@ use crate::core::sentences::{
 };
 /// What `data-format` accepts in this build: the loader fetches the wasm that has the OTLP
 /// encoder for otlp; this one (the ES module entry used without the loader's choice, say) may not.
-const FORMAT_ACCEPTED: &str = if crate::core::otlp::BUILT_IN {
+/// Whether this build encodes OTLP. The citizen's wasm does not (the loader fetches the one
+/// built with the `otlp` feature for `data-format="otlp"`), so the encoder is not in the
+/// bytes every citizen downloads; native builds, and their tests, always have it.
+pub const OTLP_BUILT_IN: bool = cfg!(any(feature = "otlp", not(target_arch = "wasm32")));
+
+const FORMAT_ACCEPTED: &str = if OTLP_BUILT_IN {
     crate::core::sentences::FORMAT_WITH_OTLP
 } else {
     crate::core::sentences::FORMAT_JSON_ONLY
@@ -443,7 +448,7 @@ impl Config {
         let format = read(ATTR_FORMAT, FORMAT_ACCEPTED, false)
             .parse(&mut errors, |v| match v.trim() {
                 "json" => Some(Format::Json),
-                "otlp" if crate::core::otlp::BUILT_IN => Some(Format::Otlp),
+                "otlp" if OTLP_BUILT_IN => Some(Format::Otlp),
                 _ => None,
             })
             .unwrap_or_default();

@@ -16,10 +16,8 @@ use crate::core::prelude::*;
 use crate::core::beacon::Beacon;
 use crate::core::json::Object;
 
-/// Whether this build encodes OTLP. The citizen's wasm does not (the loader fetches the one
-/// built with the `otlp` feature for `data-format="otlp"`), so the encoder below is not in the
-/// bytes every citizen downloads; native builds, and their tests, always have it.
-pub const BUILT_IN: bool = cfg!(any(feature = "otlp", not(target_arch = "wasm32")));
+/// Whether this build encodes OTLP (see [`crate::core::config::OTLP_BUILT_IN`]).
+pub use crate::core::config::OTLP_BUILT_IN as BUILT_IN;
 
 /// The OTel event name of a beacon record.
 pub const EVENT_NAME: &str = "journey_probe.beacon";

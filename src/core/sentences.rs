@@ -120,10 +120,4 @@ mod tests {
         let numbers: Vec<u32> = ALL.iter().map(|(n, _)| *n).collect();
         assert_eq!(numbers, (1..=ALL.len() as u32).collect::<Vec<_>>());
     }
-
-    #[test]
-    fn the_mark_sentence_names_the_longest_step_name() {
-        let longest = crate::core::probe::MAX_STEP_NAME.to_string();
-        assert!(MARK.contains(&[" 1 to ", &longest, " "].concat()));
-    }
 }

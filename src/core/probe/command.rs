@@ -268,3 +268,14 @@ impl Probe {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mark_sentence_names_the_longest_step_name() {
+        let longest = MAX_STEP_NAME.to_string();
+        assert!(MARK.contains(&[" 1 to ", &longest, " "].concat()));
+    }
+}
