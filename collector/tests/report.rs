@@ -583,3 +583,42 @@ fn beacon_lists_page_back_on_both_stores() {
     let r = sqlite.get("/v1/beacons?before=1.2.3");
     assert_eq!(r.status, 400, "another store's cursor: {}", r.text());
 }
+
+#[test]
+fn a_clickhouse_database_an_older_collector_made_keeps_its_counters_as_rows() {
+    let ch = ClickHouse::start();
+    let url = ch.url_for("legacy");
+    let base = url.split('?').next().unwrap().to_owned();
+    let run = |sql: &str| -> String {
+        ureq::post(&base)
+            .send(sql.as_bytes())
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    };
+    run("CREATE DATABASE IF NOT EXISTS legacy");
+    // The layout of the collector before counters were rows: counters as columns of fields.
+    run(
+        "CREATE TABLE legacy.fields (beacon String, journey String, idx Int64, form String,
+        key String, origin String, source Nullable(String), overwritten UInt8, invalid Int64,
+        corrections Int64, hesitation_ms Nullable(Int64), ver UInt64)
+     ENGINE = ReplacingMergeTree(ver) ORDER BY (beacon, idx)",
+    );
+    run(
+        r#"INSERT INTO legacy.fields FORMAT JSONEachRow {"beacon": "b1", "journey": "j", "idx": 0, "form": "f", "key": "so_dien_thoai", "origin": "user", "source": null, "overwritten": 0, "invalid": 0, "corrections": 3, "hesitation_ms": 1200, "ver": 7}
+{"beacon": "b1", "journey": "j", "idx": 1, "form": "f", "key": "email", "origin": "user", "source": null, "overwritten": 0, "invalid": 2, "corrections": 0, "hesitation_ms": null, "ver": 7}"#,
+    );
+    let rows = "SELECT beacon, idx, key, name, value, ver FROM legacy.field_counters
+        ORDER BY beacon, idx, name FORMAT TSV";
+    for _ in 0..2 {
+        journey_collector::store::ClickHouseStore::open(&url).unwrap();
+        assert_eq!(
+            run(rows),
+            "b1\t0\tso_dien_thoai\tcorrections\t3\t7\n\
+             b1\t0\tso_dien_thoai\thesitation_ms\t1200\t7\n\
+             b1\t1\temail\tinvalid\t2\t7\n",
+            "each counter a row, once, zeros and unmeasured durations left out"
+        );
+    }
+}

@@ -15,9 +15,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::queries::{self, Dialect, Over};
 use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
-use crate::report::input::{CounterRow, FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::input::{JourneyRow, ProcessingRow};
 use crate::report::{Filter, ReportInput};
 use crate::validate::Beacon;
 
@@ -71,6 +72,37 @@ fn kept(ids: &str) -> String {
 /// A string as a ClickHouse literal.
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The report's side questions ([`queries`]) as ClickHouse asks them: versioned tables read
+/// `FINAL`, and side rows only of the beacon version kept ([`kept`]).
+struct ClickHouseDialect {
+    /// The covered journeys' query ([`ClickHouseStore::covered`]).
+    covered: String,
+    /// Their page views' last beacons ([`ClickHouseStore::latest`]).
+    latest: String,
+}
+
+impl Dialect for ClickHouseDialect {
+    fn prefix(&self, _: Over) -> String {
+        String::new()
+    }
+
+    fn table(&self, name: &str) -> String {
+        format!("{name} FINAL")
+    }
+
+    fn over(&self, over: Over) -> String {
+        match over {
+            Over::PageViews => kept(&self.latest),
+            Over::PageViewBeacons => format!("id IN ({})", self.latest),
+            Over::SubmittedEnds => kept(&format!(
+                "SELECT end_id FROM ({}) WHERE started > 0 AND ended > 0
+                   AND end_outcome = 'submitted' AND end_duration >= 0",
+                self.covered
+            )),
+        }
+    }
 }
 
 impl ClickHouseStore {
@@ -531,80 +563,10 @@ impl Store for ClickHouseStore {
         ))?;
         let journeys = journeys.into_iter().map(Journey::row).collect();
         let compact = |sql: String| self.compact_rows::<Vec<Value>>(&sql);
-        let kept_latest = kept(&latest);
         let int = |v: &Value| v.as_i64().unwrap_or(0);
         let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-        let steps = compact(format!(
-            "SELECT name, count(), sum(step_ms), sum(step_active), sum(first_idx + 1) FROM (
-                 SELECT beacon, name, sum(ms) AS step_ms, sum(active_ms) AS step_active,
-                     min(idx) AS first_idx
-                 FROM steps FINAL
-                 WHERE {}
-                 GROUP BY beacon, name)
-             GROUP BY name ORDER BY name",
-            kept(&format!(
-                "SELECT end_id FROM ({covered}) WHERE started > 0 AND ended > 0
-                   AND end_outcome = 'submitted' AND end_duration >= 0"
-            ))
-        ))?
-        .iter()
-        .map(|r| StepRow {
-            name: text(&r[0]),
-            journeys: int(&r[1]),
-            ms_sum: int(&r[2]),
-            active_sum: int(&r[3]),
-            position_sum: int(&r[4]),
-        })
-        .collect();
-        let fields = compact(format!(
-            "SELECT key, origin, source, count(), sum(overwritten)
-             FROM fields FINAL WHERE {kept_latest}
-             GROUP BY key, origin, source ORDER BY key, origin, source"
-        ))?
-        .iter()
-        .map(|r| FieldRow {
-            key: text(&r[0]),
-            origin: text(&r[1]),
-            source: r[2].as_str().map(str::to_owned),
-            views: int(&r[3]),
-            overwritten: int(&r[4]),
-        })
-        .collect();
-        let counters = compact(format!(
-            "SELECT key, name, sum(value), count()
-             FROM field_counters FINAL WHERE {kept_latest}
-             GROUP BY key, name ORDER BY key, name"
-        ))?
-        .iter()
-        .map(|r| CounterRow {
-            key: text(&r[0]),
-            name: text(&r[1]),
-            sum: int(&r[2]),
-            views: int(&r[3]),
-        })
-        .collect();
-        let keys = compact(format!(
-            "SELECT key, uniqExact(journey), uniqExactIf(journey, origin = 'user')
-             FROM fields FINAL WHERE {kept_latest} GROUP BY key ORDER BY key"
-        ))?
-        .iter()
-        .map(|r| KeyJourneys {
-            key: text(&r[0]),
-            journeys: int(&r[1]),
-            typed: int(&r[2]),
-        })
-        .collect();
-        let forms = compact(format!(
-            "SELECT count(), sum(prefilled > 0) FROM forms FINAL WHERE {kept_latest}"
-        ))?
-        .first()
-        .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
-        let form_journeys = compact(format!(
-            "SELECT uniqExact(journey), uniqExactIf(journey, prefilled > 0) FROM forms FINAL
-             WHERE {kept_latest}"
-        ))?
-        .first()
-        .map_or((0, 0), |r| (int(&r[0]), int(&r[1])));
+        let dialect = ClickHouseDialect { covered, latest };
+        let answers = queries::ask_all(&dialect, &mut |sql| self.compact_rows::<Vec<Value>>(sql))?;
         let service = filter
             .service
             .as_ref()
@@ -623,38 +585,13 @@ impl Store for ClickHouseStore {
         .iter()
         .map(|r| ProcessingRow { channel: text(&r[0]), dossiers: int(&r[1]), ms_sum: int(&r[2]) })
         .collect();
-        let pages = compact(format!(
-            "SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
-             FROM beacons FINAL WHERE id IN ({latest})
-               AND (isNotNull(ttfb_ms) OR isNotNull(server_ms) OR isNotNull(fcp_ms) OR isNotNull(lcp_ms)
-                    OR isNotNull(cls_x1000) OR isNotNull(inp_ms))
-             ORDER BY path, id"
-        ))?
-        .iter()
-        .map(|r| crate::report::input::PageSpeedRow {
-            path: text(&r[0]),
-            speed: crate::facts::SpeedFact {
-                ttfb_ms: r[1].as_i64(),
-                server_ms: r[2].as_i64(),
-                fcp_ms: r[3].as_i64(),
-                lcp_ms: r[4].as_i64(),
-                cls_x1000: r[5].as_i64(),
-                inp_ms: r[6].as_i64(),
-                inp_field: r[7].as_str().map(str::to_owned),
-            },
-        })
-        .collect();
-        Ok(ReportInput {
-            pages,
+        let mut input = ReportInput {
             journeys,
-            steps,
-            fields,
-            counters,
-            keys,
-            forms,
-            form_journeys,
             processing,
-        })
+            ..ReportInput::default()
+        };
+        answers.into_input(&mut input);
+        Ok(input)
     }
 
     fn insert_processing(&self, events: &[ProcessingEvent]) -> Result<InsertOutcome, Error> {

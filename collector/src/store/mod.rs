@@ -8,6 +8,7 @@
 
 pub mod clickhouse;
 pub mod group;
+pub mod queries;
 pub mod sqlite;
 
 pub use clickhouse::ClickHouseStore;

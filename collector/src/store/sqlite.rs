@@ -9,10 +9,11 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::value::RawValue;
 
+use super::queries::{self, Dialect, Over};
 use super::{Batch, InsertOutcome, ListQuery, ProcessingEvent, Store, StoredBeacon};
 use crate::error::Error;
 use crate::facts::Facts;
-use crate::report::input::{CounterRow, FieldRow, JourneyRow, KeyJourneys, ProcessingRow, StepRow};
+use crate::report::input::{JourneyRow, ProcessingRow};
 use crate::report::{Filter, ReportInput};
 
 /// `PRAGMA user_version` of the layout this collector creates.
@@ -90,12 +91,20 @@ ALTER TABLE beacons ADD COLUMN since_login_ms INTEGER;
 
 /// Version 6: per-field counters as rows (one per counter a beacon carries, see
 /// [`crate::counters`]), so that a new counter needs no migration; the fields table loses its
-/// counter columns.
+/// counter columns, and fields and forms carry their journey, as in ClickHouse, so that the
+/// report asks both stores the same questions ([`queries`]).
 const CREATE_V6: &str = "
 DROP TABLE IF EXISTS fields;
+DROP TABLE IF EXISTS forms;
+CREATE TABLE forms (
+    beacon TEXT NOT NULL, idx INTEGER NOT NULL, journey TEXT NOT NULL, key TEXT NOT NULL,
+    total INTEGER NOT NULL, prefilled INTEGER NOT NULL, typed INTEGER NOT NULL,
+    overwritten INTEGER NOT NULL, PRIMARY KEY (beacon, idx)
+);
 CREATE TABLE fields (
-    beacon TEXT NOT NULL, idx INTEGER NOT NULL, form TEXT NOT NULL, key TEXT NOT NULL,
-    origin TEXT NOT NULL, source TEXT, overwritten INTEGER NOT NULL, PRIMARY KEY (beacon, idx)
+    beacon TEXT NOT NULL, idx INTEGER NOT NULL, journey TEXT NOT NULL, form TEXT NOT NULL,
+    key TEXT NOT NULL, origin TEXT NOT NULL, source TEXT, overwritten INTEGER NOT NULL,
+    PRIMARY KEY (beacon, idx)
 );
 CREATE TABLE field_counters (
     beacon TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
@@ -153,6 +162,62 @@ latest AS (
         WHERE journey IN (SELECT journey FROM j) AND trigger NOT IN ('abandoned', 'rating')
     ) WHERE rank = 1
 )";
+
+/// The report's side questions ([`queries`]) as SQLite asks them: after the covered journeys'
+/// common table expressions, with the beacons they read picked by those.
+struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn prefix(&self, over: Over) -> String {
+        match over {
+            Over::SubmittedEnds => format!("{JOURNEYS}{ENDS}"),
+            Over::PageViews | Over::PageViewBeacons => format!("{JOURNEYS}{LATEST}"),
+        }
+    }
+
+    fn table(&self, name: &str) -> String {
+        name.to_owned()
+    }
+
+    fn over(&self, over: Over) -> String {
+        match over {
+            Over::PageViews => "beacon IN (SELECT id FROM latest)".into(),
+            Over::PageViewBeacons => "id IN (SELECT id FROM latest)".into(),
+            Over::SubmittedEnds => {
+                "beacon IN (SELECT je.end_id FROM je JOIN beacons e ON e.id = je.end_id
+                WHERE je.started = 1 AND e.outcome = 'submitted' AND e.duration_ms IS NOT NULL)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// A query's rows as JSON values, in `SELECT` order.
+fn rows_of(
+    conn: &Connection,
+    sql: &str,
+    p: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Vec<serde_json::Value>>, Error> {
+    use rusqlite::types::ValueRef;
+    let mut statement = conn.prepare_cached(sql)?;
+    let width = statement.column_count();
+    let rows = statement
+        .query_map(p, |r| {
+            (0..width)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Null => serde_json::Value::Null,
+                        ValueRef::Integer(n) => n.into(),
+                        ValueRef::Real(x) => x.into(),
+                        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+                        ValueRef::Blob(_) => serde_json::Value::Null,
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
 
 /// Longest a report (or a list) may read before it is stopped.
 pub const READ_BUDGET: Duration = Duration::from_secs(20);
@@ -416,94 +481,7 @@ impl SqliteStore {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        // The steps of the ends of the started, submitted journeys with a duration: per step,
-        // its journeys, its time (every visit) and where it first came in each.
-        let steps = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{ENDS}
-                 SELECT name, COUNT(*), SUM(step_ms), SUM(step_active), SUM(first_idx + 1) FROM (
-                     SELECT s.beacon, s.name, SUM(s.ms) AS step_ms, SUM(s.active_ms) AS step_active,
-                         MIN(s.idx) AS first_idx
-                     FROM steps s WHERE s.beacon IN (
-                         SELECT je.end_id FROM je JOIN beacons e ON e.id = je.end_id
-                         WHERE je.started = 1 AND e.outcome = 'submitted'
-                           AND e.duration_ms IS NOT NULL)
-                     GROUP BY s.beacon, s.name)
-                 GROUP BY name ORDER BY name"
-            ))?
-            .query_map(p, |r| {
-                Ok(StepRow {
-                    name: r.get(0)?,
-                    journeys: r.get(1)?,
-                    ms_sum: r.get(2)?,
-                    active_sum: r.get(3)?,
-                    position_sum: r.get(4)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let fields = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT f.key, f.origin, f.source, COUNT(*), SUM(f.overwritten)
-                 FROM fields f WHERE f.beacon IN (SELECT id FROM latest)
-                 GROUP BY f.key, f.origin, f.source ORDER BY f.key, f.origin, f.source"
-            ))?
-            .query_map(p, |r| {
-                Ok(FieldRow {
-                    key: r.get(0)?,
-                    origin: r.get(1)?,
-                    source: r.get(2)?,
-                    views: r.get(3)?,
-                    overwritten: r.get(4)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let counters = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT c.key, c.name, SUM(c.value), COUNT(*)
-                 FROM field_counters c WHERE c.beacon IN (SELECT id FROM latest)
-                 GROUP BY c.key, c.name ORDER BY c.key, c.name"
-            ))?
-            .query_map(p, |r| {
-                Ok(CounterRow {
-                    key: r.get(0)?,
-                    name: r.get(1)?,
-                    sum: r.get(2)?,
-                    views: r.get(3)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let keys = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT f.key, COUNT(DISTINCT b.journey),
-                    COUNT(DISTINCT CASE WHEN f.origin = 'user' THEN b.journey END)
-                 FROM fields f JOIN beacons b ON b.id = f.beacon
-                 WHERE f.beacon IN (SELECT id FROM latest) GROUP BY f.key ORDER BY f.key"
-            ))?
-            .query_map(p, |r| {
-                Ok(KeyJourneys {
-                    key: r.get(0)?,
-                    journeys: r.get(1)?,
-                    typed: r.get(2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let forms = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT COUNT(*), COALESCE(SUM(prefilled > 0), 0) FROM forms WHERE beacon IN (SELECT id FROM latest)"
-            ))?
-            .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let form_journeys = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT COUNT(DISTINCT b.journey),
-                    COUNT(DISTINCT CASE WHEN f.prefilled > 0 THEN b.journey END)
-                 FROM forms f JOIN beacons b ON b.id = f.beacon WHERE f.beacon IN (SELECT id FROM latest)"
-            ))?
-            .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let answers = queries::ask_all(&SqliteDialect, &mut |sql| rows_of(conn, sql, p))?;
         let processing = conn
             .prepare_cached(
                 "SELECT channel, COUNT(*), SUM(returned_ms - received_ms) FROM processing
@@ -519,41 +497,13 @@ impl SqliteStore {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let pages = conn
-            .prepare_cached(&format!(
-                "{JOURNEYS}{LATEST}
-                 SELECT path, ttfb_ms, server_ms, fcp_ms, lcp_ms, cls_x1000, inp_ms, inp_field
-                 FROM beacons WHERE id IN (SELECT id FROM latest)
-                   AND (ttfb_ms IS NOT NULL OR server_ms IS NOT NULL OR fcp_ms IS NOT NULL
-                        OR lcp_ms IS NOT NULL OR cls_x1000 IS NOT NULL OR inp_ms IS NOT NULL)
-                 ORDER BY path, id"
-            ))?
-            .query_map(p, |r| {
-                Ok(crate::report::input::PageSpeedRow {
-                    path: r.get(0)?,
-                    speed: crate::facts::SpeedFact {
-                        ttfb_ms: r.get(1)?,
-                        server_ms: r.get(2)?,
-                        fcp_ms: r.get(3)?,
-                        lcp_ms: r.get(4)?,
-                        cls_x1000: r.get(5)?,
-                        inp_ms: r.get(6)?,
-                        inp_field: r.get(7)?,
-                    },
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ReportInput {
-            pages,
+        let mut input = ReportInput {
             journeys,
-            steps,
-            fields,
-            counters,
-            keys,
-            forms,
-            form_journeys,
             processing,
-        })
+            ..ReportInput::default()
+        };
+        answers.into_input(&mut input);
+        Ok(input)
     }
 }
 
@@ -767,7 +717,7 @@ fn insert_batch(
                 b.facts.since_login_ms,
             ])?;
         if inserted == 1 {
-            insert_facts(tx, &b.id, &b.facts)?;
+            insert_facts(tx, &b.id, &b.journey, &b.facts)?;
             accepted += 1;
             second_ends += usize::from(earlier_end);
         }
@@ -780,27 +730,43 @@ fn insert_batch(
 }
 
 /// Writes a beacon's steps, forms and fields.
-fn insert_facts(tx: &rusqlite::Transaction<'_>, id: &str, facts: &Facts) -> rusqlite::Result<()> {
+fn insert_facts(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    journey: &str,
+    facts: &Facts,
+) -> rusqlite::Result<()> {
     for (i, s) in facts.steps.iter().enumerate() {
         tx.prepare_cached(
             "INSERT INTO steps (beacon, idx, name, ms, active_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![id, i as i64, s.name, s.ms, s.active_ms])?;
     }
-    for f in &facts.forms {
+    for (i, f) in facts.forms.iter().enumerate() {
         tx.prepare_cached(
-            "INSERT INTO forms (beacon, key, total, prefilled, typed, overwritten) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![id, f.key, f.total, f.prefilled, f.typed, f.overwritten])?;
-    }
-    for (i, f) in facts.fields.iter().enumerate() {
-        tx.prepare_cached(
-            "INSERT INTO fields (beacon, idx, form, key, origin, source, overwritten)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO forms (beacon, idx, journey, key, total, prefilled, typed, overwritten)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             id,
             i as i64,
+            journey,
+            f.key,
+            f.total,
+            f.prefilled,
+            f.typed,
+            f.overwritten
+        ])?;
+    }
+    for (i, f) in facts.fields.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO fields (beacon, idx, journey, form, key, origin, source, overwritten)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            i as i64,
+            journey,
             f.form,
             f.key,
             f.origin,
@@ -854,11 +820,11 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if !has_counters {
         tx.execute_batch(CREATE_V6)?;
     }
-    let old: Vec<(String, String)> = tx
-        .prepare("SELECT id, body FROM beacons")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let old: Vec<(String, String, String)> = tx
+        .prepare("SELECT id, journey, body FROM beacons")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    for (id, body) in old {
+    for (id, journey, body) in old {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
             continue;
         };
@@ -893,7 +859,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute("DELETE FROM forms WHERE beacon = ?1", [&id])?;
         tx.execute("DELETE FROM fields WHERE beacon = ?1", [&id])?;
         tx.execute("DELETE FROM field_counters WHERE beacon = ?1", [&id])?;
-        insert_facts(&tx, &id, &facts)?;
+        insert_facts(&tx, &id, &journey, &facts)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()
@@ -1118,6 +1084,30 @@ mod tests {
             input.fields.iter().map(|f| f.views).sum::<i64>(),
             4,
             "fields backfilled"
+        );
+        let mut counters: Vec<(String, String, i64)> = input
+            .counters
+            .iter()
+            .map(|c| (c.key.clone(), c.name.clone(), c.sum))
+            .collect();
+        counters.sort();
+        let row = |k: &str, n: &str, v: i64| (k.to_owned(), n.to_owned(), v);
+        assert_eq!(
+            counters,
+            [
+                row("noi_thuong_tru", "corrections", 1),
+                row("noi_thuong_tru", "focus_ms", 8400),
+                row("noi_thuong_tru", "hesitation_ms", 1200),
+                row("noi_thuong_tru", "visits", 1),
+                row("so_dien_thoai", "corrections", 2),
+                row("so_dien_thoai", "focus_ms", 5300),
+                row("so_dien_thoai", "hesitation_ms", 900),
+                row("so_dien_thoai", "invalid", 1),
+                row("so_dien_thoai", "pastes", 1),
+                row("so_dien_thoai", "refocus", 1),
+                row("so_dien_thoai", "visits", 2),
+            ],
+            "every counter of the stored bodies backfilled as a row"
         );
     }
 
