@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let command = match journey_collector::cli::parse(args) {
         Ok(command) => command,
         Err(e) => {
-            eprintln!("journey-collector: {e}\nRun `journey-collector --help` for usage.");
+            eprint!("{}", e.render());
             return ExitCode::from(2);
         }
     };

@@ -14,11 +14,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
 /// Starts `journey-collector serve --listen 127.0.0.1:0 ARGS…` and reads the address from its
 /// one line on stdout (stderr stays piped, for the caller to read at exit).
 fn serve(args: &[&str]) -> (Child, SocketAddr) {
+    serve_with_env(args, &[])
+}
+
+/// [`serve`] with these environment variables too.
+fn serve_with_env(args: &[&str], env: &[(&str, &str)]) -> (Child, SocketAddr) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
         .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
+        .env_remove("RUST_LOG")
+        .env_remove("JOURNEY_COLLECTOR_LOG")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -104,29 +112,66 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
 
 #[test]
 fn usage_errors_exit_2_and_name_the_problem() {
-    for (args, needle) in [
+    for (args, needles) in [
         (
             &["frobnicate"][..],
-            "unknown command 'frobnicate'; accepted commands: serve, list, report, help",
+            &[
+                "error: unrecognized subcommand 'frobnicate'",
+                "accepted commands: serve, list, report, completions, help",
+            ][..],
         ),
         (
             &["serve", "--port", "80"],
-            "unknown flag '--port' for 'serve'",
+            &[
+                "error: unexpected argument '--port' found",
+                "accepted for 'serve': --db, --store, --listen,",
+            ],
         ),
         (
             &["list", "--format", "csv"],
-            "invalid value 'csv' for --format: expected json or table",
+            &[
+                "error: invalid value 'csv' for '--format <FORMAT>'",
+                "[possible values: json, table]",
+            ],
         ),
-        (&[], "no command given"),
+        (
+            &["serve", "--read-token", "0123456789abcdef0123"],
+            &[
+                "--read-token is not accepted",
+                "JOURNEY_COLLECTOR_READ_TOKEN",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "requires a subcommand",
+                "[subcommands: serve, list, report, completions, help]",
+            ],
+        ),
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+        assert!(!stderr.contains("0123456789abcdef0123"), "{stderr}");
     }
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("journey-collector serve  [STORE]"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Usage: journey-collector <COMMAND>"),
+        "{help}"
+    );
+    assert!(help.contains("completions"), "{help}");
+    let out = Command::new(BIN)
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("complete -F _journey__collector"));
 }
 
 #[test]
