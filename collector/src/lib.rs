@@ -4,7 +4,8 @@
 //! each against `schema/beacon.schema.json` (embedded at build time), stores
 //! them exactly once (SQLite, or ClickHouse past one machine), and reports per
 //! service against the QCVN targets (JSON, CSV, Markdown, an HTML dashboard).
-//! `main.rs` only parses the command line and calls [`run`].
+//! `main.rs` only parses the command line, installs the log (`tracing` on stderr) and calls
+//! [`run`].
 //!
 //! Embedding in tests or another program:
 //! ```no_run

@@ -1,4 +1,4 @@
-//! The real `journey-collector` binary: startup line, SIGTERM, `list`, exit codes.
+//! The real `journey-collector` binary: startup line, SIGTERM, `list`, exit codes, the log.
 
 mod common;
 
@@ -81,6 +81,14 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
     assert!(
         stderr.contains("rejected POST /v1/beacons: 400 invalid beacon: beacon 0: (root): "),
         "{stderr}"
+    );
+    assert!(
+        stderr.contains(" INFO journey_collector::server: storing beacons in "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colours when stderr is not a terminal"
     );
 
     let out = Command::new(BIN)
@@ -336,6 +344,42 @@ fn refusal_logs_carry_no_value_and_stay_bounded() {
         "{}",
         refusals[0]
     );
+}
+
+/// The log's level comes from JOURNEY_COLLECTOR_LOG (or RUST_LOG): `error` keeps the startup
+/// lines and refusals out; the listening line is on stdout whatever the level.
+#[test]
+fn the_log_level_comes_from_the_environment() {
+    let dir = TempDir::new("bin-level");
+    let db = dir.0.join("j.db");
+    for (env, quiet) in [
+        (("JOURNEY_COLLECTOR_LOG", "error"), true),
+        (("RUST_LOG", "error"), true),
+        (("RUST_LOG", "warn"), false),
+    ] {
+        let (child, addr) = serve_with_env(&["--db", db.to_str().unwrap()], &[env]);
+        let r = request(
+            addr,
+            "POST",
+            "/v1/beacons",
+            &[("content-type", "application/json"), SENDER],
+            b"[1]",
+        );
+        assert_eq!(r.status, 400);
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("storing beacons"), "{env:?}: {stderr}");
+        assert_eq!(
+            !stderr.contains("rejected POST"),
+            quiet,
+            "{env:?}: {stderr}"
+        );
+        assert_eq!(!stderr.contains(" WARN "), quiet, "{env:?}: {stderr}");
+    }
 }
 
 #[test]
