@@ -1,13 +1,20 @@
-//! Command-line parsing: arguments in, a typed [`Command`] out. Errors name the bad flag or
-//! value and say what is accepted. One flag reader ([`Flags`]) serves every command.
+//! Command-line parsing: arguments in, a typed [`Command`] out. clap reads the flags; the
+//! value parsers here say what each flag accepts, so that every error names the flag, the
+//! value given and what is accepted. Tokens never come from the command line: from a file
+//! (`--*-token-file`) or the environment (`JOURNEY_COLLECTOR_*_TOKEN`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 
-use crate::http::Options;
-#[cfg(test)]
-use crate::http::MAX_BODY_BYTES;
-use crate::server::{ServeConfig, StoreSpec};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::http::{
+    Options, DEFAULT_RATE_PER_CLIENT, DEFAULT_RATE_PER_PORTAL, MAX_BODY_BYTES,
+    PROCESSING_TOKEN_ENV, READ_TOKEN_ENV, REPORT_CACHE_TTL, SENDER_TOKEN_ENV,
+};
+use crate::server::{ConnectionLimits, ServeConfig, StoreSpec};
 
 /// Default `--db`.
 pub const DEFAULT_DB: &str = "journey.db";
@@ -15,86 +22,6 @@ pub const DEFAULT_DB: &str = "journey.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 /// Default `--limit` of `list`.
 pub const DEFAULT_LIST_LIMIT: u32 = 100;
-
-/// Usage text printed by `--help`.
-pub const USAGE: &str = "\
-journey-collector: reference collector for journey-probe beacons
-
-USAGE:
-    journey-collector serve  [STORE] [--listen ADDR] [--allow-origin ORIGIN]...
-                             [--max-body BYTES] [--rate-limit N] [--portal-rate-limit N]
-                             [--client-ip-header NAME] [--max-connections N]
-                             [--read-token-file FILE] [--sender-token-file FILE]
-                             [--processing-token-file FILE] [--public-reports]
-                             [--report-cache-seconds N] [--step-slugs SLUG,SLUG]
-    journey-collector list   [STORE] [--limit N] [--format json|table]
-    journey-collector report [STORE] [--service CODE] [--portal ORIGIN] [--from DATE]
-                             [--to DATE] [--target-seconds N] [--format json|csv|md]
-    journey-collector help | --help
-
-STORE   --db PATH              an SQLite file (default: journey.db)
-        --store sqlite:PATH    the same
-        --store clickhouse:URL a ClickHouse HTTP interface, e.g.
-                               clickhouse:http://127.0.0.1:8123/?database=journeys
-
-serve   Receive beacons on POST /v1/beacons, validate them against the beacon
-        schema and store them. Also serves GET /v1/report, GET /dashboard,
-        GET /metrics, POST /v1/processing and GET /healthz. Stops cleanly on
-        SIGINT/SIGTERM.
-    --listen ADDR          IP:PORT to listen on; port 0 picks a free port
-                           (default: 127.0.0.1:8787)
-    --allow-origin ORIGIN  Browser origin allowed to send beacons, exactly as
-                           the browser sends it (e.g. https://dichvucong.gov.vn),
-                           or * for any. Repeatable. Without it, requests that
-                           carry an Origin header are refused.
-    --max-body BYTES       Largest request body (default: 65536)
-    --rate-limit N         Beacon requests per second from one client address
-                           (an IPv6 client: its /64), with ten seconds' burst;
-                           0 for no limit (default: 50)
-    --portal-rate-limit N  Beacon requests per second one portal may store, with
-                           ten seconds' burst; 0 for no limit (default: 2000)
-    --client-ip-header H   Behind a reverse proxy: the header it writes the
-                           client's address into (e.g. x-forwarded-for; its last
-                           address counts). Only name a header your proxy sets.
-    --max-connections N    Open connections at most (default: 1024); keep it
-                           below the process's file limit (ulimit -n)
-    --read-token-file F    A file holding the token that reads /v1/beacons,
-                           /v1/report and /dashboard (or set
-                           JOURNEY_COLLECTOR_READ_TOKEN). Without one, nothing
-                           can be read.
-    --public-reports       /v1/report and /dashboard open to anyone (aggregates
-                           only; raw beacons still need the read token)
-    --report-cache-seconds N
-                           Serve a report again for the same query for N
-                           seconds (default: 5; 0: always make it anew)
-    --sender-token-file F  A file holding the token server-side senders put on
-                           beacons without an Origin (or set
-                           JOURNEY_COLLECTOR_SENDER_TOKEN). Without one, beacons
-                           without an Origin are refused.
-    --processing-token-file F
-                           A file holding the token of POST /v1/processing
-                           (criterion 3; or set JOURNEY_COLLECTOR_PROCESSING_TOKEN).
-                           Without one, the endpoint is off.
-                           Tokens: at least 16 characters, no spaces; never on
-                           the command line, where other users can read them.
-    --step-slugs LIST      Path segments the portals declare as step names
-                           (their data-step-slugs), kept in paths where the
-                           privacy rule would redact them (e.g. nguyen-tac)
-
-list    Print stored beacons, oldest first.
-    --limit N              Show the N most recent beacons (default: 100)
-    --format json|table    json: one {\"received_ms\",\"beacon\"} object per line;
-                           table: a compact human table (default: table)
-
-report  Print the QCVN report of a service or the whole portal over a period.
-    --service CODE         Only this service (default: all)
-    --portal ORIGIN        Only beacons from this portal origin (default: all)
-    --from DATE            First day, YYYY-MM-DD, UTC (default: everything)
-    --to DATE              Last day, inclusive (default: today)
-    --target-seconds N     Criterion 2 target (default: by the year of --from:
-                           480 up to 2025, 300 from 2026)
-    --format json|csv|md   (default: md)
-";
 
 /// What the command line asks for.
 #[derive(Debug, Clone)]
@@ -105,8 +32,10 @@ pub enum Command {
     List(ListArgs),
     /// Print a report.
     Report(ReportArgs),
-    /// Print usage.
-    Help,
+    /// Print completions for a shell.
+    Completions(clap_complete::Shell),
+    /// Print this help text (`help`, `--help`, `-h`, `help serve`, `serve --help`, …).
+    Help(String),
 }
 
 /// Arguments of `list`.
@@ -121,7 +50,7 @@ pub struct ListArgs {
 }
 
 /// Output format of `list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     /// One `{"received_ms":…,"beacon":{…}}` object per line.
     Json,
@@ -144,56 +73,25 @@ pub struct ReportArgs {
 }
 
 /// Output format of `report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// The API's JSON.
     Json,
     /// `section,metric,value` rows.
     Csv,
     /// Markdown for people.
+    #[value(name = "md")]
     Markdown,
 }
 
 /// A command line that cannot be run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// No command given.
-    #[error("no command given; accepted commands: serve, list, report, help")]
-    NoCommand,
-    /// An unknown command.
-    #[error("unknown command '{0}'; accepted commands: serve, list, report, help")]
-    UnknownCommand(String),
-    /// A flag the command does not take.
-    #[error("unknown flag '{flag}' for '{command}'; accepted: {accepted}")]
-    UnknownFlag {
-        /// The command.
-        command: &'static str,
-        /// The flag as given.
-        flag: String,
-        /// Flags the command takes.
-        accepted: &'static str,
-    },
-    /// A flag given without its value.
-    #[error("{flag} needs a value: {expected}")]
-    MissingValue {
-        /// The flag.
-        flag: String,
-        /// What the value should be.
-        expected: &'static str,
-    },
-    /// A flag value that cannot be used.
-    #[error("invalid value '{value}' for {flag}: expected {expected}")]
-    BadValue {
-        /// The flag.
-        flag: String,
-        /// The value as given.
-        value: String,
-        /// What is accepted.
-        expected: &'static str,
-    },
-    /// A non-repeatable flag given twice.
-    #[error("{0} given more than once")]
-    Repeated(String),
+    /// What clap refused (an unknown command or flag, a bad or missing value, a flag given
+    /// twice), or a token in the environment that cannot be one; the message names the flag,
+    /// the value and what is accepted.
+    #[error("{0}")]
+    Usage(#[from] clap::Error),
     /// A secret given on the command line, where every user of the machine can read it.
     #[error("{flag} is not accepted: a token on the command line can be read by every user of the machine (ps); set {env} or use {file} FILE")]
     SecretOnCommandLine {
@@ -206,57 +104,36 @@ pub enum CliError {
     },
 }
 
-/// A token from `file` if given, else from the environment variable `env`.
-fn token(
-    flag: &str,
-    file: Option<String>,
-    env: &str,
-    read_env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<String>, CliError> {
-    let (text, shown) = match file {
-        Some(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => (text, path),
-            Err(e) => {
-                return Err(CliError::BadValue {
-                    flag: flag.to_owned(),
-                    value: format!("{path} ({e})"),
-                    expected: FILE_EXPECTED,
-                })
-            }
-        },
-        None => match read_env(env) {
-            Some(text) => (text, env.to_owned()),
-            None => return Ok(None),
-        },
-    };
-    let text = text.trim().to_owned();
-    if text.len() < 16 || text.contains(char::is_whitespace) {
-        return Err(bad(
-            flag,
-            format!("(the token in {shown}, hidden)"),
-            TOKEN_EXPECTED,
-        ));
+impl CliError {
+    /// The text for stderr: clap's `error: …` with a pointer to `--help`.
+    pub fn render(&self) -> String {
+        match self {
+            CliError::Usage(e) => e.to_string(),
+            other => format!("error: {other}\n\nFor more information, try '--help'.\n"),
+        }
     }
-    Ok(Some(text))
 }
 
-const SERVE_FLAGS: &str = "--db, --store, --listen, --allow-origin, --max-body, --rate-limit, \
---portal-rate-limit, --client-ip-header, --max-connections, --read-token-file, --public-reports, \
---sender-token-file, --processing-token-file, --report-cache-seconds, --step-slugs, --help";
-const SLUGS_EXPECTED: &str = "path segments separated by commas, each 1 to 64 letters, digits, \
-'.', '_', '~' or '-' (e.g. nguyen-tac,buoc-xac-nhan)";
-const LIST_FLAGS: &str = "--db, --store, --limit, --format, --help";
-const REPORT_FLAGS: &str =
-    "--db, --store, --service, --portal, --from, --to, --target-seconds, --format, --help";
+/// The token flags refused on the command line: (flag, environment variable, file flag).
+const SECRET_FLAGS: [(&str, &str, &str); 3] = [
+    ("--read-token", READ_TOKEN_ENV, "--read-token-file"),
+    ("--sender-token", SENDER_TOKEN_ENV, "--sender-token-file"),
+    (
+        "--processing-token",
+        PROCESSING_TOKEN_ENV,
+        "--processing-token-file",
+    ),
+];
+
 const DB_EXPECTED: &str = "a file path, e.g. journey.db";
 const STORE_EXPECTED: &str =
     "sqlite:PATH or clickhouse:http://HOST:PORT/?database=NAME (e.g. sqlite:journey.db)";
 const LISTEN_EXPECTED: &str = "IP:PORT, e.g. 127.0.0.1:8787 or [::1]:0";
 const ORIGIN_EXPECTED: &str =
     "an origin scheme://host[:port] with no path or trailing slash (e.g. http://127.0.0.1:8080), or *";
+const PORTAL_EXPECTED: &str =
+    "an origin scheme://host[:port] with no path or trailing slash (e.g. https://dichvucong.gov.vn)";
 const LIMIT_EXPECTED: &str = "a whole number from 1 to 1000000";
-const LIST_FORMAT_EXPECTED: &str = "json or table";
-const REPORT_FORMAT_EXPECTED: &str = "json, csv or md";
 const BODY_EXPECTED: &str = "a whole number of bytes from 1024 to 16777216";
 const RATE_EXPECTED: &str = "a whole number of requests per second from 0 (no limit) to 100000";
 const TOKEN_EXPECTED: &str = "at least 16 characters, no spaces";
@@ -266,6 +143,157 @@ const CACHE_EXPECTED: &str = "a whole number of seconds from 0 (no cache) to 300
 const CONNECTIONS_EXPECTED: &str = "a whole number from 16 to 1000000";
 const SERVICE_EXPECTED: &str = "a service code, e.g. 1.001234";
 const TARGET_EXPECTED: &str = "a whole number of seconds from 1 to 86400";
+const SLUGS_EXPECTED: &str = "path segments separated by commas, each 1 to 64 letters, digits, \
+'.', '_', '~' or '-' (e.g. nguyen-tac,buoc-xac-nhan)";
+
+/// journey-collector: reference collector for journey-probe beacons.
+///
+/// Every command reads one store: --db PATH (an SQLite file; default: journey.db) or
+/// --store sqlite:PATH|clickhouse:URL (e.g. clickhouse:http://127.0.0.1:8123/?database=journeys).
+#[derive(Debug, Parser)]
+#[command(name = "journey-collector", arg_required_else_help = false)]
+struct Cli {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Receive beacons on POST /v1/beacons, validate them against the beacon schema and store
+    /// them. Also serves GET /v1/report, GET /dashboard, GET /metrics, POST /v1/processing and
+    /// GET /healthz. Stops cleanly on SIGINT/SIGTERM.
+    Serve(ServeFlags),
+    /// Print stored beacons, oldest first.
+    List(ListFlags),
+    /// Print the QCVN report of a service or the whole portal over a period.
+    Report(ReportFlags),
+    /// Print completions for a shell, e.g. `journey-collector completions bash >
+    /// /etc/bash_completion.d/journey-collector`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+struct StoreFlags {
+    /// An SQLite file (default: journey.db)
+    #[arg(long, value_name = "PATH", value_parser = parse_db, conflicts_with = "store")]
+    db: Option<PathBuf>,
+    /// sqlite:PATH, or clickhouse:URL, a ClickHouse HTTP interface (e.g.
+    /// clickhouse:http://127.0.0.1:8123/?database=journeys)
+    #[arg(long, value_name = "STORE", value_parser = parse_store)]
+    store: Option<StoreSpec>,
+}
+
+impl StoreFlags {
+    fn spec(self) -> StoreSpec {
+        self.store
+            .or(self.db.map(StoreSpec::Sqlite))
+            .unwrap_or_else(|| StoreSpec::Sqlite(DEFAULT_DB.into()))
+    }
+}
+
+#[derive(Debug, Args)]
+struct ServeFlags {
+    #[command(flatten)]
+    store: StoreFlags,
+    /// IP:PORT to listen on; port 0 picks a free port
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN, value_parser = parse_listen)]
+    listen: SocketAddr,
+    /// Browser origin allowed to send beacons, exactly as the browser sends it (e.g.
+    /// https://dichvucong.gov.vn), or * for any. Repeatable. Without it, requests that carry an
+    /// Origin header are refused.
+    #[arg(long, value_name = "ORIGIN", value_parser = parse_origin)]
+    allow_origin: Vec<String>,
+    /// Largest request body, in bytes (1024 to 16777216)
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_BODY_BYTES,
+          value_parser = within(1024usize, 16 << 20, BODY_EXPECTED))]
+    max_body: usize,
+    /// Beacon requests per second from one client address (an IPv6 client: its /64), with ten
+    /// seconds' burst; 0 for no limit
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RATE_PER_CLIENT,
+          value_parser = within(0u32, 100_000, RATE_EXPECTED))]
+    rate_limit: u32,
+    /// Beacon requests per second one portal may store, with ten seconds' burst; 0 for no limit
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RATE_PER_PORTAL,
+          value_parser = within(0u32, 100_000, RATE_EXPECTED))]
+    portal_rate_limit: u32,
+    /// Behind a reverse proxy: the header it writes the client's address into (e.g.
+    /// x-forwarded-for; its last address counts). Only name a header your proxy sets.
+    #[arg(long, value_name = "NAME", value_parser = parse_header)]
+    client_ip_header: Option<axum::http::HeaderName>,
+    /// Open connections at most; keep it below the process's file limit (ulimit -n)
+    #[arg(long, value_name = "N", default_value_t = ConnectionLimits::default().max_connections,
+          value_parser = within(16usize, 1_000_000, CONNECTIONS_EXPECTED))]
+    max_connections: usize,
+    /// A file holding the token that reads /v1/beacons, /v1/report and /dashboard (or set
+    /// JOURNEY_COLLECTOR_READ_TOKEN). Without one, nothing can be read.
+    #[arg(long, value_name = "FILE", value_parser = token_file)]
+    read_token_file: Option<String>,
+    /// /v1/report and /dashboard open to anyone (aggregates only; raw beacons still need the
+    /// read token)
+    #[arg(long)]
+    public_reports: bool,
+    /// A file holding the token server-side senders put on beacons without an Origin (or set
+    /// JOURNEY_COLLECTOR_SENDER_TOKEN). Without one, beacons without an Origin are refused.
+    #[arg(long, value_name = "FILE", value_parser = token_file)]
+    sender_token_file: Option<String>,
+    /// A file holding the token of POST /v1/processing (criterion 3; or set
+    /// JOURNEY_COLLECTOR_PROCESSING_TOKEN). Without one, the endpoint is off. Tokens: at least
+    /// 16 characters, no spaces; never on the command line, where other users can read them.
+    #[arg(long, value_name = "FILE", value_parser = token_file)]
+    processing_token_file: Option<String>,
+    /// Serve a report again for the same query for N seconds (0: always make it anew)
+    #[arg(long, value_name = "N", default_value_t = REPORT_CACHE_TTL.as_secs(),
+          value_parser = within(0u64, 300, CACHE_EXPECTED))]
+    report_cache_seconds: u64,
+    /// Path segments the portals declare as step names (their data-step-slugs), kept in paths
+    /// where the privacy rule would redact them (e.g. nguyen-tac)
+    #[arg(long, value_name = "SLUG,SLUG", value_parser = parse_slugs)]
+    step_slugs: Option<Slugs>,
+}
+
+/// `--step-slugs`, split (one value, so clap does not take it for a repeated flag).
+#[derive(Debug, Clone)]
+struct Slugs(Vec<String>);
+
+#[derive(Debug, Args)]
+struct ListFlags {
+    #[command(flatten)]
+    store: StoreFlags,
+    /// Show the N most recent beacons
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIST_LIMIT,
+          value_parser = within(1u32, 1_000_000, LIMIT_EXPECTED))]
+    limit: u32,
+    /// json: one {"received_ms","beacon"} object per line; table: a compact human table
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+struct ReportFlags {
+    #[command(flatten)]
+    store: StoreFlags,
+    /// Only this service (default: all)
+    #[arg(long, value_name = "CODE", value_parser = parse_service)]
+    service: Option<String>,
+    /// Only beacons from this portal origin (default: all)
+    #[arg(long, value_name = "ORIGIN", value_parser = parse_portal)]
+    portal: Option<String>,
+    /// First day, YYYY-MM-DD, UTC (default: everything)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    from: Option<String>,
+    /// Last day, inclusive (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    to: Option<String>,
+    /// Criterion 2 target (default: by the year of --from: 480 up to 2025, 300 from 2026)
+    #[arg(long, value_name = "N", value_parser = within(1u32, 86_400, TARGET_EXPECTED))]
+    target_seconds: Option<u32>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+}
 
 /// Parses the arguments after the program name.
 pub fn parse<I, S>(args: I) -> Result<Command, CliError>
@@ -285,377 +313,252 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    let mut args = args.into_iter().map(Into::into);
-    let Some(command) = args.next() else {
-        return Err(CliError::NoCommand);
-    };
-    let flags = Flags {
-        items: args.collect::<Vec<_>>().into_iter(),
-        seen: Vec::new(),
-    };
-    match command.as_str() {
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        "serve" => parse_serve(flags, read_env),
-        "list" => parse_list(flags),
-        "report" => parse_report(flags),
-        _ => Err(CliError::UnknownCommand(command)),
-    }
-}
-
-/// Reads `--flag value` / `--flag=value` pairs; `--help` anywhere wins.
-struct Flags {
-    items: std::vec::IntoIter<String>,
-    seen: Vec<String>,
-}
-
-/// One flag read: its name and value (`None` for `--help`).
-enum Flag {
-    Help,
-    Named(String, Option<String>),
-}
-
-impl Flags {
-    fn next(&mut self) -> Option<Flag> {
-        let arg = self.items.next()?;
-        if arg == "--help" || arg == "-h" {
-            return Some(Flag::Help);
-        }
-        Some(match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => {
-                Flag::Named(name.to_owned(), Some(value.to_owned()))
-            }
-            _ => Flag::Named(arg, None),
-        })
-    }
-
-    /// The flag's value; refuses a second use unless `repeatable`.
-    fn value(
-        &mut self,
-        flag: &str,
-        inline: Option<String>,
-        expected: &'static str,
-        repeatable: bool,
-    ) -> Result<String, CliError> {
-        if !repeatable && self.seen.iter().any(|s| s == flag) {
-            return Err(CliError::Repeated(flag.to_owned()));
-        }
-        self.seen.push(flag.to_owned());
-        let value = inline
-            .or_else(|| self.items.next())
-            .ok_or_else(|| CliError::MissingValue {
+    let args: Vec<String> = args.into_iter().map(Into::into).collect();
+    // Before clap, which could quote the value in an error.
+    for arg in &args {
+        let name = arg.split_once('=').map_or(arg.as_str(), |(name, _)| name);
+        if let Some(&(flag, env, file)) = SECRET_FLAGS.iter().find(|(f, ..)| *f == name) {
+            return Err(CliError::SecretOnCommandLine {
                 flag: flag.to_owned(),
-                expected,
-            })?;
-        if value.is_empty() || value.starts_with("--") {
-            return Err(bad(flag, value, expected));
+                env,
+                file,
+            });
         }
-        Ok(value)
     }
-}
-
-fn bad(flag: &str, value: String, expected: &'static str) -> CliError {
-    CliError::BadValue {
-        flag: flag.to_owned(),
-        value,
-        expected,
-    }
-}
-
-/// A number within bounds.
-fn number<T: std::str::FromStr + PartialOrd>(
-    flag: &str,
-    value: String,
-    min: T,
-    max: T,
-    expected: &'static str,
-) -> Result<T, CliError> {
-    match value.parse::<T>() {
-        Ok(n) if n >= min && n <= max => Ok(n),
-        _ => Err(bad(flag, value, expected)),
-    }
-}
-
-/// `--db PATH` or `--store sqlite:PATH|clickhouse:URL`, if this flag is one of them.
-fn store_flag(
-    flags: &mut Flags,
-    name: &str,
-    inline: Option<String>,
-    store: &mut Option<StoreSpec>,
-) -> Result<bool, CliError> {
-    let spec = match name {
-        "--db" => StoreSpec::Sqlite(PathBuf::from(flags.value(
-            "--db",
-            inline,
-            DB_EXPECTED,
-            false,
-        )?)),
-        "--store" => {
-            let v = flags.value("--store", inline, STORE_EXPECTED, false)?;
-            parse_store(&v).ok_or_else(|| bad("--store", v, STORE_EXPECTED))?
+    let cli = match Cli::try_parse_from(
+        std::iter::once("journey-collector".to_owned()).chain(args.clone()),
+    ) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            return Ok(Command::Help(e.to_string()))
         }
-        _ => return Ok(false),
+        Err(e) => return Err(with_accepted(e, &args).into()),
     };
-    if store.replace(spec).is_some() {
-        return Err(CliError::Repeated("--db/--store".into()));
+    Ok(match cli.command {
+        Sub::Serve(flags) => Command::Serve(Box::new(serve_config(flags, read_env)?)),
+        Sub::List(flags) => Command::List(ListArgs {
+            store: flags.store.spec(),
+            limit: flags.limit,
+            format: flags.format,
+        }),
+        Sub::Report(flags) => Command::Report(report_args(flags)),
+        Sub::Completions { shell } => Command::Completions(shell),
+    })
+}
+
+/// The completions script of `shell` (clap_complete panics on a failed write, so it writes
+/// to memory and the caller to stdout).
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "journey-collector", &mut script);
+    script
+}
+
+/// clap's error, with what is accepted when it names an unknown command or flag.
+fn with_accepted(mut e: clap::Error, args: &[String]) -> clap::Error {
+    let cli = Cli::command();
+    let sub = args.first().and_then(|a| cli.find_subcommand(a));
+    let accepted = match (e.kind(), sub) {
+        (ErrorKind::UnknownArgument, Some(sub)) => {
+            let flags: Vec<String> = sub
+                .get_arguments()
+                .filter_map(|a| a.get_long())
+                .chain(["help"])
+                .map(|long| format!("--{long}"))
+                .collect();
+            format!("accepted for '{}': {}", sub.get_name(), flags.join(", "))
+        }
+        (ErrorKind::InvalidSubcommand | ErrorKind::UnknownArgument, _) => {
+            let names: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+            format!("accepted commands: {}, help", names.join(", "))
+        }
+        _ => return e,
+    };
+    let mut tips = match e.remove(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(tips)) => tips,
+        _ => Vec::new(),
+    };
+    tips.push(accepted.into());
+    e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    e
+}
+
+fn serve_config(
+    flags: ServeFlags,
+    read_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ServeConfig, CliError> {
+    let from_env = |file: Option<String>, env: &str| match file {
+        Some(token) => Ok(Some(token)),
+        None => env_token(env, read_env),
+    };
+    let mut options = Options {
+        max_body_bytes: flags.max_body,
+        rate_per_client: flags.rate_limit,
+        rate_per_portal: flags.portal_rate_limit,
+        client_ip_header: flags.client_ip_header,
+        public_reports: flags.public_reports,
+        report_cache: std::time::Duration::from_secs(flags.report_cache_seconds),
+        step_slugs: flags.step_slugs.map(|s| s.0).unwrap_or_default(),
+        read_token: from_env(flags.read_token_file, READ_TOKEN_ENV)?,
+        sender_token: from_env(flags.sender_token_file, SENDER_TOKEN_ENV)?,
+        processing_token: from_env(flags.processing_token_file, PROCESSING_TOKEN_ENV)?,
+        ..Options::default()
+    };
+    for origin in flags.allow_origin {
+        options.origins.add(origin);
     }
-    Ok(true)
+    Ok(ServeConfig {
+        store: flags.store.spec(),
+        listen: flags.listen,
+        options,
+        connections: ConnectionLimits {
+            max_connections: flags.max_connections,
+            ..ConnectionLimits::default()
+        },
+    })
+}
+
+fn report_args(flags: ReportFlags) -> ReportArgs {
+    let pairs = [
+        ("service", flags.service),
+        ("from", flags.from),
+        ("to", flags.to),
+        ("portal", flags.portal),
+        (
+            "target_seconds",
+            flags.target_seconds.map(|n| n.to_string()),
+        ),
+    ];
+    let query: Vec<String> = pairs
+        .into_iter()
+        .filter_map(|(key, v)| {
+            Some(format!(
+                "{key}={}",
+                v?.replace('%', "%25").replace('&', "%26")
+            ))
+        })
+        .collect();
+    ReportArgs {
+        store: flags.store.spec(),
+        query: query.join("&"),
+        format: flags.format,
+        now_ms: None,
+    }
+}
+
+/// The token in the environment variable `env`, if set; never quoted in an error.
+fn env_token(
+    env: &str,
+    read_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, CliError> {
+    let Some(text) = read_env(env) else {
+        return Ok(None);
+    };
+    check_token(&text).map(Some).map_err(|_| {
+        Cli::command()
+            .error(
+                ErrorKind::ValueValidation,
+                format!("invalid value '(the token in {env}, hidden)' for {env}: expected {TOKEN_EXPECTED}"),
+            )
+            .into()
+    })
+}
+
+/// A token trimmed, if it can be one.
+fn check_token(text: &str) -> Result<String, ()> {
+    let text = text.trim();
+    if text.len() < 16 || text.contains(char::is_whitespace) {
+        return Err(());
+    }
+    Ok(text.to_owned())
+}
+
+/// `--*-token-file`: the token the file holds.
+fn token_file(path: &str) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{e}; expected {FILE_EXPECTED}"))?;
+    check_token(&text)
+        .map_err(|()| format!("the token it holds (hidden) is not one; expected {TOKEN_EXPECTED}"))
+}
+
+/// A parser of whole numbers from `min` to `max`.
+fn within<T>(min: T, max: T, expected: &'static str) -> impl Fn(&str) -> Result<T, String> + Clone
+where
+    T: FromStr + PartialOrd + Copy,
+{
+    move |v| match v.parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(format!("expected {expected}")),
+    }
+}
+
+/// Accepts `v` when `ok`, else says what is `expected`.
+fn accept<T>(ok: bool, value: T, expected: &str) -> Result<T, String> {
+    if ok {
+        Ok(value)
+    } else {
+        Err(format!("expected {expected}"))
+    }
+}
+
+fn parse_db(v: &str) -> Result<PathBuf, String> {
+    accept(!v.is_empty(), PathBuf::from(v), DB_EXPECTED)
+}
+
+fn parse_listen(v: &str) -> Result<SocketAddr, String> {
+    v.parse().map_err(|_| format!("expected {LISTEN_EXPECTED}"))
+}
+
+fn parse_origin(v: &str) -> Result<String, String> {
+    accept(is_origin(v), v.to_owned(), ORIGIN_EXPECTED)
+}
+
+fn parse_portal(v: &str) -> Result<String, String> {
+    accept(is_origin(v) && v != "*", v.to_owned(), PORTAL_EXPECTED)
+}
+
+fn parse_header(v: &str) -> Result<axum::http::HeaderName, String> {
+    axum::http::HeaderName::from_bytes(v.trim().as_bytes())
+        .map_err(|_| format!("expected {HEADER_EXPECTED}"))
+}
+
+fn parse_service(v: &str) -> Result<String, String> {
+    let ok = !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    accept(ok, v.to_owned(), SERVICE_EXPECTED)
+}
+
+fn parse_date(v: &str) -> Result<String, String> {
+    let ok = crate::period::parse_date(v).is_some();
+    accept(ok, v.to_owned(), crate::period::DATE_EXPECTED)
+}
+
+fn parse_slugs(v: &str) -> Result<Slugs, String> {
+    let slugs: Vec<String> = v
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ok = !slugs.is_empty()
+        && slugs.iter().all(|s| {
+            s.len() <= 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
+        });
+    accept(ok, Slugs(slugs), SLUGS_EXPECTED)
 }
 
 /// `sqlite:PATH` or `clickhouse:http(s)://…`.
-pub fn parse_store(v: &str) -> Option<StoreSpec> {
-    if let Some(path) = v.strip_prefix("sqlite:") {
-        return (!path.is_empty()).then(|| StoreSpec::Sqlite(PathBuf::from(path)));
-    }
-    let url = v.strip_prefix("clickhouse:")?;
-    (url.starts_with("http://") || url.starts_with("https://"))
-        .then(|| StoreSpec::ClickHouse(url.to_owned()))
-}
-
-fn default_store(store: Option<StoreSpec>) -> StoreSpec {
-    store.unwrap_or_else(|| StoreSpec::Sqlite(DEFAULT_DB.into()))
-}
-
-fn parse_serve(
-    mut flags: Flags,
-    read_env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Command, CliError> {
-    let (mut store, mut listen) = (None, None);
-    let mut options = Options::default();
-    let mut connections = crate::server::ConnectionLimits::default();
-    let (mut read_file, mut sender_file, mut processing_file) = (None, None, None);
-    while let Some(flag) = flags.next() {
-        let Flag::Named(name, inline) = flag else {
-            return Ok(Command::Help);
-        };
-        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
-            continue;
-        }
-        match name.as_str() {
-            "--listen" => {
-                let v = flags.value("--listen", inline, LISTEN_EXPECTED, false)?;
-                listen = Some(
-                    v.parse::<SocketAddr>()
-                        .map_err(|_| bad("--listen", v, LISTEN_EXPECTED))?,
-                );
-            }
-            "--allow-origin" => {
-                let v = flags.value("--allow-origin", inline, ORIGIN_EXPECTED, true)?;
-                if !is_origin(&v) {
-                    return Err(bad("--allow-origin", v, ORIGIN_EXPECTED));
-                }
-                options.origins.add(v);
-            }
-            "--max-body" => {
-                let v = flags.value("--max-body", inline, BODY_EXPECTED, false)?;
-                options.max_body_bytes = number("--max-body", v, 1024, 16 << 20, BODY_EXPECTED)?;
-            }
-            "--rate-limit" => {
-                let v = flags.value("--rate-limit", inline, RATE_EXPECTED, false)?;
-                options.rate_per_client = number("--rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
-            }
-            "--portal-rate-limit" => {
-                let v = flags.value("--portal-rate-limit", inline, RATE_EXPECTED, false)?;
-                options.rate_per_portal =
-                    number("--portal-rate-limit", v, 0, 100_000, RATE_EXPECTED)?;
-            }
-            "--client-ip-header" => {
-                let v = flags.value("--client-ip-header", inline, HEADER_EXPECTED, false)?;
-                let name = axum::http::HeaderName::from_bytes(v.trim().as_bytes())
-                    .map_err(|_| bad("--client-ip-header", v, HEADER_EXPECTED))?;
-                options.client_ip_header = Some(name);
-            }
-            "--max-connections" => {
-                let v = flags.value("--max-connections", inline, CONNECTIONS_EXPECTED, false)?;
-                connections.max_connections =
-                    number("--max-connections", v, 16, 1_000_000, CONNECTIONS_EXPECTED)?;
-            }
-            "--read-token-file" => {
-                read_file = Some(flags.value("--read-token-file", inline, FILE_EXPECTED, false)?);
-            }
-            "--sender-token-file" => {
-                sender_file =
-                    Some(flags.value("--sender-token-file", inline, FILE_EXPECTED, false)?);
-            }
-            "--processing-token-file" => {
-                processing_file =
-                    Some(flags.value("--processing-token-file", inline, FILE_EXPECTED, false)?);
-            }
-            "--public-reports" => {
-                if inline.is_some() {
-                    return Err(bad(
-                        "--public-reports",
-                        inline.unwrap_or_default(),
-                        "no value",
-                    ));
-                }
-                options.public_reports = true;
-            }
-            "--processing-token" | "--read-token" | "--sender-token" => {
-                let (env, file) = match name.as_str() {
-                    "--read-token" => (crate::http::READ_TOKEN_ENV, "--read-token-file"),
-                    "--sender-token" => (crate::http::SENDER_TOKEN_ENV, "--sender-token-file"),
-                    _ => (crate::http::PROCESSING_TOKEN_ENV, "--processing-token-file"),
-                };
-                return Err(CliError::SecretOnCommandLine {
-                    flag: name,
-                    env,
-                    file,
-                });
-            }
-            "--report-cache-seconds" => {
-                let v = flags.value("--report-cache-seconds", inline, CACHE_EXPECTED, false)?;
-                let seconds: u64 = number("--report-cache-seconds", v, 0, 300, CACHE_EXPECTED)?;
-                options.report_cache = std::time::Duration::from_secs(seconds);
-            }
-            "--step-slugs" => {
-                let v = flags.value("--step-slugs", inline, SLUGS_EXPECTED, false)?;
-                let slugs: Vec<String> = v
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                let ok = !slugs.is_empty()
-                    && slugs.iter().all(|s| {
-                        s.len() <= 64
-                            && s.bytes().all(|b| {
-                                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-')
-                            })
-                    });
-                if !ok {
-                    return Err(bad("--step-slugs", v, SLUGS_EXPECTED));
-                }
-                options.step_slugs = slugs;
-            }
-            _ => {
-                return Err(CliError::UnknownFlag {
-                    command: "serve",
-                    flag: name,
-                    accepted: SERVE_FLAGS,
-                })
-            }
-        }
-    }
-    options.read_token = token(
-        "--read-token-file",
-        read_file,
-        crate::http::READ_TOKEN_ENV,
-        read_env,
-    )?;
-    options.sender_token = token(
-        "--sender-token-file",
-        sender_file,
-        crate::http::SENDER_TOKEN_ENV,
-        read_env,
-    )?;
-    options.processing_token = token(
-        "--processing-token-file",
-        processing_file,
-        crate::http::PROCESSING_TOKEN_ENV,
-        read_env,
-    )?;
-    Ok(Command::Serve(Box::new(ServeConfig {
-        store: default_store(store),
-        listen: listen.unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("default address")),
-        options,
-        connections,
-    })))
-}
-
-fn parse_list(mut flags: Flags) -> Result<Command, CliError> {
-    let (mut store, mut limit, mut format) = (None, None, None);
-    while let Some(flag) = flags.next() {
-        let Flag::Named(name, inline) = flag else {
-            return Ok(Command::Help);
-        };
-        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
-            continue;
-        }
-        match name.as_str() {
-            "--limit" => {
-                let v = flags.value("--limit", inline, LIMIT_EXPECTED, false)?;
-                limit = Some(number("--limit", v, 1, 1_000_000, LIMIT_EXPECTED)?);
-            }
-            "--format" => {
-                let v = flags.value("--format", inline, LIST_FORMAT_EXPECTED, false)?;
-                format = Some(match v.as_str() {
-                    "json" => ListFormat::Json,
-                    "table" => ListFormat::Table,
-                    _ => return Err(bad("--format", v, LIST_FORMAT_EXPECTED)),
-                });
-            }
-            _ => {
-                return Err(CliError::UnknownFlag {
-                    command: "list",
-                    flag: name,
-                    accepted: LIST_FLAGS,
-                })
-            }
-        }
-    }
-    Ok(Command::List(ListArgs {
-        store: default_store(store),
-        limit: limit.unwrap_or(DEFAULT_LIST_LIMIT),
-        format: format.unwrap_or(ListFormat::Table),
-    }))
-}
-
-fn parse_report(mut flags: Flags) -> Result<Command, CliError> {
-    let (mut store, mut format) = (None, None);
-    let mut query: Vec<String> = Vec::new();
-    while let Some(flag) = flags.next() {
-        let Flag::Named(name, inline) = flag else {
-            return Ok(Command::Help);
-        };
-        if store_flag(&mut flags, &name, inline.clone(), &mut store)? {
-            continue;
-        }
-        let (key, expected) = match name.as_str() {
-            "--service" => ("service", SERVICE_EXPECTED),
-            "--portal" => ("portal", ORIGIN_EXPECTED),
-            "--from" => ("from", crate::period::DATE_EXPECTED),
-            "--to" => ("to", crate::period::DATE_EXPECTED),
-            "--target-seconds" => ("target_seconds", TARGET_EXPECTED),
-            "--format" => {
-                let v = flags.value("--format", inline, REPORT_FORMAT_EXPECTED, false)?;
-                format = Some(match v.as_str() {
-                    "json" => ReportFormat::Json,
-                    "csv" => ReportFormat::Csv,
-                    "md" => ReportFormat::Markdown,
-                    _ => return Err(bad("--format", v, REPORT_FORMAT_EXPECTED)),
-                });
-                continue;
-            }
-            _ => {
-                return Err(CliError::UnknownFlag {
-                    command: "report",
-                    flag: name,
-                    accepted: REPORT_FLAGS,
-                })
-            }
-        };
-        let v = flags.value(&name, inline, expected, false)?;
-        let ok = match key {
-            "from" | "to" => crate::period::parse_date(&v).is_some(),
-            "target_seconds" => number(&name, v.clone(), 1, 86_400, TARGET_EXPECTED).is_ok(),
-            "portal" => is_origin(&v) && v != "*",
-            _ => v
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')),
-        };
-        if !ok {
-            return Err(bad(&name, v, expected));
-        }
-        query.push(format!(
-            "{key}={}",
-            v.replace('%', "%25").replace('&', "%26")
-        ));
-    }
-    Ok(Command::Report(ReportArgs {
-        store: default_store(store),
-        query: query.join("&"),
-        format: format.unwrap_or(ReportFormat::Markdown),
-        now_ms: None,
-    }))
+pub fn parse_store(v: &str) -> Result<StoreSpec, String> {
+    let spec = if let Some(path) = v.strip_prefix("sqlite:") {
+        (!path.is_empty()).then(|| StoreSpec::Sqlite(PathBuf::from(path)))
+    } else {
+        v.strip_prefix("clickhouse:")
+            .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+            .map(|url| StoreSpec::ClickHouse(url.to_owned()))
+    };
+    spec.ok_or_else(|| format!("expected {STORE_EXPECTED}"))
 }
 
 /// `scheme://host[:port]` as browsers send it in `Origin` (or `*`).
@@ -936,62 +839,136 @@ mod tests {
             &["help"][..],
             &["--help"],
             &["-h"],
+            &["help", "serve"],
             &["serve", "--help"],
             &["list", "-h"],
             &["report", "--help"],
         ] {
+            let Command::Help(text) = parse(args.iter().copied()).unwrap() else {
+                panic!("{args:?}")
+            };
             assert!(
-                matches!(parse(args.iter().copied()).unwrap(), Command::Help),
-                "{args:?}"
+                text.contains("Usage: journey-collector"),
+                "{args:?}: {text}"
             );
         }
+        let Command::Help(serve) = parse(["serve", "--help"]).unwrap() else {
+            panic!()
+        };
+        assert!(serve.contains("--allow-origin <ORIGIN>"), "{serve}");
+        assert!(serve.contains("[default: 127.0.0.1:8787]"), "{serve}");
+    }
+
+    #[test]
+    fn completions_for_each_shell() {
+        for (shell, name) in [("bash", "Bash"), ("zsh", "Zsh"), ("fish", "Fish")] {
+            let Command::Completions(parsed) = parse(["completions", shell]).unwrap() else {
+                panic!("{shell}")
+            };
+            assert_eq!(format!("{parsed:?}"), name);
+            let script = String::from_utf8(completions(parsed)).unwrap();
+            assert!(
+                script.contains("journey-collector") && script.contains("allow-origin"),
+                "{shell}: {script}"
+            );
+        }
+        assert!(err(&["completions", "tcsh"]).contains("[possible values: bash,"));
     }
 
     #[test]
     fn errors_name_the_problem_and_the_accepted() {
-        assert_eq!(
-            err(&[]),
-            "no command given; accepted commands: serve, list, report, help"
-        );
-        assert_eq!(
-            err(&["srve"]),
-            "unknown command 'srve'; accepted commands: serve, list, report, help"
-        );
-        assert_eq!(
-            err(&["serve", "--port", "1"]),
-            format!("unknown flag '--port' for 'serve'; accepted: {SERVE_FLAGS}")
-        );
-        assert_eq!(
-            err(&["list", "--listen", "x"]),
-            format!("unknown flag '--listen' for 'list'; accepted: {LIST_FLAGS}")
-        );
-        assert!(err(&["serve", "--db"]).starts_with("--db needs a value"));
-        assert!(err(&["serve", "--listen", "localhost:80"])
-            .starts_with("invalid value 'localhost:80' for --listen"));
+        let accepted = "[subcommands: serve, list, report, completions, help]";
+        assert!(err(&[]).contains(accepted), "{}", err(&[]));
+        let e = err(&["srve"]);
         assert!(
-            err(&["serve", "--allow-origin", "http://a.vn/"]).contains("an origin scheme://host")
-        );
-        assert_eq!(
-            err(&["list", "--db", "a", "--db", "b"]),
-            "--db given more than once"
-        );
-        assert_eq!(
-            err(&["list", "--db", "a", "--store", "sqlite:b"]),
-            "--db/--store given more than once"
+            e.starts_with("error: unrecognized subcommand 'srve'"),
+            "{e}"
         );
         assert!(
-            err(&["serve", "--db", "--listen"]).starts_with("invalid value '--listen' for --db")
+            e.contains("tip: a similar subcommand exists: 'serve'"),
+            "{e}"
         );
-        assert!(err(&["list", "--limit", "0"]).contains("a whole number from 1 to 1000000"));
-        assert!(err(&["list", "--format", "xml"]).ends_with("expected json or table"));
-        assert!(err(&["serve", "--store", "mysql:x"]).contains("sqlite:PATH or clickhouse:"));
-        assert!(err(&["serve", "--max-body", "10"]).contains("from 1024 to 16777216"));
+        assert!(
+            e.contains("accepted commands: serve, list, report, completions, help"),
+            "{e}"
+        );
+        let e = err(&["serve", "--port", "1"]);
+        assert!(
+            e.starts_with("error: unexpected argument '--port' found"),
+            "{e}"
+        );
+        assert!(
+            e.contains(
+                "accepted for 'serve': --db, --store, --listen, --allow-origin, --max-body, \
+                        --rate-limit, --portal-rate-limit, --client-ip-header, --max-connections, \
+                        --read-token-file, --public-reports, --sender-token-file, \
+                        --processing-token-file, --report-cache-seconds, --step-slugs, --help"
+            ),
+            "{e}"
+        );
+        assert!(err(&["list", "--listen", "x"])
+            .contains("accepted for 'list': --db, --store, --limit, --format, --help"),);
+        assert!(err(&["serve", "--db"])
+            .starts_with("error: a value is required for '--db <PATH>' but none was supplied"));
+        assert!(err(&["serve", "--db="]).contains("expected a file path"));
+        assert!(err(&["serve", "--listen", "localhost:80"]).starts_with(
+            "error: invalid value 'localhost:80' for '--listen <ADDR>': expected IP:PORT"
+        ));
+        assert!(err(&["serve", "--allow-origin", "http://a.vn/"]).contains(
+            "invalid value 'http://a.vn/' for '--allow-origin <ORIGIN>': expected an origin scheme://host"
+        ));
+        assert!(err(&["list", "--db", "a", "--db", "b"])
+            .starts_with("error: the argument '--db <PATH>' cannot be used multiple times"));
+        assert!(
+            err(&["list", "--db", "a", "--store", "sqlite:b"]).starts_with(
+                "error: the argument '--db <PATH>' cannot be used with '--store <STORE>'"
+            )
+        );
+        assert!(
+            err(&["serve", "--db", "--listen"]).contains("a value is required for '--db <PATH>'")
+        );
+        assert!(err(&["serve", "--public-reports=yes"])
+            .contains("unexpected value 'yes' for '--public-reports'"));
+        assert!(err(&["list", "--limit", "0"]).contains(
+            "invalid value '0' for '--limit <N>': expected a whole number from 1 to 1000000"
+        ));
+        assert!(err(&["list", "--format", "xml"]).contains(
+            "invalid value 'xml' for '--format <FORMAT>'\n  [possible values: json, table]"
+        ));
+        assert!(err(&["serve", "--store", "mysql:x"]).contains(
+            "invalid value 'mysql:x' for '--store <STORE>': expected sqlite:PATH or clickhouse:"
+        ));
+        assert!(err(&["serve", "--max-body", "10"])
+            .contains("invalid value '10' for '--max-body <BYTES>': expected a whole number of bytes from 1024 to 16777216"));
+        assert!(err(&["serve", "--rate-limit", "100001"]).contains("from 0 (no limit) to 100000"));
+        assert!(
+            err(&["serve", "--report-cache-seconds", "301"]).contains("from 0 (no cache) to 300")
+        );
         assert!(err(&["serve", "--processing-token", "short"])
             .starts_with("--processing-token is not accepted: a token on the command line"));
-        assert!(err(&["serve", "--client-ip-header", "a b"]).contains("an HTTP header name"));
-        assert!(err(&["serve", "--max-connections", "3"]).contains("from 16 to 1000000"));
-        assert!(err(&["report", "--from", "2026-13-01"]).contains("YYYY-MM-DD"));
-        assert!(err(&["report", "--format", "pdf"]).ends_with("expected json, csv or md"));
-        assert!(err(&["report", "--service", "a b"]).contains("a service code"));
+        let e = parse(["list", "--read-token=0123456789abcdef0123"])
+            .unwrap_err()
+            .render();
+        assert!(
+            e.starts_with("error: --read-token is not accepted")
+                && e.contains("JOURNEY_COLLECTOR_READ_TOKEN or use --read-token-file FILE")
+                && !e.contains("0123456789abcdef0123"),
+            "{e}"
+        );
+        assert!(err(&["serve", "--client-ip-header", "a b"]).contains(
+            "invalid value 'a b' for '--client-ip-header <NAME>': expected an HTTP header name"
+        ));
+        assert!(err(&["serve", "--max-connections", "3"])
+            .contains("invalid value '3' for '--max-connections <N>': expected a whole number from 16 to 1000000"));
+        assert!(err(&["serve", "--step-slugs", "a/b"])
+            .contains("expected path segments separated by commas"));
+        assert!(err(&["report", "--from", "2026-13-01"]).contains(
+            "invalid value '2026-13-01' for '--from <DATE>': expected a date YYYY-MM-DD"
+        ));
+        assert!(err(&["report", "--format", "pdf"]).contains("[possible values: json, csv, md]"));
+        assert!(err(&["report", "--service", "a b"])
+            .contains("invalid value 'a b' for '--service <CODE>': expected a service code"));
+        assert!(err(&["report", "--portal", "*"]).contains("expected an origin scheme://host"));
+        assert!(err(&["report", "--target-seconds", "0"]).contains("from 1 to 86400"));
     }
 }

@@ -4,7 +4,8 @@
 //! each against `schema/beacon.schema.json` (embedded at build time), stores
 //! them exactly once (SQLite, or ClickHouse past one machine), and reports per
 //! service against the QCVN targets (JSON, CSV, Markdown, an HTML dashboard).
-//! `main.rs` only parses the command line and calls [`run`].
+//! `main.rs` only parses the command line, installs the log (`tracing` on stderr) and calls
+//! [`run`].
 //!
 //! Embedding in tests or another program:
 //! ```no_run
@@ -40,6 +41,8 @@ pub mod server;
 pub mod store;
 pub mod validate;
 
+use std::io::Write;
+
 pub use cli::{Command, ListArgs, ListFormat, ReportArgs, ReportFormat};
 pub use clock::Clock;
 pub use error::Error;
@@ -49,10 +52,14 @@ pub use server::{run_until_signal, serve, RunningServer, ServeConfig, StoreSpec}
 /// Runs a parsed command to completion (`serve` blocks until SIGINT/SIGTERM).
 pub fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Help => {
-            print!("{}", cli::USAGE);
+        Command::Help(text) => {
+            print!("{text}");
             Ok(())
         }
+        Command::Completions(shell) => std::io::stdout()
+            .lock()
+            .write_all(&cli::completions(shell))
+            .map_err(Error::Output),
         Command::List(args) => list::list(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => report_command(&args, &mut std::io::stdout().lock()),
         Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()

@@ -1,4 +1,4 @@
-//! The stderr log of refused requests: one line each, bounded. A refusal is logged with where
+//! The log of refused requests: one line each, bounded. A refusal is logged with where
 //! and which rule (never a value a request carried: validation details name JSON pointers and
 //! schema rules only), header values cut to [`MAX_HEADER_BYTES`], and at most
 //! [`LINES_PER_WINDOW`] lines per [`WINDOW_MS`]: a client sending 6 MB of junk must not write
@@ -35,7 +35,7 @@ impl RefusalLog {
         if now_ms - w.start_ms >= WINDOW_MS {
             if w.left_out > 0 {
                 out.push(format!(
-                    "journey-collector: {} more refusals in the last {} s were not logged",
+                    "{} more refusals in the last {} s were not logged",
                     w.left_out,
                     WINDOW_MS / 1000
                 ));
@@ -94,7 +94,7 @@ mod tests {
             next,
             [
                 format!(
-                    "journey-collector: {} more refusals in the last 10 s were not logged",
+                    "{} more refusals in the last 10 s were not logged",
                     10_000 - LINES_PER_WINDOW
                 ),
                 "refused".to_string()

@@ -275,7 +275,8 @@ async fn accept_loop(
 }
 
 /// `journey-collector serve`: serves until SIGINT or SIGTERM. Prints exactly one
-/// line to stdout, `journey-collector listening on http://IP:PORT`.
+/// line to stdout, `journey-collector listening on http://IP:PORT` (what scripts wait for);
+/// the rest goes to the log.
 pub async fn run_until_signal(config: ServeConfig) -> Result<(), Error> {
     let origins = config.options.origins.clone();
     let spec = config.store.clone();
@@ -290,16 +291,16 @@ pub async fn run_until_signal(config: ServeConfig) -> Result<(), Error> {
         .and_then(|()| out.flush())
         .map_err(Error::Output)?;
     }
-    eprintln!("journey-collector: storing beacons in {spec:?}");
+    tracing::info!("storing beacons in {spec:?}");
     match origins {
-        AllowedOrigins::None => eprintln!(
-            "journey-collector: hint: no --allow-origin given, so browser requests (with an Origin header) \
+        AllowedOrigins::None => tracing::warn!(
+            "hint: no --allow-origin given, so browser requests (with an Origin header) \
              are refused with 403; add e.g. --allow-origin http://127.0.0.1:8080"
         ),
-        other => eprintln!("journey-collector: allowed origins: {}", other.describe()),
+        other => tracing::info!("allowed origins: {}", other.describe()),
     }
     wait_for_signal().await?;
-    eprintln!("journey-collector: shutting down");
+    tracing::info!("shutting down");
     server.shutdown().await
 }
 

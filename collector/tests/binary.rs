@@ -1,4 +1,4 @@
-//! The real `journey-collector` binary: startup line, SIGTERM, `list`, exit codes.
+//! The real `journey-collector` binary: startup line, SIGTERM, `list`, exit codes, the log.
 
 mod common;
 
@@ -14,11 +14,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
 /// Starts `journey-collector serve --listen 127.0.0.1:0 ARGS…` and reads the address from its
 /// one line on stdout (stderr stays piped, for the caller to read at exit).
 fn serve(args: &[&str]) -> (Child, SocketAddr) {
+    serve_with_env(args, &[])
+}
+
+/// [`serve`] with these environment variables too.
+fn serve_with_env(args: &[&str], env: &[(&str, &str)]) -> (Child, SocketAddr) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
         .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
+        .env_remove("RUST_LOG")
+        .env_remove("JOURNEY_COLLECTOR_LOG")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -74,6 +82,14 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
         stderr.contains("rejected POST /v1/beacons: 400 invalid beacon: beacon 0: (root): "),
         "{stderr}"
     );
+    assert!(
+        stderr.contains(" INFO journey_collector::server: storing beacons in "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colours when stderr is not a terminal"
+    );
 
     let out = Command::new(BIN)
         .args(["list", "--db", db_arg, "--format", "json"])
@@ -104,29 +120,66 @@ fn serve_prints_address_stores_and_stops_on_sigterm_then_list_shows_it() {
 
 #[test]
 fn usage_errors_exit_2_and_name_the_problem() {
-    for (args, needle) in [
+    for (args, needles) in [
         (
             &["frobnicate"][..],
-            "unknown command 'frobnicate'; accepted commands: serve, list, report, help",
+            &[
+                "error: unrecognized subcommand 'frobnicate'",
+                "accepted commands: serve, list, report, completions, help",
+            ][..],
         ),
         (
             &["serve", "--port", "80"],
-            "unknown flag '--port' for 'serve'",
+            &[
+                "error: unexpected argument '--port' found",
+                "accepted for 'serve': --db, --store, --listen,",
+            ],
         ),
         (
             &["list", "--format", "csv"],
-            "invalid value 'csv' for --format: expected json or table",
+            &[
+                "error: invalid value 'csv' for '--format <FORMAT>'",
+                "[possible values: json, table]",
+            ],
         ),
-        (&[], "no command given"),
+        (
+            &["serve", "--read-token", "0123456789abcdef0123"],
+            &[
+                "--read-token is not accepted",
+                "JOURNEY_COLLECTOR_READ_TOKEN",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "requires a subcommand",
+                "[subcommands: serve, list, report, completions, help]",
+            ],
+        ),
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+        assert!(!stderr.contains("0123456789abcdef0123"), "{stderr}");
     }
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("journey-collector serve  [STORE]"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Usage: journey-collector <COMMAND>"),
+        "{help}"
+    );
+    assert!(help.contains("completions"), "{help}");
+    let out = Command::new(BIN)
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("complete -F _journey__collector"));
 }
 
 #[test]
@@ -291,6 +344,42 @@ fn refusal_logs_carry_no_value_and_stay_bounded() {
         "{}",
         refusals[0]
     );
+}
+
+/// The log's level comes from JOURNEY_COLLECTOR_LOG (or RUST_LOG): `error` keeps the startup
+/// lines and refusals out; the listening line is on stdout whatever the level.
+#[test]
+fn the_log_level_comes_from_the_environment() {
+    let dir = TempDir::new("bin-level");
+    let db = dir.0.join("j.db");
+    for (env, quiet) in [
+        (("JOURNEY_COLLECTOR_LOG", "error"), true),
+        (("RUST_LOG", "error"), true),
+        (("RUST_LOG", "warn"), false),
+    ] {
+        let (child, addr) = serve_with_env(&["--db", db.to_str().unwrap()], &[env]);
+        let r = request(
+            addr,
+            "POST",
+            "/v1/beacons",
+            &[("content-type", "application/json"), SENDER],
+            b"[1]",
+        );
+        assert_eq!(r.status, 400);
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("storing beacons"), "{env:?}: {stderr}");
+        assert_eq!(
+            !stderr.contains("rejected POST"),
+            quiet,
+            "{env:?}: {stderr}"
+        );
+        assert_eq!(!stderr.contains(" WARN "), quiet, "{env:?}: {stderr}");
+    }
 }
 
 #[test]

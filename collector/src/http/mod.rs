@@ -177,7 +177,7 @@ async fn count_rejections(State(state): State<AppState>, req: Request, next: Nex
     resp
 }
 
-/// One stderr line per refused request, with the reason (where and which rule, never a value
+/// One log line (warn) per refused request, with the reason (where and which rule, never a value
 /// the request carried), within the refusal log's budget (see [`crate::refusal_log`]).
 async fn log_rejections(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use crate::refusal_log::{cut, header_value, MAX_HEADER_BYTES};
@@ -193,11 +193,11 @@ async fn log_rejections(State(state): State<AppState>, req: Request, next: Next)
         let status = resp.status().as_u16();
         for line in state.refusals.lines(state.options.clock.now_ms(), || {
             format!(
-                "journey-collector: rejected {method} {path}{origin}: {status} {}",
+                "rejected {method} {path}{origin}: {status} {}",
                 cut(reason, 2_000)
             )
         }) {
-            eprintln!("{line}");
+            tracing::warn!("{line}");
         }
     }
     resp

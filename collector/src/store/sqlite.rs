@@ -418,8 +418,8 @@ impl SqliteStore {
                     rescue.display()
                 ),
             });
-            eprintln!(
-                "journey-collector: database file {} was removed or replaced{}",
+            tracing::error!(
+                "database file {} was removed or replaced{}",
                 self.path.display(),
                 lost.as_deref().unwrap_or_default()
             );
