@@ -2,14 +2,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use common::{beacon, request, TempDir, READ_TOKEN, SENDER_HEADER as SENDER, SENDER_TOKEN};
+use common::{beacon, request, TempDir, BIN, SENDER_HEADER as SENDER, SENDER_TOKEN};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
 
 /// Starts `journey-collector serve --listen 127.0.0.1:0 ARGS…` and reads the address from its
 /// one line on stdout (stderr stays piped, for the caller to read at exit).
@@ -19,30 +16,12 @@ fn serve(args: &[&str]) -> (Child, SocketAddr) {
 
 /// [`serve`] with these environment variables too.
 fn serve_with_env(args: &[&str], env: &[(&str, &str)]) -> (Child, SocketAddr) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
-        .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
+    let mut command = Command::new(BIN);
+    command
         .env_remove("RUST_LOG")
         .env_remove("JOURNEY_COLLECTOR_LOG")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim_end()
-        .strip_prefix("journey-collector listening on http://")
-        .unwrap_or_else(|| panic!("unexpected startup line {line:?}"))
-        .parse()
-        .unwrap();
-    assert_ne!(addr.port(), 0);
-    (child, addr)
+        .envs(env.iter().copied());
+    common::spawn_serving(command, args, Stdio::piped())
 }
 
 #[test]

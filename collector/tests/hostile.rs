@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -14,10 +14,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{beacon, TempDir, READ_TOKEN, SENDER_TOKEN};
+use common::{beacon, TempDir, BIN, READ_TOKEN, SENDER_TOKEN};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
 const PORTAL: &str = "https://dvc.example.gov.vn";
 const REJECTED: &str = "journey_collector_requests_rejected_total";
 
@@ -35,7 +34,7 @@ impl Collector {
 
     /// [`Collector::start`] under the shell limits `limits` (e.g. `ulimit -n 160`).
     fn start_under(db: &Path, args: &[&str], limits: Option<String>) -> Collector {
-        let mut command = match limits {
+        let command = match limits {
             Some(limits) => {
                 let mut c = Command::new("sh");
                 c.args(["-c", &format!("{limits} && exec \"$0\" \"$@\""), BIN]);
@@ -43,32 +42,9 @@ impl Collector {
             }
             None => Command::new(BIN),
         };
-        let mut child = command
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--db",
-                db.to_str().unwrap(),
-            ])
-            .args(["--allow-origin", PORTAL])
-            .args(args)
-            .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
-            .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim_end()
-            .strip_prefix("journey-collector listening on http://")
-            .unwrap_or_else(|| panic!("unexpected startup line {line:?}"))
-            .parse()
-            .unwrap();
+        let db_arg = ["--db", db.to_str().unwrap(), "--allow-origin", PORTAL];
+        let all: Vec<&str> = db_arg.iter().chain(args).copied().collect();
+        let (child, addr) = common::spawn_serving(command, &all, Stdio::null());
         Collector { child, addr }
     }
 

@@ -304,3 +304,38 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
 }
+
+/// The collector binary the tests run.
+pub const BIN: &str = env!("CARGO_BIN_EXE_journey-collector");
+
+/// Starts `command` (the binary, or a shell that `exec`s it) as `serve --listen 127.0.0.1:0
+/// ARGS…` with the test tokens in its environment, and reads the address from its one line on
+/// stdout. Its stderr goes to `stderr`.
+pub fn spawn_serving(
+    mut command: std::process::Command,
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> (std::process::Child, std::net::SocketAddr) {
+    use std::io::BufRead;
+    let mut child = command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("JOURNEY_COLLECTOR_READ_TOKEN", READ_TOKEN)
+        .env("JOURNEY_COLLECTOR_SENDER_TOKEN", SENDER_TOKEN)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: std::net::SocketAddr = line
+        .trim_end()
+        .strip_prefix("journey-collector listening on http://")
+        .unwrap_or_else(|| panic!("unexpected startup line {line:?}"))
+        .parse()
+        .unwrap();
+    assert_ne!(addr.port(), 0);
+    (child, addr)
+}
