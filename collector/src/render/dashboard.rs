@@ -392,9 +392,16 @@ pub fn page(report: &Report, query: &str) -> String {
     let fr = &report.friction;
     for (counter, list) in &fr.counters {
         let _ = write!(out, "<h3>{}</h3>", esc(counter.short));
+        let mut head = counter.unit.chars();
+        let head: String = head
+            .next()
+            .into_iter()
+            .flat_map(char::to_uppercase)
+            .chain(head)
+            .collect();
         bar_table(
             &mut out,
-            ["Trường", counter.unit, ""],
+            ["Trường", &head, ""],
             &count_rows(list, counter.unit),
         );
     }
