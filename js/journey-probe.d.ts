@@ -39,6 +39,8 @@ export interface FieldSnapshot {
   pastes: number;
   /** Validation failures. */
   invalid: number;
+  /** Returns: focused again after another field had the focus. */
+  refocus: number;
 }
 
 /** What the probe sees of one form. */

@@ -27,14 +27,12 @@ fn js_list(name: &str) -> Vec<String> {
 fn every_command_is_a_method_of_the_api_and_a_typed_command() {
     let mut methods = js_list("PLAIN");
     methods.extend(js_list("WITH_ARGUMENT"));
-    // Methods the API writes out because they take more than a string.
-    for special in ["rate"] {
-        assert!(
-            API.contains(&format!("run(['{special}'")),
-            "js/api.js no longer writes {special} by hand"
-        );
-        methods.push(special.to_owned());
-    }
+    // `rate` the API writes out by hand: it takes a score and reasons, not one string.
+    assert!(
+        API.contains("run(['rate'"),
+        "js/api.js no longer writes rate by hand"
+    );
+    methods.push("rate".to_owned());
     let command_type = TYPES
         .lines()
         .find(|l| l.starts_with("export type JourneyProbeCommand ="))

@@ -66,7 +66,7 @@ export const TEXT = {
       empty: 'Trống',
     },
     flags: { overwritten: 'đã sửa', invalid: 'lỗi' },
-    counterNames: { focus_ms: 'thời gian', visits: 'lượt', corrections: 'sửa', pastes: 'dán', invalid: 'lỗi', hesitation_ms: 'do dự' },
+    counterNames: { focus_ms: 'thời gian', visits: 'lượt', corrections: 'sửa', pastes: 'dán', invalid: 'lỗi', hesitation_ms: 'do dự', refocus: 'quay lại' },
   },
   en: {
     region: 'journey-probe: what the probe sees',
@@ -132,7 +132,7 @@ export const TEXT = {
       empty: 'Empty',
     },
     flags: { overwritten: 'changed', invalid: 'error' },
-    counterNames: { focus_ms: 'time', visits: 'visits', corrections: 'corrections', pastes: 'pastes', invalid: 'errors', hesitation_ms: 'hesitation' },
+    counterNames: { focus_ms: 'time', visits: 'visits', corrections: 'corrections', pastes: 'pastes', invalid: 'errors', hesitation_ms: 'hesitation', refocus: 'returns' },
   },
 };
 

@@ -189,8 +189,6 @@ impl FormReport {
 impl FieldReport {
     /// Writes the field; flags and counters only when set, to keep beacons small.
     fn write(&self, o: &mut Object<'_>) {
-        let c = &self.counters;
-        let nonzero = |n: u32| (n > 0).then_some(u64::from(n));
         o.str("key", &self.key)
             .str("origin", self.origin.as_str())
             .opt_str("source", self.source.as_deref());
@@ -203,13 +201,16 @@ impl FieldReport {
                 o.bool(flag, true);
             }
         }
+        let c = &self.counters;
+        let nonzero = |n: u32| (n > 0).then_some(u64::from(n));
         o.opt_uint("filled", self.filled.map(u64::from))
             .opt_uint("focus_ms", (c.focus_ms > 0).then_some(c.focus_ms))
             .opt_uint("visits", nonzero(c.visits))
             .opt_uint("hesitation_ms", c.hesitation_ms)
             .opt_uint("corrections", nonzero(c.corrections))
             .opt_uint("pastes", nonzero(c.pastes))
-            .opt_uint("invalid", nonzero(c.invalid));
+            .opt_uint("invalid", nonzero(c.invalid))
+            .opt_uint("refocus", nonzero(c.refocus));
     }
 }
 

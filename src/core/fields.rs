@@ -97,6 +97,9 @@ pub struct Fields {
     /// field (in a calendar or a list the page renders at the end of `<body>`) is on that
     /// field's popup.
     opener: Option<usize>,
+    /// The field that last had the focus: focusing another one that had it before is a
+    /// return (`refocus`).
+    focused: Option<usize>,
     /// Fields found beyond [`MAX_FIELDS`].
     pub ignored: u32,
 }
@@ -168,6 +171,12 @@ impl Fields {
         };
         if matches!(event, FieldEvent::Focus | FieldEvent::Interact) {
             self.opener = Some(index);
+        }
+        if event == FieldEvent::Focus {
+            if field.counters.visits > 0 && self.focused != Some(index) {
+                field.counters.refocus += 1;
+            }
+            self.focused = Some(index);
         }
         let had_input = field.had_user_input();
         if field.apply(event, at_ms) {
@@ -540,6 +549,28 @@ mod tests {
                 hash,
             },
         }
+    }
+
+    /// Returns: the citizen goes to the phone field, on to the e-mail, back to the phone
+    /// (one return), leaves and refocuses the phone with nothing between (none), and back to the
+    /// e-mail (its one return). A first focus is never a return.
+    #[test]
+    fn a_return_is_a_focus_after_another_field_had_the_focus() {
+        let (mut fields, form, _) = page();
+        let phone = fields
+            .observe(facts("so_dien_thoai", form), &[])
+            .unwrap()
+            .index;
+        let email = fields.observe(facts("email", form), &[]).unwrap().index;
+        let at = |n: u32| f64::from(n) * 1_000.0;
+        let walk = [phone, email, phone, phone, email];
+        for (i, &index) in walk.iter().enumerate() {
+            fields.event(index, FieldEvent::Focus, at(2 * i as u32));
+            fields.event(index, FieldEvent::Blur, at(2 * i as u32 + 1));
+        }
+        let refocus = |i: usize| fields.all()[i].rounded_counters(at(20)).refocus;
+        assert_eq!((refocus(phone), refocus(email)), (1, 1));
+        assert_eq!(fields.all()[phone].counters.visits, 3);
     }
 
     /// A date picker: the citizen clicks the field, navigates its calendar (rendered at the end

@@ -329,3 +329,32 @@ describe('the probe never breaks the host page', () => {
     await context.close();
   });
 });
+
+describe('a return to a field reaches the report', () => {
+  test('a citizen who goes back to a field after another is counted once, in the beacon and in the friction report', async (t) => {
+    const { context, page } = await openPage(browser);
+    t.after(() => context.close());
+    await page.goto(`${portal.url}${SERVICE}`);
+    await page.click('#btn-nop-ho-so');
+    await page.waitForURL(/\/dang-nhap/);
+    await page.click('#btn-vneid');
+    await page.waitForURL(/buoc-1$/);
+    await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+    await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai);
+    await page.fill('#so_dien_thoai', TYPED.so_dien_thoai);
+    await page.fill('#email', TYPED.email);
+    await page.fill('#so_dien_thoai', TYPED.so_dien_thoai); // back to the phone: one return
+    await page.click('#btn-tiep-tuc');
+    await page.waitForURL(/buoc-2$/);
+    const fieldsOf = (b) => Object.fromEntries(b.beacon.forms.flatMap((f) => f.fields).map((f) => [f.key, f]));
+    const step1 = await eventually(async () => (await collector.stored()).find((b) =>
+      b.beacon.page.path === `${SERVICE}/buoc-1` && fieldsOf(b).so_dien_thoai?.refocus !== undefined));
+    assert.ok(step1, 'the step-1 beacon of the journey that went back to the phone field');
+    const fields = fieldsOf(step1);
+    assert.equal(fields.so_dien_thoai.refocus, 1, JSON.stringify(fields.so_dien_thoai));
+    assert.equal(fields.so_dien_thoai.visits, 2);
+    assert.equal(fields.email.refocus, undefined, 'no return to the e-mail: nothing sent');
+    const report = await (await collector.read('/v1/report')).json();
+    assert.deepEqual(report.friction.refocus, [{ name: 'so_dien_thoai', count: 1 }]);
+  });
+});

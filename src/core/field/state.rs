@@ -75,6 +75,9 @@ pub struct FieldCounters {
     pub pastes: u32,
     /// Validation failures.
     pub invalid: u32,
+    /// Returns: focused again after another field had the focus (counted by
+    /// [`crate::core::fields::Fields`], which knows the other fields).
+    pub refocus: u32,
 }
 
 impl Field {
@@ -354,6 +357,7 @@ impl Field {
             corrections: self.counters.corrections,
             pastes: self.counters.pastes,
             invalid: self.counters.invalid,
+            refocus: self.counters.refocus,
         }
     }
 }
@@ -373,4 +377,6 @@ pub struct RoundedCounters {
     pub pastes: u32,
     /// Validation failures.
     pub invalid: u32,
+    /// Returns after another field.
+    pub refocus: u32,
 }

@@ -473,8 +473,10 @@ fn counters_measure_focus_hesitation_corrections_and_pastes() {
             hesitation_ms: Some(2_500),
             corrections: 2,
             pastes: 1,
-            invalid: 1
-        }
+            invalid: 1,
+            refocus: 0,
+        },
+        "a field alone never counts a return: only another field between two focuses does"
     );
 }
 

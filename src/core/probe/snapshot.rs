@@ -86,7 +86,8 @@ impl Probe {
                         .opt_uint("hesitation_ms", c.hesitation_ms)
                         .uint("corrections", c.corrections.into())
                         .uint("pastes", c.pastes.into())
-                        .uint("invalid", c.invalid.into());
+                        .uint("invalid", c.invalid.into())
+                        .uint("refocus", c.refocus.into());
                 },
             );
         out

@@ -229,7 +229,7 @@ fn the_snapshot_lists_fields_without_values() {
     assert_eq!(
         json,
         format!(
-            r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","clock":{{"active_ms":0,"hidden_ms":0,"blocked_ms":0,"failed":0,"target_s":300,"steps":[{{"name":"/dich-vu/1.001234/buoc-1","ms":0,"active_ms":0}}]}},"forms":[{{"key":"f","total":1,"prefilled":1,"typed":0,"overwritten":0,"attempts":0,"blocked":0,"blocked_by":[]}}],"fields":[{{"index":0,"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0}}]}}"#,
+            r#"{{"service":"1.001234","journey":"{}","logged_in":false,"submitted":false,"page":0,"path":"/dich-vu/1.001234/buoc-1","clock":{{"active_ms":0,"hidden_ms":0,"blocked_ms":0,"failed":0,"target_s":300,"steps":[{{"name":"/dich-vu/1.001234/buoc-1","ms":0,"active_ms":0}}]}},"forms":[{{"key":"f","total":1,"prefilled":1,"typed":0,"overwritten":0,"attempts":0,"blocked":0,"blocked_by":[]}}],"fields":[{{"index":0,"key":"ho_ten","form":"f","origin":"declared","source":"CSDLQG-DC","overwritten":false,"locked":false,"removed":false,"focus_ms":0,"visits":0,"corrections":0,"pastes":0,"invalid":0,"refocus":0}}]}}"#,
             "ababebabafababebabafababebabafab"
         )
     );
