@@ -3,40 +3,19 @@
 // period and a refused submission — and the journey the collector stores must match the script
 // to within a second. A second citizen walks away and is reported as abandoned where they stopped;
 // a third leaves a visible tab untouched and the probe's timer reports it without their return.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDemo } from '../../demo/server.mjs';
-import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, probeReady } from './support/browser.mjs';
+import { eventually, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { startRecorder } from './support/recorder.mjs';
+import { withStack } from './support/stack.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
-let dir, collector, recorder, portal, browser;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-clock-'));
-  const port = await freePort();
-  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: [`http://127.0.0.1:${port}`], quiet: true });
-  recorder = await startRecorder(collector.url);
-  portal = await startDemo({ port, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stack = withStack('clock', { portal: { apiDelayMs: 0 } });
 
 /** A browser context whose time stands still until the test moves it. */
 async function pausedContext() {
-  const context = await browser.newContext({ locale: 'vi-VN' });
+  const context = await stack.browser.newContext({ locale: 'vi-VN' });
   await context.clock.install({ time: new Date('2026-11-23T08:00:00+07:00') });
   await context.clock.pauseAt(new Date('2026-11-23T08:00:01+07:00'));
   const page = await context.newPage();
@@ -60,14 +39,14 @@ async function inBackground(page, ms) {
 
 async function journeyOf(id) {
   return eventually(async () => {
-    const stored = await collector.stored(`&journey=${id}`);
+    const stored = await stack.collector.stored(`&journey=${id}`);
     return stored.find((b) => b.beacon.journey.outcome) ? stored.map((b) => b.beacon) : null;
   });
 }
 
 test('a scripted 4-minute journey is measured as scripted, step by step', async () => {
   const { context, page, errors } = await pausedContext();
-  await page.goto(`${portal.url}${SERVICE}`);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   await probeReady(page);
   await page.clock.runFor(20_000); // reading about the service: before login, not counted
   await page.click('#btn-nop-ho-so');
@@ -132,7 +111,7 @@ test('a scripted 4-minute journey is measured as scripted, step by step', async 
  */
 async function citizenAtStepTwo() {
   const { context, page, errors } = await pausedContext();
-  await page.goto(`${portal.url}${SERVICE}`);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
@@ -163,7 +142,7 @@ test('a citizen who walks away is reported as abandoned at the step where they s
   // The citizen leaves the tab and comes back 40 minutes later, past the 30-minute timeout.
   await page.goto('about:blank');
   await page.clock.runFor(40 * 60_000);
-  await page.goto(`${portal.url}${SERVICE}/buoc-2`);
+  await page.goto(`${stack.portal.url}${SERVICE}/buoc-2`);
   await probeReady(page);
   const beacons = await journeyOf(journey);
   assertAbandonedAtStepTwo(beacons);
@@ -178,7 +157,7 @@ test('a citizen who leaves a visible tab untouched is reported abandoned by the 
   // 29 minutes untouched, the tab visible: not yet abandoned (the demo's timeout is 30).
   await page.clock.runFor(29 * 60_000);
   assert.equal((await page.evaluate(() => window.JourneyProbe.snapshot())).journey, journey);
-  const early = await collector.stored(`&journey=${journey}`);
+  const early = await stack.collector.stored(`&journey=${journey}`);
   assert.ok(!early.some((b) => b.beacon.journey.outcome), 'no end before the timeout');
   // Two minutes more: the probe's timer ends the journey; nothing else happens on the page.
   await page.clock.runFor(2 * 60_000);
@@ -192,5 +171,5 @@ test('a citizen who leaves a visible tab untouched is reported abandoned by the 
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
+  assert.ok(assertAnonymous(stack.recorder.requests) > 0, 'requests were recorded');
 });

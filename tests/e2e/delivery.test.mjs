@@ -1,42 +1,20 @@
 // Delivery that loses nothing: the collector is killed in the middle of a journey and started
 // again before its end; every beacon of the journey must be stored, each exactly once.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
-import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { startCollector } from '../../scripts/stack.mjs';
+import { eventually, openPage, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { startRecorder } from './support/recorder.mjs';
+import { withStack } from './support/stack.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
-let dir, db, collectorPort, portal, browser;
-let collector, recorder;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-delivery-'));
-  db = join(dir, 'beacons.db');
-  collectorPort = await freePort();
-  const portalPort = await freePort();
-  collector = await startCollector({ db, port: collectorPort, allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
-  recorder = await startRecorder(collector.url); // stays up while the collector is down (answers 502)
-  portal = await startDemo({ port: portalPort, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stack = withStack('delivery', { portal: { apiDelayMs: 0 }, collectorPort: true });
 
 test('killed mid-journey, restarted before the end: every beacon arrives, each stored once', async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(`${portal.url}${SERVICE}`);
+  const { context, page, errors } = await openPage(stack.browser);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
   await page.click('#btn-vneid');
@@ -47,7 +25,7 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
   await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
   await page.fill('#so_dien_thoai', '0912345678');
 
-  await collector.stop(); // the collector goes down
+  await stack.collector.stop(); // the collector goes down
   await page.click('#btn-tiep-tuc');
   await page.waitForURL(/buoc-2$/);
   await page.check('#loai_phieu_1');
@@ -60,16 +38,16 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
   const waiting = await page.evaluate(() => localStorage.getItem('journey-probe:outbox'));
   assert.ok(waiting && waiting.split('\n').length > 1, 'beacons wait in the outbox while the collector is down');
 
-  collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin], quiet: true });
+  stack.collector = await startCollector({ db: stack.db, port: stack.collectorPort, allowOrigins: [new URL(stack.portal.url).origin], quiet: true });
   await page.check('#cam_ket');
   await page.click('#btn-nop');
   await page.waitForURL(/bien-nhan\//);
   await probeReady(page);
-  await page.goto(`${portal.url}/dich-vu/1.001234`); // one more page: it sends what still waits
+  await page.goto(`${stack.portal.url}/dich-vu/1.001234`); // one more page: it sends what still waits
   await probeReady(page);
 
   const stored = await eventually(async () => {
-    const beacons = (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
+    const beacons = (await stack.collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
     const seqs = beacons.map((b) => b.seq).sort((a, b) => a - b);
     const complete = beacons.some((b) => b.trigger === 'submitted') && seqs.every((s, i) => s === i);
     return complete && seqs.length >= 7 ? beacons : null;
@@ -89,16 +67,16 @@ test('killed mid-journey, restarted before the end: every beacon arrives, each s
 /** Beacons the collector stored for a journey, after giving the browser time to send. */
 async function storedFor(journey, ms = 1_500) {
   await new Promise((r) => setTimeout(r, ms));
-  return (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
+  return (await stack.collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
 }
 
 test('with data-consent="required" nothing is sent until consent(true)', async (t) => {
-  const held = await startDemo({ port: 0, collectorUrl: collector.beaconsUrl, apiDelayMs: 0, probeAttrs: { 'data-consent': 'required' } });
-  const { context, page, errors } = await openPage(browser);
+  const held = await startDemo({ port: 0, collectorUrl: stack.collector.beaconsUrl, apiDelayMs: 0, probeAttrs: { 'data-consent': 'required' } });
+  const { context, page, errors } = await openPage(stack.browser);
   t.after(() => Promise.all([context.close(), held.close()]));
   // The collector must accept this second portal's origin: restart it with both.
-  await collector.stop();
-  collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin, new URL(held.url).origin], quiet: true });
+  await stack.collector.stop();
+  stack.collector = await startCollector({ db: stack.db, port: stack.collectorPort, allowOrigins: [new URL(stack.portal.url).origin, new URL(held.url).origin], quiet: true });
   await page.goto(`${held.url}${SERVICE}`);
   const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
@@ -123,9 +101,9 @@ test('with data-consent="required" nothing is sent until consent(true)', async (
 });
 
 test('with Global Privacy Control on, nothing is sent or stored', async () => {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(stack.browser);
   await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
-  await page.goto(`${portal.url}${SERVICE}`);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
@@ -139,8 +117,8 @@ test('with Global Privacy Control on, nothing is sent or stored', async () => {
 });
 
 test('optOut() stops the probe and deletes what it stored; it stays off', async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(`${portal.url}${SERVICE}`);
+  const { context, page, errors } = await openPage(stack.browser);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap/);
@@ -162,5 +140,5 @@ test('optOut() stops the probe and deletes what it stored; it stays off', async 
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
+  assert.ok(assertAnonymous(stack.recorder.requests) > 0, 'requests were recorded');
 });

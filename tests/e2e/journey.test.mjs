@@ -1,16 +1,12 @@
 // End-to-end: a citizen goes through the demo portal's service in real Chromium, the probe
 // sends beacons over real HTTP to the real collector (real SQLite), and the tests assert on
 // what the collector stored and on the raw requests that left the browser.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startDemo } from '../../demo/server.mjs';
-import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { startRecorder } from './support/recorder.mjs';
+import { withStack } from './support/stack.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { eventually, openPage, probeReady } from './support/browser.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 // What the scripted citizen types, and what the portal pre-fills: none of it may leave the browser.
@@ -22,31 +18,14 @@ const TYPED = {
 };
 const PREFILLED = ['Nguyễn Thị Minh Khai', '001190012345', '1990-05-14', 'Lê Lợi', 'Tân Phong'];
 
-let dir, collector, recorder, portal, browser;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-e2e-'));
-  const portalPort = await freePort();
-  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
-  recorder = await startRecorder(collector.url);
-  portal = await startDemo({ port: portalPort, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 50 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stack = withStack('journey', { portal: { apiDelayMs: 50 } });
 
 /**
  * Walks the whole service like a citizen, including one server-side validation error; `then`
  * lists the portal's pages the citizen opens after reading the receipt.
  */
 async function citizenJourney(page, then = []) {
-  await page.goto(`${portal.url}${SERVICE}`);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/\/dang-nhap/);
   await page.click('#btn-vneid');
@@ -79,7 +58,7 @@ async function citizenJourney(page, then = []) {
   await page.waitForURL(/bien-nhan\//);
   const dossier = (await page.textContent('#ma-ho-so')).trim();
   for (const path of then) {
-    await page.goto(`${portal.url}${path}`);
+    await page.goto(`${stack.portal.url}${path}`);
     await probeReady(page);
   }
   await page.goto('about:blank'); // leaving the last page sends its last beacon
@@ -90,16 +69,16 @@ describe('a citizen submits the demo service', () => {
   let beacons, requests, dossier, pageErrors;
 
   before(async () => {
-    const { context, page, errors } = await openPage(browser);
+    const { context, page, errors } = await openPage(stack.browser);
     dossier = await citizenJourney(page);
     pageErrors = errors;
     // Nine page views: info, login, step 1, step 2, step 2 again (422), step 3, receipt.
     beacons = await eventually(async () => {
-      const stored = await collector.stored();
+      const stored = await stack.collector.stored();
       return stored.some((b) => b.beacon.trigger === 'submitted') && stored.some((b) => b.beacon.page.path.endsWith('/bien-nhan/:id') && b.beacon.trigger !== 'submitted') ? stored : null;
     });
     assert.ok(beacons, 'the collector received the receipt page beacons');
-    requests = recorder.requests.filter((r) => r.method === 'POST');
+    requests = stack.recorder.requests.filter((r) => r.method === 'POST');
     await context.close();
   });
 
@@ -183,7 +162,7 @@ describe('a citizen submits the demo service', () => {
     assert.ok(requests.length >= 8, `${requests.length} beacon requests`);
     // text/plain: a simple request, no CORS preflight.
     assertAnonymous(requests, { secrets: [...Object.values(TYPED), ...PREFILLED, dossier] });
-    assert.ok(!recorder.requests.some((r) => r.method === 'OPTIONS'), 'no preflight was needed');
+    assert.ok(!stack.recorder.requests.some((r) => r.method === 'OPTIONS'), 'no preflight was needed');
   });
 
   test('the probe never threw into the page', () => {
@@ -193,11 +172,11 @@ describe('a citizen submits the demo service', () => {
 
 describe('after the receipt, the service\'s page is no new journey', () => {
   test('the service page read after a submission is not logged in, and the report counts no journey that was not made', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(stack.browser);
     await citizenJourney(page, [SERVICE]);
     await context.close();
     const after = await eventually(async () => {
-      const stored = await collector.stored();
+      const stored = await stack.collector.stored();
       const ended = new Set(stored.filter((b) => b.beacon.trigger === 'submitted').map((b) => b.beacon.journey.id));
       const next = stored.filter((b) => b.beacon.page.path === SERVICE && !ended.has(b.beacon.journey.id));
       return next.length > 0 ? next : null;
@@ -206,7 +185,7 @@ describe('after the receipt, the service\'s page is no new journey', () => {
     for (const { beacon } of after) {
       assert.equal(beacon.journey.logged_in, false, `a page read after a submission: ${JSON.stringify(beacon.journey)}`);
     }
-    const report = await (await collector.read(`/v1/report`)).json();
+    const report = await (await stack.collector.read(`/v1/report`)).json();
     const j = report.journeys;
     assert.equal(j.started, j.submitted, `every started journey of this file was submitted: ${JSON.stringify(j)}`);
     assert.equal(j.in_progress, 0, JSON.stringify(j));
@@ -217,10 +196,10 @@ describe('after the receipt, the service\'s page is no new journey', () => {
 
 describe('the probe never breaks the host page', () => {
   test('a bad configuration gives one warning per attribute and sends nothing', async (t) => {
-    const bad = await startDemo({ collectorUrl: `${recorder.url}/v1/beacons`, probeAttrs: { 'data-collector': 'ftp://sai', 'data-service': null, 'data-colector': '/v1/beacons' } });
-    const { context, page, errors, console: messages } = await openPage(browser);
+    const bad = await startDemo({ collectorUrl: `${stack.recorder.url}/v1/beacons`, probeAttrs: { 'data-collector': 'ftp://sai', 'data-service': null, 'data-colector': '/v1/beacons' } });
+    const { context, page, errors, console: messages } = await openPage(stack.browser);
     t.after(() => Promise.all([context.close(), bad.close()]));
-    const before = recorder.requests.length;
+    const before = stack.recorder.requests.length;
     const sentenceFiles = [];
     page.on('request', (r) => r.url().includes('journey-probe-sentences.') && sentenceFiles.push(r.url()));
     await page.goto(`${bad.url}${SERVICE}`);
@@ -240,7 +219,7 @@ describe('the probe never breaks the host page', () => {
     await page.waitForURL(/dang-nhap/);
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(recorder.requests.length, before, 'nothing was sent');
+    assert.equal(stack.recorder.requests.length, before, 'nothing was sent');
     assert.deepEqual(errors, []);
     await context.close();
     await bad.close();
@@ -248,7 +227,7 @@ describe('the probe never breaks the host page', () => {
 
   /** Opens the demo login page with hooks that record what reaches the page's own error handling. */
   async function watchedPage() {
-    const watched = await openPage(browser);
+    const watched = await openPage(stack.browser);
     watched.pageSawError = [];
     await watched.page.exposeFunction('reportError', (what) => watched.pageSawError.push(what));
     await watched.page.addInitScript(() => {
@@ -261,7 +240,7 @@ describe('the probe never breaks the host page', () => {
   test('a panic inside the probe turns the probe off, warns once, and the page goes on', async () => {
     const watched = await watchedPage();
     const { context, page, errors, console: messages } = watched;
-    await page.goto(`${portal.url}${SERVICE}`);
+    await page.goto(`${stack.portal.url}${SERVICE}`);
     await probeReady(page);
     await page.evaluate(() => window.JourneyProbe.selfTestPanic());
     await page.evaluate(() => window.JourneyProbe.push(['login']));
@@ -278,12 +257,12 @@ describe('the probe never breaks the host page', () => {
   test('a panic inside an event listener is caught by the guard; typing and submitting go on', async () => {
     const watched = await watchedPage();
     const { context, page, errors, console: messages } = watched;
-    await page.goto(`${portal.url}${SERVICE}`);
+    await page.goto(`${stack.portal.url}${SERVICE}`);
     await page.click('#btn-nop-ho-so');
     await page.click('#btn-vneid');
     await page.waitForURL(/buoc-1$/);
     await probeReady(page);
-    const sentBefore = recorder.requests.length;
+    const sentBefore = stack.recorder.requests.length;
     await page.evaluate(() => window.JourneyProbe.selfTestPanic('input'));
     await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai); // the listener panics here
     assert.equal(await page.evaluate(() => window.JourneyProbe.snapshot()), null, 'the probe is off');
@@ -297,14 +276,14 @@ describe('the probe never breaks the host page', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(watched.pageSawError, [], 'no error event reached the page');
     // Step 2 loads a fresh probe; the page it left sent nothing after the panic.
-    const leftAfterPanic = recorder.requests.slice(sentBefore).filter((r) => r.method === 'POST' && r.body.includes('/buoc-1'));
+    const leftAfterPanic = stack.recorder.requests.slice(sentBefore).filter((r) => r.method === 'POST' && r.body.includes('/buoc-1'));
     assert.deepEqual(leftAfterPanic, []);
     await context.close();
   });
 
   test('listeners are passive: the page sees every event, undisturbed, and its defaults happen', async () => {
-    const { context, page, errors } = await openPage(browser);
-    await page.goto(`${portal.url}${SERVICE}`);
+    const { context, page, errors } = await openPage(stack.browser);
+    await page.goto(`${stack.portal.url}${SERVICE}`);
     await page.click('#btn-nop-ho-so');
     await page.click('#btn-vneid');
     await page.waitForURL(/buoc-1$/);
@@ -332,9 +311,9 @@ describe('the probe never breaks the host page', () => {
 
 describe('a return to a field reaches the report', () => {
   test('a citizen who goes back to a field after another is counted once, in the beacon and in the friction report', async (t) => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(stack.browser);
     t.after(() => context.close());
-    await page.goto(`${portal.url}${SERVICE}`);
+    await page.goto(`${stack.portal.url}${SERVICE}`);
     await page.click('#btn-nop-ho-so');
     await page.waitForURL(/\/dang-nhap/);
     await page.click('#btn-vneid');
@@ -347,14 +326,14 @@ describe('a return to a field reaches the report', () => {
     await page.click('#btn-tiep-tuc');
     await page.waitForURL(/buoc-2$/);
     const fieldsOf = (b) => Object.fromEntries(b.beacon.forms.flatMap((f) => f.fields).map((f) => [f.key, f]));
-    const step1 = await eventually(async () => (await collector.stored()).find((b) =>
+    const step1 = await eventually(async () => (await stack.collector.stored()).find((b) =>
       b.beacon.page.path === `${SERVICE}/buoc-1` && fieldsOf(b).so_dien_thoai?.refocus !== undefined));
     assert.ok(step1, 'the step-1 beacon of the journey that went back to the phone field');
     const fields = fieldsOf(step1);
     assert.equal(fields.so_dien_thoai.refocus, 1, JSON.stringify(fields.so_dien_thoai));
     assert.equal(fields.so_dien_thoai.visits, 2);
     assert.equal(fields.email.refocus, undefined, 'no return to the e-mail: nothing sent');
-    const report = await (await collector.read('/v1/report')).json();
+    const report = await (await stack.collector.read('/v1/report')).json();
     assert.deepEqual(report.friction.refocus, [{ name: 'so_dien_thoai', count: 1 }]);
   });
 });

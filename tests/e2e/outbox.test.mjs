@@ -4,43 +4,20 @@
 // outbox lose nothing of each other's; a request that is never answered does not hold back the
 // rest. Between Chromium and the collector a recording hop, which can also answer for it
 // (`tests/e2e/support/recorder.mjs`); the file ends with the privacy audit of every request.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDemo } from '../../demo/server.mjs';
-import { freePort, startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { startCollector } from '../../scripts/stack.mjs';
+import { eventually, openPage, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { startRecorder } from './support/recorder.mjs';
+import { withStack } from './support/stack.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
-let dir, db, collectorPort, portal, browser;
-let collector, recorder;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-outbox-'));
-  db = join(dir, 'beacons.db');
-  collectorPort = await freePort();
-  const portalPort = await freePort();
-  collector = await startCollector({ db, port: collectorPort, allowOrigins: [`http://127.0.0.1:${portalPort}`], quiet: true });
-  recorder = await startRecorder(collector.url);
-  portal = await startDemo({ port: portalPort, collectorUrl: `${recorder.url}/v1/beacons`, apiDelayMs: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await portal?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stack = withStack('outbox', { portal: { apiDelayMs: 0 }, collectorPort: true });
 
 /** From the service's page to step 1, logging in if the tab's session is not. */
 async function toStep1(page) {
-  await page.goto(`${portal.url}${SERVICE}`);
+  await page.goto(`${stack.portal.url}${SERVICE}`);
   const { journey } = await probeReady(page);
   await page.click('#btn-nop-ho-so');
   await page.waitForURL(/dang-nhap|buoc-1$/);
@@ -71,13 +48,13 @@ async function step1To3(page) {
 
 /** The beacons of a journey the collector stored. */
 async function storedOf(journey) {
-  return (await collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
+  return (await stack.collector.stored(`&journey=${journey}`)).map((b) => b.beacon);
 }
 
 /** Every beacon (id and journey) the browser put in a request to the hop since `from`. */
 function beaconsSent(from = 0) {
   const sent = [];
-  for (const request of recorder.requests.slice(from)) {
+  for (const request of stack.recorder.requests.slice(from)) {
     if (request.method !== 'POST') continue;
     for (const beacon of [JSON.parse(request.body)].flat()) sent.push(beacon);
   }
@@ -106,17 +83,17 @@ function assertWhole(stored, label) {
 
 test('403, 404, 413 and 415 keep every beacon until the server is fixed', async () => {
   for (const status of [403, 404, 413, 415]) {
-    const { context, page, errors } = await openPage(browser);
-    recorder.respond = status; // e.g. the portal's origin not yet allowed, a proxy route missing
-    const from = recorder.requests.length;
+    const { context, page, errors } = await openPage(stack.browser);
+    stack.recorder.respond = status; // e.g. the portal's origin not yet allowed, a proxy route missing
+    const from = stack.recorder.requests.length;
     const journey = await toStep1(page);
     await page.reload(); // one more page: its first request is answered with the error too
     await probeReady(page);
-    await eventually(() => recorder.requests.slice(from).filter((r) => r.status === status).length >= 2);
-    const refused = recorder.requests.slice(from).filter((r) => r.status === status).length;
+    await eventually(() => stack.recorder.requests.slice(from).filter((r) => r.status === status).length >= 2);
+    const refused = stack.recorder.requests.slice(from).filter((r) => r.status === status).length;
     assert.ok(refused >= 2, `${status}: the hop answered ${refused} requests`);
 
-    recorder.respond = null; // fixed
+    stack.recorder.respond = null; // fixed
     await page.evaluate(() => window.JourneyProbe.expired()); // a journey's end is sent at once
     const stored = await whole(journey, (s) => s.some((b) => b.trigger === 'expired'));
     assertWhole(stored, String(status));
@@ -135,20 +112,20 @@ test('403, 404, 413 and 415 keep every beacon until the server is fixed', async 
 });
 
 test('a batch refused with 400 for one bad beacon: the others are stored one by one, the bad one counted', async () => {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(stack.browser);
   // A beacon the collector refuses (an older probe's, say), left in this browser's outbox. The
   // loader's URL is a page of the portal's origin on which the probe does not run.
   const BAD = { v: 0, id: 'ffffeeeeddddcccc' };
-  await page.goto(`${portal.url}/journey-probe/journey-probe.js`);
+  await page.goto(`${stack.portal.url}/journey-probe/journey-probe.js`);
   await page.evaluate((bad) => localStorage.setItem('journey-probe:outbox', `outbox1;0;0;0\n${bad}`), JSON.stringify(BAD));
 
-  recorder.respond = 503; // while the store is away, the good beacons pile up behind the bad one
-  const from = recorder.requests.length;
+  stack.recorder.respond = 503; // while the store is away, the good beacons pile up behind the bad one
+  const from = stack.recorder.requests.length;
   const journey = await toStep1(page);
   await page.reload();
   await probeReady(page);
 
-  recorder.respond = null;
+  stack.recorder.respond = null;
   await page.evaluate(() => window.JourneyProbe.expired());
   const stored = await whole(journey, (s) => s.some((b) => b.trigger === 'expired'));
   assertWhole(stored, 'the journey');
@@ -159,7 +136,7 @@ test('a batch refused with 400 for one bad beacon: the others are stored one by 
 
   // What the browser sent: the batch with the bad beacon refused whole, then each of its
   // beacons alone, in order, the bad one refused alone.
-  const requests = recorder.requests.slice(from).filter((r) => r.method === 'POST');
+  const requests = stack.recorder.requests.slice(from).filter((r) => r.method === 'POST');
   const refusedBatch = requests.findIndex((r) => r.status === 400 && JSON.parse(r.body).length > 1);
   assert.ok(refusedBatch >= 0, 'a batch was refused with 400');
   const batch = JSON.parse(requests[refusedBatch].body);
@@ -168,11 +145,11 @@ test('a batch refused with 400 for one bad beacon: the others are stored one by 
   assert.deepEqual(alone.map(([body]) => body.length), batch.map(() => 1), 'then one beacon per request');
   assert.deepEqual(alone.map(([body]) => body[0].id), batch.map((b) => b.id), 'in the batch\'s order');
   assert.deepEqual(alone.map(([, s]) => s), batch.map((b) => (b.id === BAD.id ? 400 : 202)));
-  assert.ok(!(await collector.stored()).some((b) => b.beacon.id === BAD.id), 'the bad one is not stored');
+  assert.ok(!(await stack.collector.stored()).some((b) => b.beacon.id === BAD.id), 'the bad one is not stored');
 
   // The next beacon says one was dropped (it belongs to the next journey: expired() ended this one).
   const { journey: next } = await page.evaluate(() => window.JourneyProbe.snapshot());
-  await page.goto(`${portal.url}${SERVICE}`); // leaving the page queues its beacon; this page sends it
+  await page.goto(`${stack.portal.url}${SERVICE}`); // leaving the page queues its beacon; this page sends it
   await probeReady(page);
   const counted = await eventually(async () => (await storedOf(next)).find((b) => b.dropped), 15_000);
   assert.equal(counted?.dropped, 1, 'the bad beacon is counted in the next beacon\'s dropped');
@@ -182,13 +159,13 @@ test('a batch refused with 400 for one bad beacon: the others are stored one by 
 });
 
 test('two tabs, the collector down: every beacon of both is stored once when it comes back', async () => {
-  const context = await browser.newContext({ locale: 'vi-VN' });
+  const context = await stack.browser.newContext({ locale: 'vi-VN' });
   const errors = [];
   const [a, b] = [await context.newPage(), await context.newPage()];
   for (const p of [a, b]) p.on('pageerror', (e) => errors.push(String(e)));
-  const from = recorder.requests.length;
+  const from = stack.recorder.requests.length;
 
-  await collector.stop(); // the hop answers 502
+  await stack.collector.stop(); // the hop answers 502
   const journeyB = await toStep1(b); // B logs in (the tabs share the portal's session)
   const journeyA = await toStep1(a); // B's step 1 read the outbox before any of A's beacons
   await a.goto('about:blank'); // A leaves for good: its last beacon waits in the outbox
@@ -200,7 +177,7 @@ test('two tabs, the collector down: every beacon of both is stored once when it 
   await b.waitForURL(/buoc-2$/);
   await probeReady(b);
 
-  collector = await startCollector({ db, port: collectorPort, allowOrigins: [new URL(portal.url).origin], quiet: true });
+  stack.collector = await startCollector({ db: stack.db, port: stack.collectorPort, allowOrigins: [new URL(stack.portal.url).origin], quiet: true });
   await b.evaluate(() => window.JourneyProbe.expired()); // B's journey ends: what waits is sent
   const storedA = await whole(journeyA, (s) => s.some((x) => x.page.path === `${SERVICE}/buoc-1`));
   const storedB = await whole(journeyB, (s) => s.some((x) => x.trigger === 'expired'));
@@ -217,22 +194,22 @@ test('two tabs, the collector down: every beacon of both is stored once when it 
 });
 
 test('a request that is never answered is given up after 15 s and the beacons arrive', async () => {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(stack.browser);
   const journey = await toStep1(page);
   await step1To3(page);
-  recorder.respond = 'hang'; // accepts the connection, never answers
-  const from = recorder.requests.length;
+  stack.recorder.respond = 'hang'; // accepts the connection, never answers
+  const from = stack.recorder.requests.length;
   await page.check('#cam_ket');
   await page.click('#btn-nop');
   await page.waitForURL(/bien-nhan\//);
   await probeReady(page);
   // Step 3's last beacon went as its page was left; the receipt's first request carries it
   // again and hangs, and the submission queues behind it.
-  const hung = await eventually(() => recorder.requests.slice(from).filter((r) => r.method === 'POST').length >= 2);
+  const hung = await eventually(() => stack.recorder.requests.slice(from).filter((r) => r.method === 'POST').length >= 2);
   assert.ok(hung, 'requests went into the hang');
   assert.match(await page.evaluate(() => localStorage.getItem('journey-probe:outbox')), /"trigger":"submitted"/);
   await page.evaluate(() => window.JourneyProbe.rate(5)); // queued behind the request under way
-  recorder.respond = null; // the collector answers again; the hanging request stays hanging
+  stack.recorder.respond = null; // the collector answers again; the hanging request stays hanging
 
   // The citizen stays on the receipt: no page is left, nothing else happens.
   const started = Date.now();
@@ -246,5 +223,5 @@ test('a request that is never answered is given up after 15 s and the beacons ar
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
+  assert.ok(assertAnonymous(stack.recorder.requests) > 0, 'requests were recorded');
 });

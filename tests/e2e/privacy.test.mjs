@@ -2,18 +2,12 @@
 // the first probe read its keys and paths: labels, names, ids, data-probe-key, a form's id, a
 // mark(), a source, the URL itself. In real Chromium, through a recording hop to the real
 // collector; the assertions read the raw requests and what the collector stored.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startCollector } from '../../scripts/stack.mjs';
-import { startRecorder } from './support/recorder.mjs';
 import { startStatic } from './support/static.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
-
-let dir, collector, recorder, site, browser;
+import { eventually, openPage, probeReady } from './support/browser.mjs';
+import { withStack } from './support/stack.mjs';
 
 /** The citizen as the pages write them, in every spelling the pages use. */
 const CITIZEN = [
@@ -25,32 +19,20 @@ const FOLDED = ['nguyen van an', 'nguyenvanan', 'tran thi binh', 'tranthibinh', 
 
 const fold = (text) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-privacy-'));
-  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
-  recorder = await startRecorder(collector.url);
-  site = await startStatic({
+const stack = withStack('privacy', {
+  site: (s) => startStatic({
     vars: {
-      TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-allow-params="buoc" data-success-url="/dich-vu/*/bien-nhan.html"`,
+      TAG_ATTRIBUTES: `data-collector="${s.recorder.url}/v1/beacons" data-service="1.001234" data-allow-params="buoc" data-success-url="/dich-vu/*/bien-nhan.html"`,
     },
-  });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  }),
 });
 
 /** Opens `path`, lets `act` work on the page, leaves it; returns the snapshot and the page's requests. */
 async function visit(path, act = async () => {}) {
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await openPage(stack.browser);
   const seen = [];
   page.on('request', (r) => seen.push(new URL(r.url()).pathname));
-  await page.goto(`${site.url}${path}`);
+  await page.goto(`${stack.site.url}${path}`);
   await probeReady(page);
   await act(page);
   const snapshot = await page.evaluate(() => JourneyProbe.snapshot());
@@ -76,10 +58,10 @@ test('labels, names, ids, keys, a form id, a mark and a path that carry the citi
   assert.equal(snapshot.path, '/ho-so/:id/people.html');
   assert.ok(!snapshot.clock.steps.some((s) => /nguyen/i.test(s.name)), 'mark(nguyen-van-an) was refused');
   const stored = await eventually(async () => {
-    const all = await collector.stored();
+    const all = await stack.collector.stored();
     return all.some((b) => b.beacon.page.path === '/ho-so/:id/people.html') ? all : null;
   });
-  assert.ok(stored, `the page view was stored: ${JSON.stringify(recorder.requests.map((r) => [r.status, r.body.slice(0, 300)]))}`);
+  assert.ok(stored, `the page view was stored: ${JSON.stringify(stack.recorder.requests.map((r) => [r.status, r.body.slice(0, 300)]))}`);
   const text = JSON.stringify(stored);
   for (const name of CITIZEN) assert.ok(!text.includes(name), `${name} was stored`);
   for (const name of FOLDED) assert.ok(!fold(text).includes(name), `${name} (folded) was stored`);
@@ -116,8 +98,8 @@ test('a checkbox says who set it, never how the citizen answered', async () => {
 });
 
 test('with data-allow-params, the journey\'s end (steps carrying ?buoc=) is stored, not refused', async () => {
-  const { context, page } = await openPage(browser);
-  await page.goto(`${site.url}/dich-vu/1.001234/step-params.html?buoc=2&cccd=001099012345`);
+  const { context, page } = await openPage(stack.browser);
+  await page.goto(`${stack.site.url}/dich-vu/1.001234/step-params.html?buoc=2&cccd=001099012345`);
   await probeReady(page);
   await page.fill('#muc_dich', 'Xin việc cho Nguyễn Văn An');
   await page.click('#gui');
@@ -125,36 +107,36 @@ test('with data-allow-params, the journey\'s end (steps carrying ?buoc=) is stor
   await probeReady(page);
   await page.goto('about:blank');
   await context.close();
-  const end = await eventually(async () => (await collector.stored()).find((b) => b.beacon.trigger === 'submitted'));
+  const end = await eventually(async () => (await stack.collector.stored()).find((b) => b.beacon.trigger === 'submitted'));
   assert.ok(end, 'the submitted beacon was stored');
   const steps = end.beacon.journey.steps.map((s) => s.name);
   assert.ok(steps.includes('/dich-vu/1.001234/step-params.html?buoc=2'), JSON.stringify(steps));
   assert.ok(steps.includes('/dich-vu/1.001234/bien-nhan.html?buoc=3'), JSON.stringify(steps));
-  const refused = recorder.requests.filter((r) => r.method === 'POST' && r.status >= 400);
+  const refused = stack.recorder.requests.filter((r) => r.method === 'POST' && r.status >= 400);
   assert.deepEqual(refused.map((r) => r.status), [], 'the collector refused nothing');
 });
 
 test('a service code that is a citizen\'s number is refused, named, and nothing is sent', async () => {
-  const attrs = `data-collector="${recorder.url}/v1/beacons" data-service="001099012345"`;
+  const attrs = `data-collector="${stack.recorder.url}/v1/beacons" data-service="001099012345"`;
   const other = await startStatic({ vars: { TAG_ATTRIBUTES: attrs } });
   try {
-    const before = recorder.requests.length;
-    const { context, page, console: logged } = await openPage(browser);
+    const before = stack.recorder.requests.length;
+    const { context, page, console: logged } = await openPage(stack.browser);
     await page.goto(`${other.url}/bien-nhan.html`);
     const warning = await eventually(async () => logged.find((m) => m.type === 'warning' && m.text.includes('data-service')));
     assert.ok(warning, JSON.stringify(logged));
     assert.match(warning.text, /because it holds a run of 9 or more digits, like a citizen ID or phone number/);
     await page.goto('about:blank');
     await context.close();
-    assert.equal(recorder.requests.length, before, 'nothing was sent');
+    assert.equal(stack.recorder.requests.length, before, 'nothing was sent');
   } finally {
     await other.close();
   }
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests, { secrets: [...CITIZEN, '0912345678', 'Xin việc'] }) > 0);
-  for (const r of recorder.requests) {
+  assert.ok(assertAnonymous(stack.recorder.requests, { secrets: [...CITIZEN, '0912345678', 'Xin việc'] }) > 0);
+  for (const r of stack.recorder.requests) {
     for (const name of FOLDED) assert.ok(!fold(r.body).includes(name), `${name} (folded) in ${r.body}`);
   }
 });

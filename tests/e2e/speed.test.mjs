@@ -2,34 +2,14 @@
 // content down (CLS) and a field whose click handler blocks for 300 ms (INP), the probe's LCP,
 // CLS and INP agree with the web-vitals library's, measured in the same page load, within
 // 10 %; the beacon sent as the page is left carries them, and INP names the slow field.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, openPage, probeReady } from './support/browser.mjs';
+import { eventually, openPage, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { startRecorder } from './support/recorder.mjs';
 import { startStatic } from './support/static.mjs';
+import { withStack } from './support/stack.mjs';
 
-let dir, collector, recorder, server, browser;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-speed-'));
-  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
-  recorder = await startRecorder(collector.url);
-  server = await startStatic({ vars: { TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234"` } });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stack = withStack('speed', { site: (s) => startStatic({ vars: { TAG_ATTRIBUTES: `data-collector="${s.recorder.url}/v1/beacons" data-service="1.001234"` } }) });
 
 const within = (probe, reference, what) => {
   assert.ok(typeof probe === 'number' && typeof reference === 'number', `${what}: probe ${probe}, web-vitals ${reference}`);
@@ -37,8 +17,8 @@ const within = (probe, reference, what) => {
 };
 
 test('LCP, CLS and INP agree with web-vitals within 10 %, and the beacon carries them', async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(`${server.url}/speed.html`);
+  const { context, page, errors } = await openPage(stack.browser);
+  await page.goto(`${stack.site.url}/speed.html`);
   const { journey } = await probeReady(page);
   await page.waitForFunction(() => document.getElementById('hero').complete && document.getElementById('banner'));
   await page.waitForTimeout(400);
@@ -57,7 +37,7 @@ test('LCP, CLS and INP agree with web-vitals within 10 %, and the beacon carries
   assert.equal(speed.inp_field, 'ma_so_thue', 'the slow interaction is named by its field');
   assert.ok(speed.long_tasks >= 1 && speed.long_task_ms >= 300, JSON.stringify(speed));
   await page.goto('about:blank');
-  const beacon = await eventually(async () => (await collector.stored(`&journey=${journey}`)).map((s) => s.beacon).find((b) => b.page.speed));
+  const beacon = await eventually(async () => (await stack.collector.stored(`&journey=${journey}`)).map((s) => s.beacon).find((b) => b.page.speed));
   assert.ok(beacon, 'the page beacon arrived with its speed');
   assert.deepEqual(
     [beacon.page.speed.lcp_ms, beacon.page.speed.cls_x1000, beacon.page.speed.inp_ms, beacon.page.speed.inp_field],
@@ -69,5 +49,5 @@ test('LCP, CLS and INP agree with web-vitals within 10 %, and the beacon carries
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
+  assert.ok(assertAnonymous(stack.recorder.requests) > 0, 'requests were recorded');
 });

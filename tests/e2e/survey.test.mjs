@@ -2,48 +2,33 @@
 // probe asks once; a citizen rates 5, another 2 with a reason (by keyboard), another dismisses;
 // the collector stores exactly that, attached to each journey's random id and nothing else.
 // Screenshots at 360 px and desktop width; axe-core on the question's markup.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib.mjs';
-import { startCollector } from '../../scripts/stack.mjs';
-import { eventually, launch, probeReady } from './support/browser.mjs';
+import { eventually, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
-import { startRecorder } from './support/recorder.mjs';
 import { startStatic } from './support/static.mjs';
+import { withStack } from './support/stack.mjs';
 
 const SHOTS = join(ROOT, 'target', 'screenshots');
-let dir, collector, recorder, server, browser;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'journey-probe-survey-'));
-  mkdirSync(SHOTS, { recursive: true });
-  collector = await startCollector({ db: join(dir, 'beacons.db'), allowOrigins: ['*'], quiet: true });
-  recorder = await startRecorder(collector.url);
-  server = await startStatic({
-    vars: { CONFIG_SCRIPT: '', TAG_ATTRIBUTES: `data-collector="${recorder.url}/v1/beacons" data-service="1.001234" data-survey="on"` },
-  });
-  browser = await launch();
+const stack = withStack('survey', {
+  site: (s) => startStatic({
+    vars: { CONFIG_SCRIPT: '', TAG_ATTRIBUTES: `data-collector="${s.recorder.url}/v1/beacons" data-service="1.001234" data-survey="on"` },
+  }),
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await recorder?.close();
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+before(() => mkdirSync(SHOTS, { recursive: true }));
 
 /** A citizen who logs in and submits; resolves with the page, its journey id and errors. */
 async function submitted(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ locale: 'vi-VN', viewport });
+  const context = await stack.browser.newContext({ locale: 'vi-VN', viewport });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.url}/configured.html`);
+  await page.goto(`${stack.site.url}/configured.html`);
   const { journey } = await probeReady(page);
   assert.equal(await page.locator('#journey-probe-survey').count(), 0, 'not asked before the submission');
   await page.evaluate(() => { window.JourneyProbe.login(); window.JourneyProbe.submitted(); });
@@ -53,7 +38,7 @@ async function submitted(viewport = { width: 1280, height: 800 }) {
 
 async function rating(journey) {
   return eventually(async () => {
-    const stored = await collector.stored(`&journey=${journey}`);
+    const stored = await stack.collector.stored(`&journey=${journey}`);
     return stored.map((s) => s.beacon).find((b) => b.trigger === 'rating');
   });
 }
@@ -121,7 +106,7 @@ test('axe-core finds no violation in the question', async () => {
 });
 
 test('the collector\'s report counts two answers, one satisfied, and one dismissal apart', async () => {
-  const report = await (await collector.read(`/v1/report`)).json();
+  const report = await (await stack.collector.read(`/v1/report`)).json();
   const c4 = report.criterion4;
   assert.deepEqual([c4.answered, c4.satisfied, c4.dismissed], [2, 1, 1]);
   assert.deepEqual(c4.reasons, [{ name: 'too_slow', count: 1 }]);
@@ -129,5 +114,5 @@ test('the collector\'s report counts two answers, one satisfied, and one dismiss
 });
 
 test('nothing identifying left the browser in any request of this file', () => {
-  assert.ok(assertAnonymous(recorder.requests) > 0, 'requests were recorded');
+  assert.ok(assertAnonymous(stack.recorder.requests) > 0, 'requests were recorded');
 });
