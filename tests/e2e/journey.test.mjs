@@ -5,10 +5,10 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo } from '../../demo/server.mjs';
 import { withStack } from './support/stack.mjs';
+import { SERVICE, loginToStepOne } from './support/citizen.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
 import { eventually, openPage, probeReady } from './support/browser.mjs';
 
-const SERVICE = '/dich-vu/1.001234';
 // What the scripted citizen types, and what the portal pre-fills: none of it may leave the browser.
 const TYPED = {
   noi_o_hien_tai: 'Số 7 ngõ 15 phố Hàng Bông, Hoàn Kiếm',
@@ -25,12 +25,7 @@ const stack = withStack('journey', { portal: { apiDelayMs: 50 } });
  * lists the portal's pages the citizen opens after reading the receipt.
  */
 async function citizenJourney(page, then = []) {
-  await page.goto(`${stack.portal.url}${SERVICE}`);
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/\/dang-nhap/);
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  await loginToStepOne(page, stack.portal.url);
   await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai);
   await page.fill('#so_dien_thoai', TYPED.so_dien_thoai);
   await page.fill('#email', TYPED.email);
@@ -313,12 +308,7 @@ describe('a return to a field reaches the report', () => {
   test('a citizen who goes back to a field after another is counted once, in the beacon and in the friction report', async (t) => {
     const { context, page } = await openPage(stack.browser);
     t.after(() => context.close());
-    await page.goto(`${stack.portal.url}${SERVICE}`);
-    await page.click('#btn-nop-ho-so');
-    await page.waitForURL(/\/dang-nhap/);
-    await page.click('#btn-vneid');
-    await page.waitForURL(/buoc-1$/);
-    await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+    await loginToStepOne(page, stack.portal.url);
     await page.fill('#noi_o_hien_tai', TYPED.noi_o_hien_tai);
     await page.fill('#so_dien_thoai', TYPED.so_dien_thoai);
     await page.fill('#email', TYPED.email);
