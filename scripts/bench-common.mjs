@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo } from '../demo/server.mjs';
 import { startCollector } from './stack.mjs';
+import { loginToStepOne } from '../tests/e2e/support/citizen.mjs';
 
 /** The configurations, in the order they run and are reported. */
 export const CONFIGS = ['baseline', 'probe', 'web-vitals', 'boomerang'];
@@ -162,14 +163,7 @@ export async function typeStepOne(page) {
  * page before it is left (and on the receipt).
  */
 export async function walkJourney(page, portalUrl, pageDone) {
-  await page.goto(`${portalUrl}${SERVICE}`);
-  await pageDone();
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/\/dang-nhap/);
-  await pageDone();
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  await loginToStepOne(page, portalUrl, { onInfo: pageDone, onLogin: pageDone });
   await typeStepOne(page);
   await pageDone();
   await page.click('#btn-tiep-tuc');

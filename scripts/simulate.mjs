@@ -20,6 +20,7 @@
 // Everything typed is made up: fictional addresses in the fictional "tỉnh Mẫu", phone numbers
 // 0900 000 xxx, e-mail addresses at example.com.
 import { launch, probeReady } from '../tests/e2e/support/browser.mjs';
+import { loginToStepOne } from '../tests/e2e/support/citizen.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 /** The probe's idle timeout on the demo (data-idle-minutes is not set: the default). */
@@ -347,17 +348,17 @@ async function submitStep(page, { button, nextUrl, refused, blockedMs, correct }
 
 /** The info page, then login with "VNeID": the journey clock starts on step 1. */
 async function logIn(page, portalUrl, plan) {
-  await page.goto(`${portalUrl}${SERVICE}`);
-  await probeReady(page);
-  await spend(page, plan.readingMs);
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/\/dang-nhap/);
-  await probeReady(page);
-  await spend(page, plan.loginMs);
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  const snapshot = await probeReady(page);
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  const snapshot = await loginToStepOne(page, portalUrl, {
+    onInfo: async () => {
+      await probeReady(page);
+      await spend(page, plan.readingMs);
+    },
+    onLogin: async () => {
+      await probeReady(page);
+      await spend(page, plan.loginMs);
+    },
+    onStepOne: () => probeReady(page),
+  });
   return snapshot.journey;
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { eventually, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
 import { withStack } from './support/stack.mjs';
+import { loginToStepOne } from './support/citizen.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 
@@ -46,16 +47,13 @@ async function journeyOf(id) {
 
 test('a scripted 4-minute journey is measured as scripted, step by step', async () => {
   const { context, page, errors } = await pausedContext();
-  await page.goto(`${stack.portal.url}${SERVICE}`);
-  await probeReady(page);
-  await page.clock.runFor(20_000); // reading about the service: before login, not counted
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/dang-nhap/);
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await probeReady(page);
-  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  const { journey } = await loginToStepOne(page, stack.portal.url, {
+    onInfo: async () => {
+      await probeReady(page);
+      await page.clock.runFor(20_000); // reading about the service: before login, not counted
+    },
+    onStepOne: () => probeReady(page),
+  });
   // Step 1: 60 s, of which 30 s in another tab.
   await page.clock.runFor(30_000);
   await inBackground(page, 30_000);

@@ -7,6 +7,7 @@ import { startCollector } from '../../scripts/stack.mjs';
 import { eventually, openPage, probeReady } from './support/browser.mjs';
 import { assertAnonymous } from './support/privacy.mjs';
 import { withStack } from './support/stack.mjs';
+import { loginToStepOne } from './support/citizen.mjs';
 
 const SERVICE = '/dich-vu/1.001234';
 
@@ -14,14 +15,7 @@ const stack = withStack('delivery', { portal: { apiDelayMs: 0 }, collectorPort: 
 
 test('killed mid-journey, restarted before the end: every beacon arrives, each stored once', async () => {
   const { context, page, errors } = await openPage(stack.browser);
-  await page.goto(`${stack.portal.url}${SERVICE}`);
-  await page.click('#btn-nop-ho-so');
-  await page.waitForURL(/dang-nhap/);
-  await page.click('#btn-vneid');
-  await page.waitForURL(/buoc-1$/);
-  await probeReady(page);
-  const { journey } = await page.evaluate(() => window.JourneyProbe.snapshot());
-  await page.waitForSelector('#trang-thai-csdl[data-state="done"]');
+  const { journey } = await loginToStepOne(page, stack.portal.url, { onStepOne: () => probeReady(page) });
   await page.fill('#noi_o_hien_tai', 'Số 7 ngõ 15 phố Hàng Bông');
   await page.fill('#so_dien_thoai', '0912345678');
 
